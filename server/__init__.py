@@ -1,0 +1,1 @@
+"""Netwerkbord server: HTTP and WebSocket I/O around the rules in `board`."""

@@ -1,0 +1,38 @@
+"""`netwerkbord serve [--host 127.0.0.1] [--port 8000] [--data DIR] [--admin-key KEY]`"""
+
+import argparse
+import logging
+from pathlib import Path
+
+import uvicorn
+
+from .app import create_app
+from .config import Config
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="netwerkbord")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="start the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--data", type=Path, help="folder for the SQLite database (default ./data)")
+    serve.add_argument("--admin-key", help="require this key to create meetings "
+                       "(or set NETWERKBORD_ADMIN_KEY)")
+    args = parser.parse_args(argv)
+
+    config = Config.from_env(data_dir=args.data, admin_key=args.admin_key)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    uvicorn.run(
+        create_app(config),
+        host=args.host,
+        port=args.port,
+        ws_max_size=config.max_message_bytes + 1024,  # our own check answers with a reason
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        access_log=False,  # URLs carry tokens: keep them out of the logs
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""One Y document in memory per board, the connections on it, and fan-out.
+
+A room knows nothing of roles or phases: each connection carries an Access that the caller
+decided (see board.permissions) and may change at any time. Updates are stored before they
+are forwarded. Rooms load on first use and unload after being idle.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pycrdt import Doc, Map, YSyncMessageType
+
+from .connection import Connection
+from .store import Store
+from .sync import (
+    AwarenessEntry,
+    AwarenessMessage,
+    ProtocolError,
+    QueryAwareness,
+    SyncMessage,
+    encode_awareness,
+    encode_sync_step1,
+    encode_sync_step2,
+    encode_update,
+    parse_message,
+)
+
+log = logging.getLogger("netwerkbord.rooms")
+
+MAX_CLIENT_IDS_PER_CONNECTION = 16
+
+RoomKey = tuple[str, str]  # (meeting id, board id)
+
+
+class Room:
+    def __init__(self, key: RoomKey, store: Store, compact_after: int) -> None:
+        self.key = key
+        self.store = store
+        self.compact_after = compact_after
+        self.connections: set[Connection] = set()
+        self.doc: Doc = Doc()
+        self._captured: list[bytes] = []
+        self._pending = 0  # updates logged since the last snapshot
+        self._load()
+        self.doc.observe(lambda event: self._captured.append(event.update))
+        # awareness: client id -> (clock, JSON state); "null" marks a departed client
+        self.awareness: dict[int, tuple[int, str]] = {}
+        self._owner: dict[int, Connection] = {}
+
+    def _load(self) -> None:
+        snapshot, updates = self.store.load_board(*self.key)
+        if snapshot is not None:
+            self.doc.apply_update(snapshot)
+        for update in updates:
+            self.doc.apply_update(update)
+        self._pending = len(updates)
+
+    # connections --------------------------------------------------------------------------
+
+    def join(self, conn: Connection) -> None:
+        self.connections.add(conn)
+        conn.send(encode_sync_step1(self.doc.get_state()))
+        live = [AwarenessEntry(cid, clock, state)
+                for cid, (clock, state) in self.awareness.items() if state != "null"]
+        if live:
+            conn.send(encode_awareness(live))
+
+    def leave(self, conn: Connection) -> None:
+        self.connections.discard(conn)
+        self._drop_awareness_of(conn)
+
+    def revoke(self, conn: Connection, code: int, reason: str) -> None:
+        """Cut a connection off now: it receives nothing more and is closed."""
+        conn.shut(code, reason)
+        self.leave(conn)
+
+    # messages -----------------------------------------------------------------------------
+
+    def receive(self, conn: Connection, data: bytes) -> None:
+        """Handle one binary frame from a connection. Raises ProtocolError on bad input."""
+        if conn.closed:
+            return
+        message = parse_message(data)
+        if isinstance(message, SyncMessage):
+            self._sync(conn, message)
+        elif isinstance(message, AwarenessMessage):
+            self._awareness(conn, message.entries)
+        elif isinstance(message, QueryAwareness):
+            live = [AwarenessEntry(c, clock, s) for c, (clock, s) in self.awareness.items()]
+            conn.send(encode_awareness(live))
+
+    def _sync(self, conn: Connection, message: SyncMessage) -> None:
+        if message.kind == YSyncMessageType.SYNC_STEP1:
+            try:
+                missing = self.doc.get_update(message.payload)
+            except ValueError:
+                raise ProtocolError("invalid state vector") from None
+            conn.send(encode_sync_step2(missing))
+            return
+        # Step 2 carries writes just like an update does: both need write access.
+        if not conn.can_write:
+            return
+        self.apply(message.payload, origin=conn)
+
+    def apply(self, update: bytes, origin: Connection | None = None) -> None:
+        """Apply a client's update: store what is new, then forward it to everyone else."""
+        self._captured.clear()
+        try:
+            self.doc.apply_update(update)
+        except ValueError:
+            raise ProtocolError("invalid update") from None
+        self._commit(origin)
+
+    def transact(self, change: Callable[[Doc], None]) -> None:
+        """Make a server-side change (e.g. the verloop board) and store and forward it."""
+        self._captured.clear()
+        with self.doc.transaction(origin="server"):
+            change(self.doc)
+        self._commit(None)
+
+    def _commit(self, origin: Connection | None) -> None:
+        captured, self._captured = self._captured, []
+        for update in captured:
+            self.store.append_update(*self.key, update)  # StorageError: nothing is forwarded
+            self._pending += 1
+            message = encode_update(update)
+            for other in list(self.connections):
+                if other is not origin:
+                    other.send(message)
+        if self._pending >= self.compact_after:
+            self.compact()
+
+    def compact(self) -> None:
+        if self._pending:
+            self.store.compact(*self.key, self.doc.get_update())
+            self._pending = 0
+
+    # awareness ----------------------------------------------------------------------------
+
+    def _awareness(self, conn: Connection, entries: tuple[AwarenessEntry, ...]) -> None:
+        accepted = []
+        for e in entries:
+            owner = self._owner.get(e.client_id)
+            if owner is not None and owner is not conn:
+                continue  # a device may not speak for another device
+            known = self.awareness.get(e.client_id)
+            if known is not None and not (
+                e.clock > known[0] or (e.clock == known[0] and e.removed and known[1] != "null")
+            ):
+                continue  # outdated
+            if e.removed:
+                self._owner.pop(e.client_id, None)
+                conn.client_ids.discard(e.client_id)
+            else:
+                if owner is None and len(conn.client_ids) >= MAX_CLIENT_IDS_PER_CONNECTION:
+                    continue
+                self._owner[e.client_id] = conn
+                conn.client_ids.add(e.client_id)
+            self.awareness[e.client_id] = (e.clock, e.state)
+            accepted.append(e)
+        if accepted:
+            self._broadcast(encode_awareness(accepted), exclude=conn)
+
+    def _drop_awareness_of(self, conn: Connection) -> None:
+        gone = []
+        for cid in conn.client_ids:
+            clock = self.awareness.get(cid, (0, "null"))[0] + 1
+            self.awareness[cid] = (clock, "null")
+            self._owner.pop(cid, None)
+            gone.append(AwarenessEntry(cid, clock, "null"))
+        conn.client_ids.clear()
+        if gone:
+            self._broadcast(encode_awareness(gone), exclude=conn)
+
+    def _broadcast(self, message: bytes, exclude: Connection | None = None) -> None:
+        for other in list(self.connections):
+            if other is not exclude:
+                other.send(message)
+
+    def to_py(self) -> dict[str, Any]:
+        """The document's top-level maps as plain Python data."""
+        out: dict[str, Any] = {}
+        for name in ("meta", "notes", "groups", "state", "participants"):
+            try:
+                out[name] = self.doc.get(name, type=Map).to_py() or {}
+            except Exception:  # a client wrote another type under this name
+                out[name] = {}
+        return out
+
+
+class Rooms:
+    """The loaded rooms, created on first use and unloaded when idle."""
+
+    def __init__(self, store: Store, idle_seconds: float = 60.0, compact_after: int = 500):
+        self.store = store
+        self.idle_seconds = idle_seconds
+        self.compact_after = compact_after
+        self._rooms: dict[RoomKey, Room] = {}
+        self._unload_timers: dict[RoomKey, asyncio.TimerHandle] = {}
+
+    def get(self, meeting_id: str, board_id: str) -> Room:
+        key = (meeting_id, board_id)
+        timer = self._unload_timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        room = self._rooms.get(key)
+        if room is None:
+            room = self._rooms[key] = Room(key, self.store, self.compact_after)
+        return room
+
+    def release(self, room: Room) -> None:
+        """Call when done with a room; it unloads after idle_seconds without connections."""
+        if room.connections or room.key in self._unload_timers:
+            return
+        loop = asyncio.get_running_loop()
+        self._unload_timers[room.key] = loop.call_later(self.idle_seconds, self._unload, room.key)
+
+    def _unload(self, key: RoomKey) -> None:
+        self._unload_timers.pop(key, None)
+        room = self._rooms.get(key)
+        if room is None or room.connections:
+            return
+        try:
+            room.compact()
+        except Exception:
+            log.exception("compacting %s/%s on unload failed; its log stays", *key)
+        del self._rooms[key]
+
+    def loaded(self, meeting_id: str) -> Iterator[Room]:
+        return (r for k, r in list(self._rooms.items()) if k[0] == meeting_id)
+
+    def is_loaded(self, meeting_id: str, board_id: str) -> bool:
+        return (meeting_id, board_id) in self._rooms
+
+    def close(self) -> None:
+        """Compact every room (graceful shutdown)."""
+        for timer in self._unload_timers.values():
+            timer.cancel()
+        self._unload_timers.clear()
+        for key in list(self._rooms):
+            self._unload(key)

@@ -1,0 +1,183 @@
+"""SQLite storage through sqlite-utils: meetings, hashed tokens, and per board an append-only
+update log that is compacted into a snapshot.
+
+Every update is committed before the room forwards it, so whatever a device has received is on
+disk. WAL with synchronous=NORMAL survives a killed process; synchronous=FULL (config) also
+survives power loss at the cost of an fsync per update.
+"""
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from board.phases import FIRST_PHASE, MeetingState
+
+SCHEMA_VERSION = 1
+
+
+class StorageError(RuntimeError):
+    """Writing to the database failed (disk full, read-only file, ...)."""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    title: str
+    created_at: float
+    state: MeetingState
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    meeting_id: str
+    role: str
+    hash: str
+
+
+class Store:
+    def __init__(self, path: Path | str | None, synchronous: str = "NORMAL") -> None:
+        if path is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), check_same_thread=False)
+        self.db = Database(conn)
+        if path is not None:
+            self.db.enable_wal()
+        self.db.execute(f"PRAGMA synchronous={synchronous}")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        db = self.db
+        if "meetings" not in db.table_names():
+            db["meetings"].create(
+                {"id": str, "title": str, "created_at": float, "phase": str, "closed": int},
+                pk="id",
+            )
+            db["tokens"].create(
+                {"hash": str, "meeting_id": str, "role": str, "created_at": float,
+                 "revoked_at": float},
+                pk="hash",
+            )
+            db["tokens"].create_index(["meeting_id", "role"])
+            db.execute(
+                "CREATE TABLE updates (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                "meeting_id TEXT NOT NULL, board_id TEXT NOT NULL, data BLOB NOT NULL)"
+            )
+            db["updates"].create_index(["meeting_id", "board_id", "id"])
+            db["snapshots"].create(
+                {"meeting_id": str, "board_id": str, "data": bytes, "upto": int},
+                pk=("meeting_id", "board_id"),
+            )
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _write(self, fn):  # type: ignore[no-untyped-def]
+        try:
+            with self.db.conn:
+                return fn()
+        except sqlite3.Error as e:
+            raise StorageError(str(e)) from e
+
+    # meetings -----------------------------------------------------------------------------
+
+    def create_meeting(self, meeting_id: str, title: str, tokens: dict[str, str]) -> None:
+        now = time.time()
+
+        def write() -> None:
+            self.db["meetings"].insert(
+                {"id": meeting_id, "title": title, "created_at": now, "phase": FIRST_PHASE,
+                 "closed": 0}
+            )
+            self.db["tokens"].insert_all(
+                {"hash": h, "meeting_id": meeting_id, "role": role, "created_at": now,
+                 "revoked_at": None}
+                for role, h in tokens.items()
+            )
+
+        self._write(write)
+
+    def get_meeting(self, meeting_id: str) -> Meeting | None:
+        rows = list(self.db.query("SELECT * FROM meetings WHERE id = ?", [meeting_id]))
+        if not rows:
+            return None
+        r = rows[0]
+        return Meeting(r["id"], r["title"], r["created_at"],
+                       MeetingState(phase=r["phase"], closed=bool(r["closed"])))
+
+    def set_state(self, meeting_id: str, state: MeetingState) -> None:
+        self._write(lambda: self.db["meetings"].update(
+            meeting_id, {"phase": state.phase, "closed": int(state.closed)}))
+
+    # tokens -------------------------------------------------------------------------------
+
+    def find_token(self, token_hash: str) -> TokenRecord | None:
+        rows = list(self.db.query(
+            "SELECT meeting_id, role FROM tokens WHERE hash = ? AND revoked_at IS NULL",
+            [token_hash],
+        ))
+        return TokenRecord(rows[0]["meeting_id"], rows[0]["role"], token_hash) if rows else None
+
+    def replace_tokens(self, meeting_id: str, role: str, new_hash: str) -> list[str]:
+        """Revoke every live token of a role and add a new one; returns the revoked hashes."""
+        now = time.time()
+        old = [r["hash"] for r in self.db.query(
+            "SELECT hash FROM tokens WHERE meeting_id = ? AND role = ? AND revoked_at IS NULL",
+            [meeting_id, role],
+        )]
+
+        def write() -> None:
+            self.db.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE meeting_id = ? AND role = ? "
+                "AND revoked_at IS NULL", [now, meeting_id, role])
+            self.db["tokens"].insert({"hash": new_hash, "meeting_id": meeting_id, "role": role,
+                                      "created_at": now, "revoked_at": None})
+
+        self._write(write)
+        return old
+
+    # board documents ----------------------------------------------------------------------
+
+    def append_update(self, meeting_id: str, board_id: str, update: bytes) -> None:
+        self._write(lambda: self.db.execute(
+            "INSERT INTO updates (meeting_id, board_id, data) VALUES (?, ?, ?)",
+            [meeting_id, board_id, update]))
+
+    def load_board(self, meeting_id: str, board_id: str) -> tuple[bytes | None, list[bytes]]:
+        """The snapshot (if any) and the updates logged after it, oldest first."""
+        snap = list(self.db.query(
+            "SELECT data FROM snapshots WHERE meeting_id = ? AND board_id = ?",
+            [meeting_id, board_id]))
+        updates = [r["data"] for r in self.db.query(
+            "SELECT data FROM updates WHERE meeting_id = ? AND board_id = ? ORDER BY id",
+            [meeting_id, board_id])]
+        return (snap[0]["data"] if snap else None), updates
+
+    def pending_updates(self, meeting_id: str, board_id: str) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM updates WHERE meeting_id = ? AND board_id = ?",
+            [meeting_id, board_id]).fetchone()[0]
+
+    def compact(self, meeting_id: str, board_id: str, state: bytes) -> None:
+        """Replace the board's snapshot and log by one snapshot holding the full state.
+
+        The caller passes the state of a document that has applied every logged update, so
+        dropping the log loses nothing. Both happen in one transaction.
+        """
+        def write() -> None:
+            upto = self.db.execute(
+                "SELECT coalesce(max(id), 0) FROM updates WHERE meeting_id = ? AND board_id = ?",
+                [meeting_id, board_id]).fetchone()[0]
+            self.db.execute(
+                "INSERT OR REPLACE INTO snapshots (meeting_id, board_id, data, upto) "
+                "VALUES (?, ?, ?, ?)", [meeting_id, board_id, state, upto])
+            self.db.execute(
+                "DELETE FROM updates WHERE meeting_id = ? AND board_id = ? AND id <= ?",
+                [meeting_id, board_id, upto])
+
+        self._write(write)

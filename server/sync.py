@@ -1,0 +1,167 @@
+"""The y-websocket wire protocol as pure functions over bytes.
+
+Messages (lib0 encoding): a var-uint message type, then
+  0 SYNC:        var-uint subtype (0 step 1, 1 step 2, 2 update), var-uint8-array payload
+  1 AWARENESS:   var-uint8-array of [var-uint count, count x (client id, clock, var-string JSON)]
+  3 QUERY_AWARENESS: nothing; the answer is every known awareness state.
+
+Decoding is strict: truncated input, trailing bytes or bad JSON raise ProtocolError, so one bad
+client can be closed without touching the room. We encode strings ourselves because
+pycrdt.Encoder.write_var_string writes the character count where the UTF-8 byte count belongs,
+which breaks names such as "Eliëtte".
+"""
+
+import json
+from dataclasses import dataclass
+
+from pycrdt import YMessageType, YSyncMessageType
+
+MESSAGE_QUERY_AWARENESS = 3
+_MAX_UINT = 2**53 - 1  # what a JavaScript number holds exactly
+
+
+class ProtocolError(ValueError):
+    """The peer sent something that is not a valid y-websocket message."""
+
+
+@dataclass(frozen=True)
+class SyncMessage:
+    kind: YSyncMessageType
+    payload: bytes  # state vector for step 1, an update for step 2 and update
+
+
+@dataclass(frozen=True)
+class AwarenessEntry:
+    client_id: int
+    clock: int
+    state: str  # JSON text of an object, or "null" when the client left
+
+    @property
+    def removed(self) -> bool:
+        return self.state == "null"
+
+
+@dataclass(frozen=True)
+class AwarenessMessage:
+    entries: tuple[AwarenessEntry, ...]
+
+
+@dataclass(frozen=True)
+class QueryAwareness:
+    pass
+
+
+Message = SyncMessage | AwarenessMessage | QueryAwareness
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def uint(self) -> int:
+        value = shift = 0
+        while True:
+            if self.pos >= len(self.data):
+                raise ProtocolError("truncated number")
+            byte = self.data[self.pos]
+            self.pos += 1
+            value |= (byte & 0x7F) << shift
+            if value > _MAX_UINT:
+                raise ProtocolError("number too large")
+            if byte < 0x80:
+                return value
+            shift += 7
+
+    def bytes(self) -> bytes:
+        length = self.uint()
+        end = self.pos + length
+        if end > len(self.data):
+            raise ProtocolError("truncated payload")
+        chunk = self.data[self.pos : end]
+        self.pos = end
+        return chunk
+
+    def string(self) -> str:
+        try:
+            return self.bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolError("text is not UTF-8") from None
+
+    def end(self) -> None:
+        if self.pos != len(self.data):
+            raise ProtocolError("unexpected bytes after message")
+
+
+def parse_message(data: bytes) -> Message:
+    reader = _Reader(data)
+    kind = reader.uint()
+    message: Message
+    if kind == YMessageType.SYNC:
+        sub = reader.uint()
+        if sub not in (0, 1, 2):
+            raise ProtocolError(f"unknown sync message type {sub}")
+        message = SyncMessage(YSyncMessageType(sub), reader.bytes())
+    elif kind == YMessageType.AWARENESS:
+        message = AwarenessMessage(parse_awareness_update(reader.bytes()))
+    elif kind == MESSAGE_QUERY_AWARENESS:
+        message = QueryAwareness()
+    else:
+        raise ProtocolError(f"unknown message type {kind}")
+    reader.end()
+    return message
+
+
+def parse_awareness_update(data: bytes) -> tuple[AwarenessEntry, ...]:
+    reader = _Reader(data)
+    count = reader.uint()
+    if count > 1000:
+        raise ProtocolError("too many awareness states")
+    entries = []
+    for _ in range(count):
+        client_id, clock, state = reader.uint(), reader.uint(), reader.string()
+        try:
+            parsed = json.loads(state)
+        except ValueError:
+            raise ProtocolError("awareness state is not JSON") from None
+        if parsed is not None and not isinstance(parsed, dict):
+            raise ProtocolError("awareness state is not an object")
+        entries.append(AwarenessEntry(client_id, clock, state if parsed is not None else "null"))
+    reader.end()
+    return tuple(entries)
+
+
+def write_uint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def write_bytes(data: bytes) -> bytes:
+    return write_uint(len(data)) + data
+
+
+def encode_awareness(entries: list[AwarenessEntry] | tuple[AwarenessEntry, ...]) -> bytes:
+    body = bytearray(write_uint(len(entries)))
+    for e in entries:
+        body += write_uint(e.client_id) + write_uint(e.clock) + write_bytes(e.state.encode())
+    return write_uint(YMessageType.AWARENESS) + write_bytes(bytes(body))
+
+
+def _sync(kind: YSyncMessageType, payload: bytes) -> bytes:
+    return write_uint(YMessageType.SYNC) + write_uint(kind) + write_bytes(payload)
+
+
+def encode_sync_step1(state_vector: bytes) -> bytes:
+    return _sync(YSyncMessageType.SYNC_STEP1, state_vector)
+
+
+def encode_sync_step2(update: bytes) -> bytes:
+    return _sync(YSyncMessageType.SYNC_STEP2, update)
+
+
+def encode_update(update: bytes) -> bytes:
+    return _sync(YSyncMessageType.SYNC_UPDATE, update)

@@ -1,0 +1,88 @@
+"""The WebSocket endpoint /ws/{meeting_id}/{board_id}?token=… (y-websocket protocol)."""
+
+import asyncio
+import logging
+
+from starlette.websockets import WebSocket
+
+from board.boards import get_board
+from board.permissions import Access
+
+from . import closecodes
+from .connection import Connection
+from .store import StorageError
+from .sync import ProtocolError
+
+log = logging.getLogger("netwerkbord.ws")
+
+
+class _StarletteChannel:
+    def __init__(self, websocket: WebSocket) -> None:
+        self.websocket = websocket
+
+    async def send(self, data: bytes) -> None:
+        await self.websocket.send_bytes(data)
+
+    async def close(self, code: int, reason: str) -> None:
+        await self.websocket.close(code, reason)
+
+
+async def board_socket(websocket: WebSocket) -> None:
+    state = websocket.app.state
+    meetings, rooms, config = state.meetings, state.rooms, state.config
+    meeting_id = websocket.path_params["meeting_id"]
+    board_id = websocket.path_params["board_id"]
+    # Accept first: a close code can only be sent on an open WebSocket.
+    await websocket.accept()
+    if get_board(board_id) is None:
+        await websocket.close(closecodes.NOT_FOUND, "Onbekend bord")
+        return
+    principal = meetings.authenticate(websocket.query_params.get("token"), meeting_id)
+    if principal is None:
+        await websocket.close(closecodes.UNAUTHORIZED, "Ongeldige of verlopen link")
+        return
+    # No await between deciding access and joining: the closed part cannot start in between.
+    access = meetings.access(principal, board_id)
+    if access is Access.NONE:
+        await websocket.close(closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar")
+        return
+    room = rooms.get(meeting_id, board_id)
+    conn = Connection(_StarletteChannel(websocket), access, principal, config.send_queue_size)
+    room.join(conn)
+    sender = asyncio.create_task(conn.run_sender())
+    try:
+        await _receive_loop(websocket, room, conn, config.max_message_bytes)
+    finally:
+        room.leave(conn)
+        rooms.release(room)
+        if not conn.closed:
+            sender.cancel()
+        try:
+            await asyncio.wait_for(sender, timeout=5)
+        except (asyncio.CancelledError, asyncio.TimeoutError, Exception):
+            pass
+
+
+async def _receive_loop(websocket: WebSocket, room, conn: Connection, limit: int) -> None:  # type: ignore[no-untyped-def]
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        if conn.closed:
+            continue  # closing; wait for the peer's disconnect
+        data = message.get("bytes")
+        if data is None:
+            conn.shut(closecodes.UNSUPPORTED_DATA, "Alleen binaire berichten")
+        elif len(data) > limit:
+            conn.shut(closecodes.TOO_BIG, f"Bericht groter dan {limit} bytes")
+        else:
+            try:
+                room.receive(conn, data)
+            except ProtocolError as e:
+                conn.shut(closecodes.PROTOCOL_ERROR, f"Ongeldig bericht: {e}")
+            except StorageError:
+                log.exception("storing an update for %s/%s failed", *room.key)
+                conn.shut(closecodes.INTERNAL_ERROR, "Opslaan mislukt, probeer het opnieuw")
+            except Exception:
+                log.exception("unexpected error on %s/%s", *room.key)
+                conn.shut(closecodes.INTERNAL_ERROR, "Interne fout")
