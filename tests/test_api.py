@@ -1,0 +1,95 @@
+"""The meeting API and the start page."""
+
+import asyncio
+import sqlite3
+
+import httpx
+import pytest
+import uvicorn
+
+from server.app import create_app
+from server.config import Config
+from tests.conftest import LiveServer, free_port
+
+
+async def test_create_meeting_returns_tokens_and_join_links(live_server):
+    m = await live_server.create_meeting("Netwerkberaad familie De Vries")
+    assert set(m["tokens"]) == set(m["links"]) == {"facilitator", "familie", "professional", "scherm"}
+    assert len(bytes.fromhex(m["id"])) == 16  # 128 bits
+    for role, token in m["tokens"].items():
+        assert len(token) >= 22  # >= 128 bits of url-safe base64
+        assert m["links"][role] == f"{live_server.base}/j/{token}"
+    assert len(set(m["tokens"].values())) == 4
+
+
+async def test_tokens_are_stored_only_as_hashes(live_server):
+    m = await live_server.create_meeting()
+    await asyncio.sleep(0)
+    db_bytes = b"".join(p.read_bytes() for p in live_server.config.data_dir.glob("netwerkbord.db*"))
+    for token in m["tokens"].values():
+        assert token.encode() not in db_bytes
+    db = sqlite3.connect(live_server.config.database_path)
+    assert db.execute("SELECT count(*) FROM tokens WHERE meeting_id = ?", [m["id"]]).fetchone()[0] == 4
+    db.close()
+
+
+async def test_board_json_has_zones_notes_and_groups(live_server):
+    from tests.yclient import YClient
+
+    m = await live_server.create_meeting()
+    fam = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"])).connect()
+    fam.add_note("n1", "<img src=x onerror=alert(1)>", zone="zorgen", authorName="Aïsha")
+    await asyncio.sleep(0.1)
+    r = await live_server.get(f"/api/meetings/{m['id']}/boards/drieluik", m["tokens"]["scherm"])
+    data = r.json()
+    assert [z["id"] for z in data["zones"]] == ["zorgen", "plan", "wensen"]
+    assert data["notes"][0]["text"] == "<img src=x onerror=alert(1)>"
+    assert data["groups"] == []
+    # the join page shows note text as text
+    page = await live_server.get(f"/j/{m['tokens']['familie']}")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page.text and "<img src=x" not in page.text
+    await fam.close()
+
+
+@pytest.fixture
+async def server_with_admin_key(tmp_path):
+    config = Config(data_dir=tmp_path / "d", admin_key="beheer-sleutel-123")
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    yield LiveServer(f"http://127.0.0.1:{port}", config)
+    server.should_exit = True
+    await task
+
+
+async def test_admin_key_guards_meeting_creation(server_with_admin_key):
+    s = server_with_admin_key
+    async with httpx.AsyncClient() as http:
+        url = f"{s.base}/api/meetings"
+        assert (await http.post(url, json={"title": "x"})).status_code == 401
+        r = await http.post(url, json={"title": "x"}, headers={"Authorization": "Bearer fout"})
+        assert r.status_code == 401
+        r = await http.post(url, json={"title": "x"},
+                            headers={"Authorization": "Bearer beheer-sleutel-123"})
+        assert r.status_code == 201
+        page = await http.get(f"{s.base}/")
+        assert 'name="admin_key"' in page.text
+        r = await http.post(f"{s.base}/", data={"title": "Familie Jansen", "admin_key": "fout"})
+        assert r.status_code == 401 and "Beheersleutel" in r.text
+
+
+async def test_start_page_creates_a_meeting_and_shows_the_links(live_server):
+    async with httpx.AsyncClient() as http:
+        page = await http.get(f"{live_server.base}/")
+        assert "Nieuwe bijeenkomst" in page.text and "admin_key" not in page.text
+        r = await http.post(f"{live_server.base}/", data={"title": "Familie De Vries"})
+        assert r.status_code == 201
+        assert "Bewaar deze links" in r.text and r.text.count("/j/") >= 4
+        import re
+
+        link = re.search(r'href="(http://[^"]+/j/[^"]+)"', r.text).group(1)
+        joined = await http.get(link)
+        assert joined.status_code == 200 and "Familie De Vries" in joined.text

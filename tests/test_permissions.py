@@ -1,0 +1,56 @@
+"""The role x board x state rules, without a server."""
+
+import pytest
+
+from board.boards import BOARDS
+from board.permissions import Access, decide, readable_boards
+from board.phases import MeetingState
+from board.roles import Role
+
+OPEN = MeetingState(phase="informatie-delen", closed=False)
+CLOSED = MeetingState(phase="besloten-deel", closed=True)
+
+
+@pytest.mark.parametrize("state", [OPEN, CLOSED])
+def test_familie_board_is_never_for_professionals(state):
+    assert decide(Role.PROFESSIONAL, "familie", state) is Access.NONE
+
+
+def test_professional_sees_nothing_but_the_course_during_the_closed_part():
+    assert readable_boards(Role.PROFESSIONAL, CLOSED) == ["verloop"]
+
+
+def test_professional_writes_open_boards_when_not_closed():
+    for board in ("drieluik", "doelen", "plan"):
+        assert decide(Role.PROFESSIONAL, board, OPEN) is Access.WRITE
+
+
+@pytest.mark.parametrize("state", [OPEN, CLOSED])
+@pytest.mark.parametrize("role", [Role.FAMILIE, Role.FACILITATOR])
+def test_family_and_facilitator_keep_writing_in_the_closed_part(role, state):
+    for board in ("drieluik", "doelen", "plan", "familie"):
+        assert decide(role, board, state) is Access.WRITE
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("state", [OPEN, CLOSED])
+def test_verloop_is_read_only_for_every_role(role, state):
+    assert decide(role, "verloop", state) is Access.READ
+
+
+def test_projector_reads_open_boards_but_never_writes_or_shows_the_family_worksheet():
+    for board in ("drieluik", "doelen", "plan"):
+        assert decide(Role.SCHERM, board, OPEN) is Access.READ
+    assert decide(Role.SCHERM, "familie", OPEN) is Access.NONE
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_unknown_board_is_never_accessible(role):
+    assert decide(role, "geheim", OPEN) is Access.NONE
+
+
+def test_every_board_in_the_contract_exists():
+    assert {"drieluik", "doelen", "plan", "familie", "verloop"} <= set(BOARDS)
+    assert [z.id for z in BOARDS["drieluik"].zones] == ["zorgen", "plan", "wensen"]
+    assert [z.id for z in BOARDS["doelen"].zones] == [
+        "kort-zelf", "kort-samen", "lang-zelf", "lang-samen"]

@@ -1,0 +1,196 @@
+"""Rooms without a network: write rules, awareness, fan-out, storage and compaction."""
+
+import json
+
+import pytest
+from pycrdt import Doc, Map
+
+from board.permissions import Access
+from server import closecodes
+from server.connection import Connection
+from server.rooms import Room, Rooms
+from server.store import Store
+from server.sync import (
+    AwarenessEntry,
+    AwarenessMessage,
+    SyncMessage,
+    encode_awareness,
+    encode_sync_step2,
+    encode_update,
+    parse_message,
+)
+
+
+class FakeChannel:
+    def __init__(self):
+        self.sent: list[bytes] = []
+        self.closed: tuple[int, str] | None = None
+
+    async def send(self, data):
+        self.sent.append(data)
+
+    async def close(self, code, reason):
+        self.closed = (code, reason)
+
+
+def connect(room: Room, access=Access.WRITE, queue_size=1024) -> Connection:
+    conn = Connection(FakeChannel(), access, queue_size=queue_size)
+    room.join(conn)
+    return conn
+
+
+def queued(conn: Connection) -> list:
+    out = []
+    while not conn._queue.empty():
+        out.append(conn._queue.get_nowait())
+    return out
+
+
+def queued_updates(conn: Connection) -> list[bytes]:
+    msgs = [parse_message(m) for m in queued(conn) if isinstance(m, bytes)]
+    return [m.payload for m in msgs if isinstance(m, SyncMessage) and m.kind == 2]
+
+
+def note_update(text: str, note_id: str = "n1") -> bytes:
+    doc = Doc()
+    doc.get("notes", type=Map)[note_id] = Map({"text": text, "zone": "zorgen"})
+    return doc.get_update()
+
+
+def texts(room: Room) -> dict:
+    return {k: v["text"] for k, v in room.to_py()["notes"].items()}
+
+
+@pytest.fixture
+def store():
+    s = Store(None)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def room(store):
+    return Room(("m1", "drieluik"), store, compact_after=1000)
+
+
+async def test_read_only_connection_cannot_write_through_update(room):
+    reader, other = connect(room, Access.READ), connect(room)
+    queued(other)
+    room.receive(reader, encode_update(note_update("stiekem")))
+    assert texts(room) == {}
+    assert queued_updates(other) == []
+
+
+async def test_read_only_connection_cannot_write_through_sync_step2(room):
+    reader = connect(room, Access.READ)
+    room.receive(reader, encode_sync_step2(note_update("via stap 2")))
+    assert texts(room) == {}
+
+
+async def test_writer_update_is_stored_and_forwarded_to_others_only(room, store):
+    writer, other = connect(room), connect(room)
+    queued(writer), queued(other)
+    room.receive(writer, encode_update(note_update("Meer rust thuis")))
+    assert texts(room) == {"n1": "Meer rust thuis"}
+    assert len(queued_updates(other)) == 1
+    assert queued_updates(writer) == []
+    _, log = store.load_board("m1", "drieluik")
+    assert len(log) == 1
+
+
+async def test_a_repeated_update_is_not_stored_or_forwarded_twice(room, store):
+    writer, other = connect(room), connect(room)
+    update = note_update("één keer")
+    room.receive(writer, encode_update(update))
+    queued(other)
+    room.receive(writer, encode_sync_step2(update))
+    assert queued_updates(other) == []
+    assert len(store.load_board("m1", "drieluik")[1]) == 1
+
+
+async def test_full_send_queue_closes_the_device_instead_of_dropping(room):
+    writer, slow = connect(room), connect(room, queue_size=3)
+    for i in range(5):
+        room.receive(writer, encode_update(note_update(f"briefje {i}", f"n{i}")))
+    assert slow.closed and slow.close_code == closecodes.TRY_AGAIN
+
+
+def awareness_entries(conn):
+    out = []
+    for m in queued(conn):
+        if isinstance(m, bytes):
+            msg = parse_message(m)
+            if isinstance(msg, AwarenessMessage):
+                out.extend(msg.entries)
+    return out
+
+
+def aw(client_id, clock, state):
+    return encode_awareness([AwarenessEntry(client_id, clock, json.dumps(state))])
+
+
+async def test_new_connection_gets_current_awareness_and_departure_is_broadcast_at_once(room):
+    a = connect(room)
+    room.receive(a, aw(11, 1, {"user": {"name": "Eliëtte"}}))
+    b = connect(room)
+    assert [json.loads(e.state) for e in awareness_entries(b)] == [{"user": {"name": "Eliëtte"}}]
+    room.leave(a)
+    gone = awareness_entries(b)
+    assert [(e.client_id, e.removed) for e in gone] == [(11, True)]
+
+
+async def test_a_device_cannot_overwrite_another_devices_presence(room):
+    a, b = connect(room), connect(room)
+    room.receive(a, aw(11, 1, {"user": {"name": "Aïsha"}}))
+    room.receive(b, aw(11, 5, None))
+    assert json.loads(room.awareness[11][1]) == {"user": {"name": "Aïsha"}}
+
+
+async def test_outdated_awareness_is_ignored(room):
+    a = connect(room)
+    room.receive(a, aw(11, 4, {"n": 2}))
+    room.receive(a, aw(11, 3, {"n": 1}))
+    assert json.loads(room.awareness[11][1]) == {"n": 2}
+
+
+async def test_room_restores_from_snapshot_plus_log_after_compaction(store):
+    room = Room(("m1", "doelen"), store, compact_after=10)
+    writer = connect(room)
+    for i in range(25):
+        room.receive(writer, encode_update(note_update(f"doel {i}", f"n{i}")))
+    snapshot, log = store.load_board("m1", "doelen")
+    assert snapshot is not None and len(log) == 5
+    again = Room(("m1", "doelen"), store, compact_after=10)
+    assert texts(again) == texts(room) and len(texts(again)) == 25
+
+
+async def test_idle_room_unloads_compacted_and_reloads_with_everything(store):
+    rooms = Rooms(store, idle_seconds=0, compact_after=1000)
+    room = rooms.get("m1", "drieluik")
+    writer = connect(room)
+    room.receive(writer, encode_update(note_update("Opa helpt met huiswerk")))
+    room.leave(writer)
+    rooms.release(room)
+    import asyncio
+
+    await asyncio.sleep(0.01)
+    assert not rooms.is_loaded("m1", "drieluik")
+    assert store.load_board("m1", "drieluik")[1] == []  # compacted into the snapshot
+    assert texts(rooms.get("m1", "drieluik")) == {"n1": "Opa helpt met huiswerk"}
+
+
+async def test_revoked_connection_gets_nothing_more(room):
+    pro, fam = connect(room), connect(room)
+    queued(pro)
+    room.revoke(pro, closecodes.FORBIDDEN, "besloten")
+    room.receive(fam, encode_update(note_update("geheim plan")))
+    items = queued(pro)
+    assert len(items) == 1 and not isinstance(items[0], bytes)  # only the close
+    assert items[0].code == closecodes.FORBIDDEN
+
+
+async def test_write_arriving_from_a_revoked_connection_is_not_applied(room):
+    pro, fam = connect(room), connect(room)
+    room.revoke(pro, closecodes.FORBIDDEN, "besloten")
+    room.receive(pro, encode_update(note_update("te laat")))
+    assert texts(room) == {}

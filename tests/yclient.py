@@ -1,0 +1,121 @@
+"""A small Python y-websocket client for tests: a pycrdt Doc kept in sync over a real
+WebSocket, with every received frame recorded so tests can inspect the raw bytes."""
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import websockets
+from pycrdt import Doc, Map
+
+from server.sync import (
+    AwarenessEntry,
+    AwarenessMessage,
+    SyncMessage,
+    encode_awareness,
+    encode_sync_step1,
+    encode_sync_step2,
+    encode_update,
+    parse_message,
+)
+
+
+class YClient:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.doc: Doc = Doc()
+        self.frames: list[bytes] = []
+        self.awareness: dict[int, Any] = {}
+        self.synced = asyncio.Event()
+        self.close_code: int | None = None
+        self.close_reason: str = ""
+        self.ws: Any = None
+        self._task: asyncio.Task[None] | None = None
+        self._remote = False
+        self.doc.observe(self._on_local_change)
+
+    async def connect(self, wait_synced: bool = True) -> "YClient":
+        self.ws = await websockets.connect(self.url, max_size=None)
+        self._task = asyncio.create_task(self._run())
+        try:
+            await self.ws.send(encode_sync_step1(self.doc.get_state()))
+        except websockets.ConnectionClosed:
+            pass  # refused straight away; wait_closed() tells the code
+        if wait_synced:
+            await asyncio.wait_for(self.synced.wait(), 5)
+        return self
+
+    async def _run(self) -> None:
+        try:
+            async for frame in self.ws:
+                self.frames.append(frame)
+                self._handle(frame)
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            if self.ws.close_code is not None:
+                self.close_code = self.ws.close_code
+                self.close_reason = self.ws.close_reason or ""
+
+    def _handle(self, frame: bytes) -> None:
+        msg = parse_message(frame)
+        if isinstance(msg, SyncMessage):
+            if msg.kind == 0:
+                asyncio.ensure_future(self.ws.send(encode_sync_step2(self.doc.get_update(msg.payload))))
+            else:
+                self._remote = True
+                try:
+                    self.doc.apply_update(msg.payload)
+                finally:
+                    self._remote = False
+                if msg.kind == 1:
+                    self.synced.set()
+        elif isinstance(msg, AwarenessMessage):
+            for e in msg.entries:
+                state = json.loads(e.state)
+                if state is None:
+                    self.awareness.pop(e.client_id, None)
+                else:
+                    self.awareness[e.client_id] = state
+
+    def _on_local_change(self, event: Any) -> None:
+        if not self._remote and self.ws is not None and self.ws.state.name == "OPEN":
+            asyncio.ensure_future(self.ws.send(encode_update(event.update)))
+
+    @property
+    def notes(self) -> Map:
+        return self.doc.get("notes", type=Map)
+
+    def add_note(self, note_id: str, text: str, zone: str = "zorgen", **extra: Any) -> None:
+        fields = {"text": text, "zone": zone, "x": 0.1, "y": 0.1,
+                  "createdAt": time.time() * 1000, **extra}
+        self.notes[note_id] = Map(fields)
+
+    def note_texts(self) -> dict[str, str]:
+        return {k: v.get("text") for k, v in self.notes.to_py().items()}
+
+    async def set_awareness(self, client_id: int, clock: int, state: dict[str, Any] | None) -> None:
+        text = json.dumps(state, ensure_ascii=False)
+        await self.ws.send(encode_awareness([AwarenessEntry(client_id, clock, text)]))
+
+    async def send_raw(self, data: bytes | str) -> None:
+        await self.ws.send(data)
+
+    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError("condition not reached in time")
+            await asyncio.sleep(0.01)
+
+    async def wait_closed(self, timeout: float = 5.0) -> int | None:
+        assert self._task is not None
+        await asyncio.wait_for(self._task, timeout)
+        return self.close_code
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self._task is not None:
+            await asyncio.wait_for(self._task, 5)
