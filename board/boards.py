@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class Zone:
     id: str
     title: str  # the question or heading shown above the zone, in Dutch
+    color: str = "geel"  # post-it colour: follows the question being answered
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,14 @@ DRIELUIK = Board(
             "zorgen",
             "Hoe is de situatie over 6 maanden als er niks verandert? "
             "Hoe zit iedereen er dan bij?",
+            "oranje",
         ),
-        Zone("plan", "Plan voor de toekomst"),
+        Zone("plan", "Plan voor de toekomst", "blauw"),
         Zone(
             "wensen",
             "Hoe zouden jullie je situatie willen zien over 6 maanden? "
             "Wat gun je jezelf en anderen?",
+            "groen",
         ),
     ),
 )
@@ -61,7 +64,31 @@ BOARDS: dict[str, Board] = {b.id: b for b in (DRIELUIK, DOELEN, PLAN, FAMILIE, V
 # Boards with notes on them, in the order the interface lists them.
 NOTE_BOARDS: tuple[str, ...] = ("drieluik", "doelen", "plan", "familie")
 
-NOTE_TAGS: tuple[str, ...] = ("voorwaardelijk", "vooruitzicht", "opgelegd")
+# Boards shown as tabs in the browser, in order (the plan and the family's worksheet get their
+# own screens in later work).
+TAB_BOARDS: tuple[str, ...] = ("drieluik", "doelen")
+
+NOTE_TAGS: dict[str, str] = {
+    "voorwaardelijk": "Voorwaarde: moet eerst",
+    "vooruitzicht": "Vooruitzicht: iets fijns om naar uit te kijken",
+    "opgelegd": "Opgelegd: hier valt niet over te praten",
+}
+
+# Kinds of help from the network (toolkit 2.8), for goals in a "samen" zone.
+HELP_KINDS: dict[str, str] = {
+    "emotioneel": "Emotioneel: een luisterend oor, steun",
+    "informatief": "Informatief: advies, uitleg",
+    "materieel": "Materieel: spullen, geld, vervoer",
+    "praktisch": "Praktisch: handen uit de mouwen",
+    "professioneel": "Professioneel: hulp van een organisatie",
+}
+
+
+def client_board(board_id: str) -> dict[str, object]:
+    """What the browser needs to draw a board."""
+    board = BOARDS[board_id]
+    return {"id": board.id, "title": board.title,
+            "zones": [{"id": z.id, "title": z.title, "color": z.color} for z in board.zones]}
 
 
 def get_board(board_id: str) -> Board | None:

@@ -19,6 +19,7 @@ NOTE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "y": (int, float),
     "group": str,
     "tags": list,
+    "help": str,
     "createdAt": (int, float),
 }
 GROUP_FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -47,8 +48,8 @@ def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
     """The board as JSON: notes and groups as lists, ordered by zone, then top to bottom."""
     board = BOARDS[board_id]
     if board.server_only:
-        state = content.get("state") if isinstance(content.get("state"), dict) else {}
-        participants = content.get("participants")
+        state = dict(content.get("state")) if isinstance(content.get("state"), dict) else {}
+        participants = state.pop("participants", None)
         return {
             "board": board_id,
             "title": board.title,

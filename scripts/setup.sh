@@ -15,3 +15,6 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The browser bundle: plain ES modules and npm packages, bundled into one file (no CDN).
+npx --no-install esbuild static/js/app.js --bundle --format=esm --target=es2020 \
+  --minify --sourcemap --log-level=warning --outfile=static/build/app.js

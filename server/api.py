@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from board.boards import get_board
 from board.export import board_json
+from board.people import MAX_NAME, clean_person
 from board.permissions import Access
 from board.phases import is_valid_phase, phase_label
 from board.roles import ROLES, Role, parse_role
@@ -135,6 +136,21 @@ async def rotate_token(request: Request) -> JSONResponse:
                          "link": join_links(request, {role: token})[role.value]})
 
 
+async def add_participant(request: Request) -> JSONResponse:
+    principal = _principal(request, request.path_params["meeting_id"])
+    if isinstance(principal, JSONResponse):
+        return principal
+    if principal.role is Role.SCHERM:
+        return error(403, "Het scherm schrijft geen namen op")
+    data = await read_json(request)
+    person = clean_person(data.get("name"), data.get("relation")) if data else None
+    if person is None:
+        return error(400, f"Vul een naam in (hoogstens {MAX_NAME} tekens)")
+    pid = _meetings(request).add_participant(principal.meeting_id, principal.role, *person)
+    return JSONResponse({"id": pid, "name": person[0], "relation": person[1],
+                         "role": principal.role.value}, status_code=201)
+
+
 async def get_board_json(request: Request) -> JSONResponse:
     board_id = request.path_params["board_id"]
     if get_board(board_id) is None:
@@ -158,5 +174,6 @@ routes = [
     Route("/api/meetings/{meeting_id}/closed", set_closed, methods=["POST"]),
     Route("/api/meetings/{meeting_id}/phase", set_phase, methods=["POST"]),
     Route("/api/meetings/{meeting_id}/tokens/{role}", rotate_token, methods=["POST"]),
+    Route("/api/meetings/{meeting_id}/participants", add_participant, methods=["POST"]),
     Route("/api/meetings/{meeting_id}/boards/{board_id}", get_board_json, methods=["GET"]),
 ]

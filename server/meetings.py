@@ -3,6 +3,7 @@ every open connection in line with board.permissions whenever that state changes
 """
 
 import logging
+import time
 from dataclasses import dataclass, replace
 
 from pycrdt import Doc, Map
@@ -95,6 +96,20 @@ class Meetings:
                 else:
                     conn.access = access
 
+    def add_participant(self, meeting_id: str, role: Role, name: str, relation: str) -> str:
+        """Put a person on the meeting's list (verloop state.participants); returns their id."""
+        pid = new_token()[:12]
+
+        def write(doc: Doc) -> None:
+            state = doc.get("state", type=Map)
+            if not isinstance(state.get("participants"), Map):
+                state["participants"] = Map()
+            state["participants"][pid] = {"name": name, "relation": relation,
+                                          "role": role.value, "joinedAt": time.time() * 1000}
+
+        self._write(meeting_id, "verloop", write)
+        return pid
+
     def rotate_token(self, meeting_id: str, role: Role) -> str:
         """Revoke the role's current link and hand out a new one; live devices are cut off."""
         token = new_token()
@@ -124,3 +139,4 @@ def _init_board(doc: Doc, board_id: str, meeting_title: str) -> None:
         state["phase"] = MeetingState().phase
         state["closed"] = False
         state["timerEndsAt"] = None
+        state["participants"] = Map()

@@ -1,16 +1,24 @@
 """HTML pages rendered with jinja2 (autoescaped: note text is always shown as text)."""
 
+import io
+
+import segno
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from board.boards import NOTE_BOARDS, get_board
+from board.boards import HELP_KINDS, NOTE_BOARDS, NOTE_TAGS, TAB_BOARDS, client_board
 from board.export import board_json
+from board.people import RELATIONS
 from board.permissions import Access
-from board.phases import phase_label
-from board.roles import ROLE_LABELS, ROLES
+from board.phases import PHASES, phase_label
+from board.roles import ROLE_LABELS, ROLES, Role
 
-from .api import create_meeting_checked, join_links
+from .api import create_meeting_checked, error, join_links
+
+# Which screen each role gets at its link.
+PAGE_FOR_ROLE = {Role.FACILITATOR: "facilitator", Role.FAMILIE: "board",
+                 Role.PROFESSIONAL: "board", Role.SCHERM: "projector"}
 
 
 def render(request: Request, name: str, status: int = 200, **context: object) -> Response:
@@ -32,7 +40,7 @@ async def create(request: Request) -> Response:
     meeting, tokens = created
     links = join_links(request, tokens)
     return render(request, "created.html", status=201, meeting=meeting,
-                  links=[(ROLE_LABELS[r], links[r.value]) for r in ROLES])
+                  links=[(r.value, ROLE_LABELS[r], links[r.value]) for r in ROLES])
 
 
 async def join(request: Request) -> Response:
@@ -41,7 +49,7 @@ async def join(request: Request) -> Response:
     if principal is None:
         return render(request, "invalid_link.html", status=404)
     meeting = meetings.get(principal.meeting_id)
-    boards = []
+    boards = []  # the server-rendered view, for browsers without JavaScript
     for board_id in NOTE_BOARDS:
         if meetings.access(principal, board_id) is Access.NONE:
             continue
@@ -50,16 +58,53 @@ async def join(request: Request) -> Response:
             boards.append(board_json(board_id, room.to_py()))
         finally:
             meetings.rooms.release(room)
-    return render(request, "join.html", meeting=meeting, role=principal.role,
-                  role_label=ROLE_LABELS[principal.role], boards=boards,
-                  phase=phase_label(meeting.state.phase), closed=meeting.state.closed,
-                  board_title=lambda b: get_board(b).title)
+    role = principal.role
+    config = {
+        "meetingId": meeting.id,
+        "title": meeting.title,
+        "token": request.path_params["token"],
+        "role": role.value,
+        "roleLabel": ROLE_LABELS[role],
+        "page": PAGE_FOR_ROLE[role],
+        "boards": [client_board(b) for b in TAB_BOARDS],
+        "tags": NOTE_TAGS,
+        "helpKinds": HELP_KINDS,
+        "relations": RELATIONS,
+        "phases": PHASES,
+    }
+    return render(request, "app.html", meeting=meeting, role=role, config=config,
+                  role_label=ROLE_LABELS[role], boards=boards,
+                  phase=phase_label(meeting.state.phase), closed=meeting.state.closed)
+
+
+async def join_qr(request: Request) -> Response:
+    """The join link of a token as a QR code, made here: no outside service sees the link."""
+    token = request.path_params["token"]
+    if request.app.state.meetings.authenticate(token) is None:
+        return error(404, "Onbekende link")
+    link = str(request.url_for("join", token=token))
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="svg", scale=10, border=2, xmldecl=False,
+                                     title="QR-code om mee te doen", dark="#000", light="#fff")
+    return Response(out.getvalue(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
+
+
+async def service_worker(request: Request) -> Response:
+    # Served from the root so that it may cache the join pages for offline reloads.
+    path = request.app.state.config.static_dir / "js" / "sw.js"
+    return FileResponse(path, media_type="text/javascript",
+                        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
+
+
+async def favicon(request: Request) -> Response:
+    # Browsers ask for /favicon.ico whatever the page says.
+    path = request.app.state.config.static_dir / "favicon.svg"
+    return FileResponse(path, media_type="image/svg+xml")
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api/"):
-        from .api import error
-
         return error(404, "Niet gevonden")
     return render(request, "invalid_link.html", status=404)
 
@@ -68,4 +113,7 @@ routes = [
     Route("/", start, methods=["GET"]),
     Route("/", create, methods=["POST"], name="create"),
     Route("/j/{token}", join, methods=["GET"], name="join"),
+    Route("/j/{token}/qr.svg", join_qr, methods=["GET"], name="join_qr"),
+    Route("/sw.js", service_worker, methods=["GET"]),
+    Route("/favicon.ico", favicon, methods=["GET"]),
 ]

@@ -182,7 +182,7 @@ class Room:
     def to_py(self) -> dict[str, Any]:
         """The document's top-level maps as plain Python data."""
         out: dict[str, Any] = {}
-        for name in ("meta", "notes", "groups", "state", "participants"):
+        for name in ("meta", "notes", "groups", "state"):
             try:
                 out[name] = self.doc.get(name, type=Map).to_py() or {}
             except Exception:  # a client wrote another type under this name

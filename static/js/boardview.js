@@ -1,0 +1,230 @@
+// Draws one board (zones, groups, notes, this person's private notes) from its Y.Doc and turns
+// taps and drags into document changes. Re-renders on every change, batched per frame.
+import { h, clear } from './dom.js'
+import { enableDrag } from './drag.js'
+import { editNote, askText } from './dialogs.js'
+import * as ops from './notes.js'
+import { privateNoteList, postPrivateNotes } from './privatenotes.js'
+
+// Zones where the Drieluik asks people to keep their notes to themselves first.
+const PRIVATE_FIRST = new Set(['zorgen', 'wensen'])
+
+export class BoardView {
+  // ctx: {cfg, readOnly, person() -> {id,name,relation}|null, origin() -> string,
+  //       privateDoc() -> Y.Doc|null}
+  constructor (root, boardCfg, board, ctx) {
+    this.root = root
+    this.boardCfg = boardCfg
+    this.board = board
+    this.doc = board.doc
+    this.ctx = ctx
+    this.frame = 0
+    this.observed = []
+    this.observe(this.doc)
+    if (!ctx.readOnly) {
+      enableDrag(root, { canDrag: (el) => this.canDrag(el), onDrop: (item, target) => this.drop(item, target) })
+    }
+    root.addEventListener('click', (event) => this.onClick(event))
+  }
+
+  observe (doc) {
+    const schedule = () => this.schedule()
+    for (const map of [ops.notesOf(doc), ops.groupsOf(doc)]) {
+      map.observeDeep(schedule)
+      this.observed.push(() => map.unobserveDeep(schedule))
+    }
+  }
+
+  // Call when the person (and so the private notes) changes.
+  setPrivateDoc (privateDoc) {
+    this.privateUnobserve?.()
+    this.privateUnobserve = null
+    if (privateDoc) {
+      const map = ops.notesOf(privateDoc)
+      const schedule = () => this.schedule()
+      map.observeDeep(schedule)
+      this.privateUnobserve = () => map.unobserveDeep(schedule)
+    }
+    this.schedule()
+  }
+
+  schedule () {
+    if (this.frame) return
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render() })
+  }
+
+  render () {
+    if (document.body.classList.contains('is-waiting')) return clear(this.root)
+    const focused = document.activeElement?.closest?.('[data-kind]')
+    const focusKey = focused && this.root.contains(focused) ? `${focused.dataset.kind}:${focused.dataset.id}` : null
+    const zones = this.boardCfg.zones.map((zone) => this.renderZone(zone))
+    clear(this.root).append(h('div', { class: `zones zones-${this.boardCfg.id}` }, zones))
+    if (focusKey) {
+      const [kind, id] = focusKey.split(':')
+      this.root.querySelector(`[data-kind="${kind}"][data-id="${CSS.escape(id)}"] .note-body, [data-kind="${kind}"][data-id="${CSS.escape(id)}"] .group-title`)?.focus()
+    }
+  }
+
+  renderZone (zone) {
+    const items = ops.zoneItems(this.doc, zone.id)
+    const privateDoc = this.ctx.privateDoc()
+    const privateItems = privateDoc ? privateNoteList(privateDoc, zone.id) : []
+    const titleId = `zone-${this.boardCfg.id}-${zone.id}`
+    const count = items.length + privateItems.length
+    return h('section', { class: `zone zone-${zone.id} color-${zone.color}`, dataset: { zone: zone.id }, 'aria-labelledby': titleId },
+      h('div', { class: 'zone-head' },
+        h('h2', { id: titleId, class: 'zone-title' }, zone.title),
+        this.ctx.readOnly ? null : h('button', { class: 'add-note', dataset: { addZone: zone.id } },
+          h('span', { 'aria-hidden': 'true' }, '+ '), 'Briefje', h('span', { class: 'sr-only' }, ` bij: ${zone.title}`))),
+      h('ol', { class: 'zone-items', 'aria-label': `${count} briefjes` },
+        items.map((item) => item.kind === 'group' ? this.renderGroup(item, zone) : this.renderNote(item, zone)),
+        privateItems.map((item) => this.renderNote(item, zone))))
+  }
+
+  renderGroup (item, zone) {
+    const notes = ops.groupNotes(this.doc, item.id)
+    const title = item.group.title || 'Groep zonder thema'
+    return h('li', { class: 'group', dataset: { kind: 'group', id: item.id } },
+      h('div', { class: 'group-head', 'data-drag': !this.ctx.readOnly },
+        h('span', { class: 'group-label' }, 'Thema: '),
+        this.ctx.readOnly
+          ? h('span', { class: 'group-title' }, title)
+          : h('button', { class: 'group-title', dataset: { action: 'group-title' } }, title)),
+      h('ol', { class: 'group-notes' }, notes.map((n) => this.renderNote(n, zone))))
+  }
+
+  renderNote (item, zone) {
+    const note = item.note
+    const isPro = note.role === 'professional'
+    const author = note.authorName || 'Onbekend'
+    const tags = Array.isArray(note.tags) ? note.tags.filter((t) => this.ctx.cfg.tags[t]) : []
+    return h('li', {
+      class: `note color-${note.color || zone.color}${item.private ? ' private' : ''}`,
+      dataset: { kind: 'note', id: item.id, private: item.private ? 'true' : 'false' }
+    },
+    h('button', { class: 'note-body', 'data-drag': !this.ctx.readOnly, dataset: { action: 'open' } },
+      h('span', { class: 'note-text' }, note.text || ''),
+      h('span', { class: 'note-author' },
+        author,
+        isPro ? h('span', { class: 'pro-mark', title: 'Professional' }, ' · prof.') : null),
+      tags.length || note.help
+        ? h('span', { class: 'note-tags' },
+          tags.map((t) => h('span', { class: `tag tag-${t}` }, t)),
+          note.help ? h('span', { class: 'tag tag-help' }, `hulp: ${note.help}`) : null)
+        : null,
+      item.private ? h('span', { class: 'private-mark' }, 'Alleen voor jou') : null),
+    item.private
+      ? h('button', { class: 'post-note', dataset: { action: 'post' } }, 'Plakken', h('span', { class: 'sr-only' }, `: ${note.text}`))
+      : null)
+  }
+
+  canDrag (el) {
+    if (this.ctx.readOnly) return false
+    return !!this.ctx.person() || this.ctx.cfg.role === 'facilitator'
+  }
+
+  onClick (event) {
+    const add = event.target.closest('[data-add-zone]')
+    if (add) return this.newNote(add.dataset.addZone)
+    const actionEl = event.target.closest('[data-action]')
+    if (!actionEl || !this.root.contains(actionEl)) return
+    const itemEl = actionEl.closest('[data-kind]')
+    const { id } = itemEl.dataset
+    const isPrivate = itemEl.dataset.private === 'true'
+    const action = actionEl.dataset.action
+    if (action === 'open') this.openNote(id, isPrivate)
+    else if (action === 'post') this.post([id])
+    else if (action === 'group-title') this.editGroupTitle(id)
+  }
+
+  async newNote (zoneId) {
+    const person = this.ctx.person()
+    if (!person) return
+    const allowPrivate = this.boardCfg.id === 'drieluik'
+    const result = await editNote({
+      board: this.boardCfg, zone: zoneId, isNew: true, allowPrivate,
+      privateDefault: allowPrivate && PRIVATE_FIRST.has(zoneId),
+      tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds
+    })
+    if (result.action !== 'save') return
+    const zone = this.boardCfg.zones.find((z) => z.id === result.zone)
+    const fields = {
+      text: result.text, zone: result.zone, author: person.id, authorName: person.name,
+      role: this.ctx.cfg.role, color: zone.color, tags: result.tags, help: result.help
+    }
+    const privateDoc = this.ctx.privateDoc()
+    if (result.private && privateDoc) ops.addNote(privateDoc, 'private', fields)
+    else ops.addNote(this.doc, this.ctx.origin(), fields)
+  }
+
+  async openNote (id, isPrivate) {
+    const doc = isPrivate ? this.ctx.privateDoc() : this.doc
+    if (!doc) return
+    const note = ops.noteData(ops.notesOf(doc).get(id))
+    if (this.ctx.readOnly) return
+    const editable = isPrivate || ops.canEdit(note, this.ctx.person(), this.ctx.cfg.role)
+    if (!editable) return // other people's notes can be moved, not changed
+    const result = await editNote({
+      board: this.boardCfg, note, zone: note.zone, isNew: false, canDelete: true,
+      isPrivate, canMove: !isPrivate && !note.group, tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds
+    })
+    const origin = isPrivate ? 'private' : this.ctx.origin()
+    if (result.action === 'delete') return ops.deleteNote(doc, origin, id)
+    if (result.action === 'up' || result.action === 'down') {
+      return ops.nudge(doc, origin, 'note', id, result.action === 'up' ? -1 : 1)
+    }
+    if (result.action !== 'save' && result.action !== 'post') return
+    const zone = this.boardCfg.zones.find((z) => z.id === result.zone)
+    const patch = { text: result.text, tags: result.tags, help: result.help }
+    if (result.zone !== note.zone) {
+      if (isPrivate) Object.assign(patch, { zone: result.zone, color: zone.color })
+      else { ops.placeItem(doc, origin, 'note', id, result.zone, Infinity); patch.color = zone.color }
+    }
+    ops.updateNote(doc, origin, id, patch)
+    if (result.action === 'post') this.post([id])
+  }
+
+  post (ids) {
+    const privateDoc = this.ctx.privateDoc()
+    if (privateDoc) postPrivateNotes(privateDoc, this.doc, this.ctx.origin(), ids)
+  }
+
+  postAll () {
+    const privateDoc = this.ctx.privateDoc()
+    return privateDoc ? postPrivateNotes(privateDoc, this.doc, this.ctx.origin()) : 0
+  }
+
+  async editGroupTitle (groupId) {
+    const group = ops.groupsOf(this.doc).get(groupId)
+    if (!group) return
+    const title = await askText({ title: 'Thema van de groep', label: 'Welk thema hoort bij deze briefjes?', value: group.get('title') || '' })
+    if (title !== null) ops.setGroupTitle(this.doc, this.ctx.origin(), groupId, title)
+  }
+
+  drop (item, target) {
+    const origin = item.private ? 'private' : this.ctx.origin()
+    if (item.private) {
+      const privateDoc = this.ctx.privateDoc()
+      if (privateDoc && target.type === 'zone') {
+        const zone = this.boardCfg.zones.find((z) => z.id === target.zone)
+        ops.updateNote(privateDoc, origin, item.id, { zone: target.zone, color: zone.color })
+      }
+      return
+    }
+    if (target.type === 'note') ops.groupWith(this.doc, origin, item.id, target.id)
+    else if (target.type === 'group' && item.kind === 'note') ops.addToGroup(this.doc, origin, item.id, target.id)
+    else if (target.type === 'zone') {
+      ops.placeItem(this.doc, origin, item.kind, item.id, target.zone, target.index)
+      if (item.kind === 'note') {
+        const zone = this.boardCfg.zones.find((z) => z.id === target.zone)
+        ops.updateNote(this.doc, origin, item.id, { color: zone.color })
+      }
+    }
+  }
+
+  destroy () {
+    this.observed.forEach((off) => off())
+    this.privateUnobserve?.()
+    if (this.frame) cancelAnimationFrame(this.frame)
+  }
+}
