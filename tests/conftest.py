@@ -30,6 +30,17 @@ class LiveServer:
     base: str
     config: Config
     app: object = None
+    server: object = None
+    task: object = None
+
+    async def stop(self) -> None:
+        """Stop serving (devices see the connection drop); start() brings it back."""
+        self.server.should_exit = True
+        await asyncio.wait_for(self.task, 10)
+
+    async def start(self) -> None:
+        port = int(self.base.rsplit(":", 1)[1])
+        self.server, self.task = await _serve(create_app(self.config), port, self.config)
 
     @property
     def ws_base(self) -> str:
@@ -62,17 +73,25 @@ async def live_server(tmp_path: Path) -> AsyncIterator[LiveServer]:
     config = Config(data_dir=tmp_path / "data", max_message_bytes=65_536, idle_unload_seconds=0.2)
     port = free_port()
     app = create_app(config)
+    server, task = await _serve(app, port, config)
+    live = LiveServer(f"http://127.0.0.1:{port}", config, app, server, task)
+    try:
+        yield live
+    finally:
+        if not live.task.done():
+            await live.stop()
+
+
+async def _serve(app, port: int, config: Config):  # type: ignore[no-untyped-def]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            ws_max_size=config.max_message_bytes + 1024,
                                            lifespan="on"))
     task = asyncio.create_task(server.serve())
     while not server.started:
+        if task.done():
+            task.result()
         await asyncio.sleep(0.01)
-    try:
-        yield LiveServer(f"http://127.0.0.1:{port}", config, app)
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
+    return server, task
 
 
 class ServerProcess:

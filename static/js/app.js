@@ -1,7 +1,7 @@
 // Entry point: wires sync, people, boards and the page for this role together.
 import * as Y from 'yjs'
 import { readConfig } from './config.js'
-import { h, clear } from './dom.js'
+import { h, clear, fill } from './dom.js'
 import { openBoard } from './sync.js'
 import { BoardView } from './boardview.js'
 import { openPrivateNotes } from './privatenotes.js'
@@ -27,7 +27,8 @@ function start (cfg) {
   const readOnly = cfg.role === 'scherm'
   const writes = !readOnly
   const boardTitles = Object.fromEntries(cfg.boards.map((b) => [b.id, b.title]))
-  const status = new ConnectionStatus(h('div', { class: 'connection', role: 'status' }))
+  const status = new ConnectionStatus(h('div', { class: 'connection', role: 'status' }),
+    ['verloop', ...cfg.boards.map((b) => b.id)])
   const presenceEl = h('div', { class: 'presence', 'aria-label': 'Wie er verbonden is' })
 
   const state = { people: loadDevicePeople(cfg), active: cfg.boards[0].id, privates: {}, undo: null }
@@ -65,8 +66,9 @@ function start (cfg) {
   const side = cfg.role === 'facilitator' ? facilitatorPanel(cfg, verloop) : null
   const projectorQr = readOnly ? projectorJoin() : null
 
-  clear(app).append(
-    h('div', { class: 'bar' }, h('div', { class: 'course' }, phaseEl, timerEl), status.el),
+  fill(app, 
+    h('div', { class: 'bar' }, h('div', { class: 'course' },
+      readOnly ? h('span', { class: 'projector-title' }, cfg.title) : null, phaseEl, timerEl), status.el),
     closedBanner,
     writes ? h('div', { class: 'toolbar' }, personBar, tools) : null,
     tabs,
@@ -98,7 +100,7 @@ function start (cfg) {
   // --- people on this device --------------------------------------------------------------
   const renderPersonBar = () => {
     const p = person()
-    clear(personBar).append(
+    fill(personBar, 
       h('span', {}, p ? ['Nu schrijft: ', h('strong', {}, describe(p))] : 'Nog niemand gekozen'),
       h('button', { class: 'secondary switch-person', onclick: handOver }, p ? 'Iemand anders' : 'Wie ben jij?'))
   }
@@ -167,7 +169,7 @@ function start (cfg) {
     }
   }
   function showWaiting (text) {
-    clear(waiting).append(h('p', {}, text))
+    fill(waiting, h('p', {}, text))
     waiting.hidden = false
     panels.forEach((p) => p.classList.add('blanked'))
     // The board's last state stays in memory only; what is on screen goes.

@@ -1,6 +1,6 @@
 // Draws one board (zones, groups, notes, this person's private notes) from its Y.Doc and turns
 // taps and drags into document changes. Re-renders on every change, batched per frame.
-import { h, clear } from './dom.js'
+import { h, clear, fill } from './dom.js'
 import { enableDrag } from './drag.js'
 import { editNote, askText } from './dialogs.js'
 import * as ops from './notes.js'
@@ -58,7 +58,7 @@ export class BoardView {
     const focused = document.activeElement?.closest?.('[data-kind]')
     const focusKey = focused && this.root.contains(focused) ? `${focused.dataset.kind}:${focused.dataset.id}` : null
     const zones = this.boardCfg.zones.map((zone) => this.renderZone(zone))
-    clear(this.root).append(h('div', { class: `zones zones-${this.boardCfg.id}` }, zones))
+    fill(this.root, h('div', { class: `zones zones-${this.boardCfg.id}` }, zones))
     if (focusKey) {
       const [kind, id] = focusKey.split(':')
       this.root.querySelector(`[data-kind="${kind}"][data-id="${CSS.escape(id)}"] .note-body, [data-kind="${kind}"][data-id="${CSS.escape(id)}"] .group-title`)?.focus()

@@ -27,6 +27,13 @@ export function clear (el) {
   return el
 }
 
+// Replace an element's children (arrays are flattened; null and false are skipped).
+export function fill (el, ...children) {
+  clear(el)
+  append(el, children)
+  return el
+}
+
 // A random id that works without a secure context (crypto.randomUUID needs https).
 export function randomId () {
   const bytes = crypto.getRandomValues(new Uint8Array(12))

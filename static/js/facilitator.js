@@ -1,5 +1,5 @@
 // The facilitator's panel: the join links with their QR codes, the projector, the closed part.
-import { h, clear } from './dom.js'
+import { h, fill } from './dom.js'
 import { apiFetch } from './config.js'
 import { confirmDialog } from './dialogs.js'
 
@@ -26,7 +26,7 @@ export function facilitatorPanel (cfg, verloop) {
   const render = () => {
     const links = loadLinks(cfg.meetingId)
     const closed = verloop.doc.getMap('state').get('closed') === true
-    clear(panel).append(
+    fill(panel, 
       h('h2', { id: 'nb-side-title' }, 'Bijeenkomst'),
       h('div', { class: 'side-actions' },
         h('button', { class: 'primary', onclick: openProjector, disabled: !links.scherm }, 'Scherm openen'),

@@ -1,5 +1,5 @@
 // Who is connected, on which board: read from each board's awareness, shown discreetly.
-import { h, clear } from './dom.js'
+import { h, fill } from './dom.js'
 
 export function setPresence (boards, user) {
   for (const board of boards) {
@@ -20,7 +20,7 @@ export function renderPresence (el, boards, boardTitles) {
     })
   }
   const people = [...seen.values()].sort((a, b) => a.user.name.localeCompare(b.user.name, 'nl'))
-  clear(el).append(
+  fill(el, 
     h('span', { class: 'presence-label' }, people.length ? `Ook verbonden (${people.length}):` : 'Verder nog niemand verbonden'),
     people.map(({ user, boards: on }) => h('span', { class: `presence-person role-${user.role}` },
       user.name,

@@ -1,20 +1,30 @@
 // A calm line about the connection: offline work is kept on this device and sent later.
-import { h, clear } from './dom.js'
+import { h, fill } from './dom.js'
 
 export class ConnectionStatus {
-  constructor (el) {
+  constructor (el, boardIds) {
     this.el = el
-    this.states = new Map()
+    // Until a board reports, it is still connecting.
+    this.states = new Map(boardIds.map((id) => [id, 'connecting']))
     this.wasOffline = false
     this.timer = 0
     this.hideTimer = 0
+    this.schedule()
   }
 
   update (boardId, status) {
     this.states.set(boardId, status)
-    clearTimeout(this.timer)
-    // Give a brief hiccup a moment before saying anything.
-    this.timer = setTimeout(() => this.show(), this.offline() ? 1200 : 0)
+    if (this.offline()) this.schedule()
+    else {
+      clearTimeout(this.timer)
+      this.timer = 0
+      this.show()
+    }
+  }
+
+  // Give a brief hiccup a moment before saying anything.
+  schedule () {
+    if (!this.timer) this.timer = setTimeout(() => { this.timer = 0; this.show() }, 1200)
   }
 
   offline () {
@@ -35,7 +45,7 @@ export class ConnectionStatus {
 
   render (kind, text) {
     this.el.className = `connection${kind ? ` connection-${kind}` : ''}`
-    clear(this.el).append(text ? h('span', {}, text) : '')
+    fill(this.el, text ? h('span', {}, text) : '')
   }
 }
 

@@ -1,6 +1,6 @@
 // "Wie ben jij?": pick your name from the meeting's list or type it. On a shared tablet the
 // same screen is the hand-over: it covers the board until the next person has chosen.
-import { h, clear } from './dom.js'
+import { h, fill } from './dom.js'
 import { meetingPeople, registerPerson, describe } from './people.js'
 
 export function chooseSomeone (cfg, verloop, devicePeople, { handOver }) {
@@ -35,7 +35,7 @@ export function chooseSomeone (cfg, verloop, devicePeople, { handOver }) {
       for (const p of devicePeople.people) byId.set(p.id, p)
       for (const p of meetingPeople(verloop.doc)) if (p.role === cfg.role) byId.set(p.id, p)
       const people = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl'))
-      clear(list).append(people.map((p) => h('li', {},
+      fill(list, people.map((p) => h('li', {},
         h('button', { class: 'person-choice', onclick: () => finish(p) }, describe(p)))))
     }
     form.addEventListener('submit', async (event) => {
