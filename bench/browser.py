@@ -637,6 +637,8 @@ def report(info: dict, seeded: dict, renders: list[dict], lat: dict, errors: lis
     print()
     print(f"Netwerkbord browser benchmark — {info['browser']}, headless, "
           f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, Python {platform.python_version()}")
+    print(f"Load average (1 min) at start {info['load_start']:.2f}, at end {os.getloadavg()[0]:.2f}: "
+          "other work on the machine inflates the numbers.")
     print(f"Board: Drieluik with {seeded['notes']} notes {seeded['per_zone']}, "
           f"{seeded['grouped']} of them in {seeded['groups']} groups. Run took {info['took']:.1f} s.")
     rows = []
@@ -691,6 +693,7 @@ def report(info: dict, seeded: dict, renders: list[dict], lat: dict, errors: lis
 
 async def run(tmp: Path) -> dict:
     started = time.monotonic()
+    load_start = os.getloadavg()[0]
     rng = random.Random(20240611)
     server = Server(tmp / "data")
     print(f"Starting server on {server.base} (data in {tmp}) …", flush=True)
@@ -718,7 +721,7 @@ async def run(tmp: Path) -> dict:
                 finally:
                     await listener.close()
                 info = {"browser": f"Chromium {browser.version}",
-                        "took": time.monotonic() - started}
+                        "took": time.monotonic() - started, "load_start": load_start}
                 report(info, seeded, renders, lat, bench.errors)
                 return {"renders": renders, "latency": lat}
             finally:

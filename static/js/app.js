@@ -52,7 +52,7 @@ function start (cfg) {
     class: 'board', id: `panel-${b.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${b.id}`, dataset: { board: b.id }
   }))
   const phaseEl = h('span', { class: 'phase' })
-  const timerEl = h('span', { class: 'timer', 'aria-label': 'Tijd over' })
+  const timerEl = h('span', { class: 'timer', role: 'timer', 'aria-label': 'Tijd over' })
   const closedBanner = h('p', { class: 'banner closed-banner', role: 'status', hidden: true },
     'Besloten deel — alleen familie en netwerk.')
   const personBar = h('div', { class: 'person-bar' })
