@@ -93,3 +93,20 @@ async def test_keyboard_only_adds_and_moves_a_goal(live_server, new_device):
     await page.locator("dialog button[value=save]").focus()
     await page.keyboard.press("Enter")
     await d.zone("lang-samen").locator("li.note", has_text="Iemand haalt Sem op").wait_for()
+
+
+async def test_fits_tablets_and_phones_with_big_touch_targets(live_server, new_device):
+    m = await live_server.create_meeting()
+    for width, height, name in [(768, 1024, "tablet-portrait"), (1024, 768, "tablet-landscape"),
+                                (390, 844, "phone")]:
+        d = await (await new_device(width, height, has_touch=True)).join(
+            m["links"]["familie"], "Oma Wiëbe", "oma")
+        await d.add_note("plan", f"Briefje op {name}")
+        assert await d.page.evaluate("document.documentElement.scrollWidth <= innerWidth"), name
+        small = await d.page.evaluate("""() => [...document.querySelectorAll(
+            'button:not([hidden]), [role=tab], input, select')]
+            .filter(el => el.offsetParent !== null)
+            .map(el => el.getBoundingClientRect())
+            .filter(r => r.height < 44 || r.width < 44).length""")
+        assert small == 0, f"{name}: {small} touch targets smaller than 44 px"
+        await d.screenshot(name)
