@@ -55,18 +55,43 @@ DOELEN = Board(
 
 PLAN = Board("plan", "Plan van het actieteam")
 
-FAMILIE = Board("familie", "Werkblad van de familie", family_only=True)
+FAMILIE = Board(
+    "familie",
+    "Werkblad van de familie",
+    (
+        Zone("afspraken", "Wat spreken we af?", "geel"),
+        Zone("wie", "Wie doet wat? Wie zitten in het actieteam?", "blauw"),
+        Zone("vragen", "Welke hulp vragen we aan de professionals?", "groen"),
+    ),
+    family_only=True,
+)
+
+# The conditions professionals set that are not negotiable (Eigen Kracht: bodemeisen).
+BODEMEISEN = Board(
+    "bodemeisen",
+    "Bodemeisen",
+    (Zone("bodemeisen", "Voorwaarden waar niet over te praten valt", "oranje"),),
+)
+
+EVALUATIE = Board(
+    "evaluatie",
+    "Evaluatie",
+    (
+        Zone("goed", "Wat gaat goed?", "groen"),
+        Zone("beter", "Wat kan beter?", "oranje"),
+        Zone("tevreden", "Wanneer zijn we tevreden? Wat moet er dan veranderd zijn?", "blauw"),
+        Zone("volgende", "Wanneer evalueren we weer?", "geel"),
+    ),
+)
 
 VERLOOP = Board("verloop", "Verloop van de bijeenkomst", server_only=True)
 
-BOARDS: dict[str, Board] = {b.id: b for b in (DRIELUIK, DOELEN, PLAN, FAMILIE, VERLOOP)}
+BOARDS: dict[str, Board] = {
+    b.id: b for b in (DRIELUIK, DOELEN, PLAN, FAMILIE, BODEMEISEN, EVALUATIE, VERLOOP)
+}
 
 # Boards with notes on them, in the order the interface lists them.
-NOTE_BOARDS: tuple[str, ...] = ("drieluik", "doelen", "plan", "familie")
-
-# Boards shown as tabs in the browser, in order (the plan and the family's worksheet get their
-# own screens in later work).
-TAB_BOARDS: tuple[str, ...] = ("drieluik", "doelen")
+NOTE_BOARDS: tuple[str, ...] = ("bodemeisen", "drieluik", "doelen", "evaluatie", "plan", "familie")
 
 NOTE_TAGS: dict[str, str] = {
     "voorwaardelijk": "Voorwaarde: moet eerst",

@@ -1,14 +1,15 @@
 """Who may read or write which board, in which state of the meeting.
 
 decide() is the single source of truth; the server enforces its answer on every
-WebSocket message and every HTTP read.
+WebSocket message and every HTTP read, and writes it into `verloop` for the interface.
 """
 
 from enum import IntEnum
 
 from .boards import BOARDS, get_board
 from .phases import MeetingState
-from .roles import Role
+from .roles import ROLES, Role
+from .scripts import get_script
 
 
 class Access(IntEnum):
@@ -22,20 +23,36 @@ def decide(role: Role, board_id: str, state: MeetingState) -> Access:
     if board is None:
         return Access.NONE
     if board.server_only:
-        # verloop carries the phase, the closed part and the timer: everyone needs it,
+        # verloop carries the step, the closed part and the timer: everyone needs it,
         # including a professional waiting outside during the closed part.
         return Access.READ
-    if role is Role.PROFESSIONAL:
-        if board.family_only or state.closed:
-            return Access.NONE
-        return Access.WRITE
+    if role is Role.PROFESSIONAL and (board.family_only or state.closed):
+        return Access.NONE
     if role is Role.SCHERM:
         # The projector stands in the family's room; it shows the open boards, never the
         # family's own worksheet (its link may travel further than the room).
         return Access.NONE if board.family_only else Access.READ
-    # facilitator and familie
-    return Access.WRITE
+    if role is Role.FACILITATOR:
+        return Access.WRITE
+    if board_id in state.locked:
+        return Access.READ
+    step = get_script(state.script).step(state.phase)
+    if board_id == "bodemeisen":
+        # Professionals set the conditions while sharing information; the family reads them.
+        writes = role is Role.PROFESSIONAL and (step is None or step.bodemeisen)
+        return Access.WRITE if writes else Access.READ
+    if board.family_only:
+        return Access.WRITE  # role is familie here
+    if state.posting_open or step is None:  # "iedereen plakt nu", or a step we do not know
+        return Access.WRITE
+    return Access.WRITE if role in step.writers else Access.READ
 
 
 def readable_boards(role: Role, state: MeetingState) -> list[str]:
     return [b for b in BOARDS if decide(role, b, state) >= Access.READ]
+
+
+def access_table(state: MeetingState) -> dict[str, dict[str, str]]:
+    """Every role's access to every board, for the interface (written into `verloop`)."""
+    names = {Access.NONE: "none", Access.READ: "read", Access.WRITE: "write"}
+    return {role.value: {b: names[decide(role, b, state)] for b in BOARDS} for role in ROLES}

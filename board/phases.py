@@ -32,5 +32,10 @@ def phase_label(phase: str) -> str:
 
 @dataclass(frozen=True)
 class MeetingState:
+    """What permissions depend on. The timer and the spotlight live only in `verloop`."""
+
     phase: str = FIRST_PHASE
     closed: bool = False
+    script: str = "familienetwerkberaad"
+    locked: frozenset[str] = frozenset()  # boards only the facilitator may change now
+    posting_open: bool = False  # "iedereen plakt nu": everyone may post, whatever the step

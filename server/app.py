@@ -11,7 +11,7 @@ from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from . import api, pages
+from . import api, control, pages
 from .config import Config
 from .meetings import Meetings
 from .rooms import Rooms
@@ -45,6 +45,7 @@ def create_app(config: Config | None = None) -> Starlette:
         routes=[
             *pages.routes,
             *api.routes,
+            *control.routes,
             WebSocketRoute("/ws/{meeting_id}/{board_id}", board_socket),
             Mount("/static", StaticFiles(directory=config.static_dir), name="static"),
         ],

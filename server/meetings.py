@@ -1,17 +1,22 @@
 """Meetings as the server runs them: creation, role tokens, the meeting state, and keeping
 every open connection in line with board.permissions whenever that state changes.
+Everything that changes the state is also written into the `verloop` board for the screens.
 """
 
+import json
 import logging
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 from pycrdt import Doc, Map
 
+from board import timer as timers
 from board.boards import BOARDS
-from board.permissions import Access, decide
+from board.permissions import Access, access_table, decide
 from board.phases import MeetingState
 from board.roles import ROLES, Role, parse_role
+from board.scripts import get_script, neighbour
 
 from . import closecodes
 from .rooms import Rooms
@@ -23,11 +28,12 @@ log = logging.getLogger("netwerkbord.meetings")
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is behind a request or a connection."""
+    """Who is behind a request or a connection (the device id is chosen by the browser)."""
 
     meeting_id: str
     role: Role
     token_hash: str
+    device: str = ""
 
 
 class Meetings:
@@ -35,28 +41,35 @@ class Meetings:
         self.store = store
         self.rooms = rooms
 
-    def create(self, title: str) -> tuple[Meeting, dict[Role, str]]:
+    # creation and access ------------------------------------------------------------------
+
+    def create(self, title: str, script: str) -> tuple[Meeting, dict[Role, str]]:
         meeting_id = new_meeting_id()
         tokens = {role: new_token() for role in ROLES}
         self.store.create_meeting(meeting_id, title,
-                                  {role.value: hash_token(t) for role, t in tokens.items()})
-        for board in BOARDS.values():
-            self._write(meeting_id, board.id, lambda doc, b=board: _init_board(doc, b.id, title))
+                                  {role.value: hash_token(t) for role, t in tokens.items()},
+                                  script)
         meeting = self.store.get_meeting(meeting_id)
         assert meeting is not None
+        for board in BOARDS.values():
+            self._write(meeting_id, board.id, lambda doc, b=board: _init_board(doc, b.id, title))
+        self._write(meeting_id, "verloop", lambda doc: _write_state(doc, meeting.state))
         return meeting, tokens
 
     def get(self, meeting_id: str) -> Meeting | None:
         return self.store.get_meeting(meeting_id)
 
-    def authenticate(self, token: str | None, meeting_id: str | None = None) -> Principal | None:
+    def authenticate(self, token: str | None, meeting_id: str | None = None,
+                     device: str = "") -> Principal | None:
         if not token or len(token) > 200:
             return None
         record = self.store.find_token(hash_token(token))
         if record is None or (meeting_id is not None and record.meeting_id != meeting_id):
             return None
         role = parse_role(record.role)
-        return Principal(record.meeting_id, role, record.hash) if role else None
+        if role is None or (device and self.store.is_blocked(record.meeting_id, device)):
+            return None
+        return Principal(record.meeting_id, role, record.hash, device)
 
     def access(self, principal: Principal, board_id: str) -> Access:
         meeting = self.store.get_meeting(principal.meeting_id)
@@ -64,27 +77,35 @@ class Meetings:
             return Access.NONE
         return decide(principal.role, board_id, meeting.state)
 
-    def set_state(self, meeting_id: str, *, closed: bool | None = None,
-                  phase: str | None = None) -> MeetingState:
+    # the state of the meeting -------------------------------------------------------------
+
+    def set_state(self, meeting_id: str, by: tuple[str, str] = ("", ""),
+                  **changes: Any) -> MeetingState:
+        """Change phase, closed, locked or posting_open; `by` is (role, name) for the audit."""
         meeting = self.store.get_meeting(meeting_id)
         assert meeting is not None
-        state = meeting.state
-        if closed is not None:
-            state = replace(state, closed=closed)
-        if phase is not None:
-            state = replace(state, phase=phase)
+        old, state = meeting.state, replace(meeting.state, **changes)
         self.store.set_state(meeting_id, state)
         # Cut off whoever may no longer see a board *before* anything else is written.
         self.enforce(meeting_id, state)
-
-        def write(doc: Doc) -> None:
-            s = doc.get("state", type=Map)
-            s["phase"] = state.phase
-            s["closed"] = state.closed
-
-        self._write(meeting_id, "verloop", write)
+        if state.closed != old.closed:
+            self.store.add_audit(meeting_id, "besloten deel gestart" if state.closed
+                                 else "besloten deel gestopt", *by)
+        self._write(meeting_id, "verloop", lambda doc: _write_state(doc, state))
         log.info("meeting %s: phase=%s closed=%s", meeting_id, state.phase, state.closed)
         return state
+
+    def move_step(self, meeting_id: str, delta: int, by: tuple[str, str]) -> MeetingState | None:
+        """Go to the next or previous step; entering or leaving a closed step starts or ends
+        the closed part."""
+        meeting = self.store.get_meeting(meeting_id)
+        assert meeting is not None
+        script = get_script(meeting.state.script)
+        step = neighbour(script, meeting.state.phase, delta)
+        if step is None:
+            return None
+        return self.set_state(meeting_id, by, phase=step.id, closed=step.closed,
+                              posting_open=False)
 
     def enforce(self, meeting_id: str, state: MeetingState) -> None:
         for room in self.rooms.loaded(meeting_id):
@@ -96,19 +117,79 @@ class Meetings:
                 else:
                     conn.access = access
 
+    # the course board: timer, spotlight, people, consent -----------------------------------
+
+    def timer(self, meeting_id: str, action: str, minutes: float) -> timers.Timer:
+        result: list[timers.Timer] = []
+
+        def write(doc: Doc) -> None:
+            s = doc.get("state", type=Map)
+            now = time.time() * 1000
+            t = timers.apply(timers.Timer(s.get("timerEndsAt"), s.get("timerPausedMs")),
+                             action, minutes, now)
+            s["timerEndsAt"], s["timerPausedMs"] = t.ends_at, t.paused_ms
+            result.append(t)
+
+        self._write(meeting_id, "verloop", write)
+        return result[0]
+
+    def spotlight(self, meeting_id: str, board: str | None, group: str | None) -> None:
+        value = {"board": board, "group": group} if board and group else None
+        self._write(meeting_id, "verloop", lambda doc: doc.get("state", type=Map).update(
+            {"spotlight": value}))
+
     def add_participant(self, meeting_id: str, role: Role, name: str, relation: str) -> str:
         """Put a person on the meeting's list (verloop state.participants); returns their id."""
         pid = new_token()[:12]
-
-        def write(doc: Doc) -> None:
-            state = doc.get("state", type=Map)
-            if not isinstance(state.get("participants"), Map):
-                state["participants"] = Map()
-            state["participants"][pid] = {"name": name, "relation": relation,
-                                          "role": role.value, "joinedAt": time.time() * 1000}
-
-        self._write(meeting_id, "verloop", write)
+        person = {"name": name, "relation": relation, "role": role.value,
+                  "joinedAt": time.time() * 1000}
+        self._write(meeting_id, "verloop", lambda doc: _submap(doc, "participants").update(
+            {pid: person}))
         return pid
+
+    def participant(self, meeting_id: str, pid: str) -> dict[str, Any] | None:
+        room = self.rooms.get(meeting_id, "verloop")
+        try:
+            found = room.to_py()["state"].get("participants", {}).get(pid)
+        finally:
+            self.rooms.release(room)
+        return found if isinstance(found, dict) else None
+
+    def record_consent(self, meeting_id: str, pid: str, person: dict[str, Any], agree: bool,
+                       comment: str) -> dict[str, Any]:
+        entry = {"name": person.get("name", ""), "role": person.get("role", ""),
+                 "agree": agree, "comment": comment, "at": time.time() * 1000}
+        self._write(meeting_id, "verloop", lambda doc: _submap(doc, "consent").update(
+            {pid: entry}))
+        return entry
+
+    # devices and links --------------------------------------------------------------------
+
+    def devices(self, meeting_id: str) -> list[dict[str, Any]]:
+        """Who is connected now: per device its role, the names it shows and its boards."""
+        found: dict[str, dict[str, Any]] = {}
+        for room in self.rooms.loaded(meeting_id):
+            for conn in room.connections:
+                p: Principal = conn.principal
+                key = p.device or f"anoniem-{id(conn)}"
+                entry = found.setdefault(key, {"device": p.device, "role": p.role.value,
+                                               "names": set(), "boards": set()})
+                entry["boards"].add(room.key[1])
+                for cid in conn.client_ids:
+                    entry["names"].update(_awareness_names(room.awareness.get(cid)))
+        return [{**e, "names": sorted(e["names"]), "boards": sorted(e["boards"])}
+                for e in found.values()]
+
+    def remove_device(self, meeting_id: str, device: str) -> int:
+        """Block a device id and close its connections at once; returns how many were closed."""
+        self.store.block_device(meeting_id, device)
+        closed = 0
+        for room in self.rooms.loaded(meeting_id):
+            for conn in list(room.connections):
+                if conn.principal.device == device:
+                    room.revoke(conn, closecodes.UNAUTHORIZED, "Dit apparaat is verwijderd")
+                    closed += 1
+        return closed
 
     def rotate_token(self, meeting_id: str, role: Role) -> str:
         """Revoke the role's current link and hand out a new one; live devices are cut off."""
@@ -128,6 +209,34 @@ class Meetings:
             self.rooms.release(room)
 
 
+def _submap(doc: Doc, name: str) -> Map:
+    state = doc.get("state", type=Map)
+    if not isinstance(state.get(name), Map):
+        state[name] = Map()
+    return state[name]
+
+
+def _awareness_names(entry: tuple[int, str] | None) -> list[str]:
+    if entry is None:
+        return []
+    try:
+        user = json.loads(entry[1]).get("user") or {}
+    except (ValueError, AttributeError):
+        return []
+    name = user.get("name") if isinstance(user, dict) else None
+    return [name[:60]] if isinstance(name, str) and name else []
+
+
+def _write_state(doc: Doc, state: MeetingState) -> None:
+    s = doc.get("state", type=Map)
+    s["phase"] = state.phase
+    s["closed"] = state.closed
+    s["script"] = state.script
+    s["locked"] = sorted(state.locked)
+    s["postingOpen"] = state.posting_open
+    s["access"] = access_table(state)
+
+
 def _init_board(doc: Doc, board_id: str, meeting_title: str) -> None:
     board = BOARDS[board_id]
     meta = doc.get("meta", type=Map)
@@ -136,7 +245,8 @@ def _init_board(doc: Doc, board_id: str, meeting_title: str) -> None:
     meta["meeting"] = meeting_title
     if board.server_only:
         state = doc.get("state", type=Map)
-        state["phase"] = MeetingState().phase
-        state["closed"] = False
         state["timerEndsAt"] = None
+        state["timerPausedMs"] = None
+        state["spotlight"] = None
         state["participants"] = Map()
+        state["consent"] = Map()

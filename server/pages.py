@@ -7,12 +7,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from board.boards import HELP_KINDS, NOTE_BOARDS, NOTE_TAGS, TAB_BOARDS, client_board
+from board.boards import BOARDS, HELP_KINDS, NOTE_BOARDS, NOTE_TAGS, client_board
 from board.export import board_json
 from board.people import RELATIONS
 from board.permissions import Access
 from board.phases import PHASES, phase_label
 from board.roles import ROLE_LABELS, ROLES, Role
+from board.scripts import SCRIPTS, client_script, get_script
 
 from .api import create_meeting_checked, error, join_links
 
@@ -26,17 +27,21 @@ def render(request: Request, name: str, status: int = 200, **context: object) ->
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
+def _start_page(request: Request, status: int = 200, **context: object) -> Response:
+    return render(request, "index.html", status=status, scripts=list(SCRIPTS.values()),
+                  needs_key=bool(request.app.state.config.admin_key), **context)
+
+
 async def start(request: Request) -> Response:
-    return render(request, "index.html", needs_key=bool(request.app.state.config.admin_key))
+    return _start_page(request)
 
 
 async def create(request: Request) -> Response:
     form = await request.form()
-    created, err = create_meeting_checked(request, form.get("title"), form.get("admin_key"))
+    created, err = create_meeting_checked(request, form.get("title"), form.get("admin_key"),
+                                          form.get("script"))
     if err:
-        return render(request, "index.html", status=err[0], error=err[1],
-                      needs_key=bool(request.app.state.config.admin_key),
-                      title=form.get("title") or "")
+        return _start_page(request, err[0], error=err[1], title=form.get("title") or "")
     meeting, tokens = created
     links = join_links(request, tokens)
     return render(request, "created.html", status=201, meeting=meeting,
@@ -59,6 +64,11 @@ async def join(request: Request) -> Response:
         finally:
             meetings.rooms.release(room)
     role = principal.role
+    script = get_script(meeting.state.script)
+    # Tabs: the script's boards this role can ever see (never the family's worksheet for
+    # professionals or the projector); whether it may see them *now* comes from verloop.
+    tabs = [b for b in script.boards
+            if not (BOARDS[b].family_only and role in (Role.PROFESSIONAL, Role.SCHERM))]
     config = {
         "meetingId": meeting.id,
         "title": meeting.title,
@@ -66,15 +76,18 @@ async def join(request: Request) -> Response:
         "role": role.value,
         "roleLabel": ROLE_LABELS[role],
         "page": PAGE_FOR_ROLE[role],
-        "boards": [client_board(b) for b in TAB_BOARDS],
+        "boards": [client_board(b) for b in tabs],
+        "script": client_script(script),
         "tags": NOTE_TAGS,
         "helpKinds": HELP_KINDS,
         "relations": RELATIONS,
         "phases": PHASES,
     }
+    step = script.step(meeting.state.phase)
     return render(request, "app.html", meeting=meeting, role=role, config=config,
                   role_label=ROLE_LABELS[role], boards=boards,
-                  phase=phase_label(meeting.state.phase), closed=meeting.state.closed)
+                  phase=step.title if step else phase_label(meeting.state.phase),
+                  closed=meeting.state.closed)
 
 
 async def join_qr(request: Request) -> Response:

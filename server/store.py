@@ -6,6 +6,7 @@ disk. WAL with synchronous=NORMAL survives a killed process; synchronous=FULL (c
 survives power loss at the cost of an fsync per update.
 """
 
+import json
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from sqlite_utils import Database
 
 from board.phases import FIRST_PHASE, MeetingState
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class StorageError(RuntimeError):
@@ -75,7 +76,20 @@ class Store:
                 {"meeting_id": str, "board_id": str, "data": bytes, "upto": int},
                 pk=("meeting_id", "board_id"),
             )
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("PRAGMA user_version=1")
+        if db.execute("PRAGMA user_version").fetchone()[0] < 2:
+            # 2: meeting scripts, locked boards, "iedereen plakt nu", removed devices, audit
+            with db.conn:
+                meetings = db["meetings"]
+                meetings.add_column("script", str, not_null_default="familienetwerkberaad")
+                meetings.add_column("locked", str, not_null_default="[]")
+                meetings.add_column("posting_open", int, not_null_default=0)
+                db["blocked_devices"].create({"meeting_id": str, "device": str, "at": float},
+                                             pk=("meeting_id", "device"))
+                db["audit"].create({"id": int, "meeting_id": str, "at": float, "action": str,
+                                    "role": str, "name": str}, pk="id")
+                db["audit"].create_index(["meeting_id", "id"])
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _write(self, fn):  # type: ignore[no-untyped-def]
         try:
@@ -86,13 +100,14 @@ class Store:
 
     # meetings -----------------------------------------------------------------------------
 
-    def create_meeting(self, meeting_id: str, title: str, tokens: dict[str, str]) -> None:
+    def create_meeting(self, meeting_id: str, title: str, tokens: dict[str, str],
+                       script: str) -> None:
         now = time.time()
 
         def write() -> None:
             self.db["meetings"].insert(
                 {"id": meeting_id, "title": title, "created_at": now, "phase": FIRST_PHASE,
-                 "closed": 0}
+                 "closed": 0, "script": script, "locked": "[]", "posting_open": 0}
             )
             self.db["tokens"].insert_all(
                 {"hash": h, "meeting_id": meeting_id, "role": role, "created_at": now,
@@ -107,12 +122,37 @@ class Store:
         if not rows:
             return None
         r = rows[0]
-        return Meeting(r["id"], r["title"], r["created_at"],
-                       MeetingState(phase=r["phase"], closed=bool(r["closed"])))
+        state = MeetingState(phase=r["phase"], closed=bool(r["closed"]), script=r["script"],
+                             locked=frozenset(json.loads(r["locked"])),
+                             posting_open=bool(r["posting_open"]))
+        return Meeting(r["id"], r["title"], r["created_at"], state)
 
     def set_state(self, meeting_id: str, state: MeetingState) -> None:
-        self._write(lambda: self.db["meetings"].update(
-            meeting_id, {"phase": state.phase, "closed": int(state.closed)}))
+        self._write(lambda: self.db["meetings"].update(meeting_id, {
+            "phase": state.phase, "closed": int(state.closed),
+            "locked": json.dumps(sorted(state.locked)), "posting_open": int(state.posting_open)}))
+
+    # removed devices and the audit list --------------------------------------------------
+
+    def block_device(self, meeting_id: str, device: str) -> None:
+        self._write(lambda: self.db["blocked_devices"].upsert(
+            {"meeting_id": meeting_id, "device": device, "at": time.time()},
+            pk=("meeting_id", "device")))
+
+    def is_blocked(self, meeting_id: str, device: str) -> bool:
+        return bool(self.db.execute(
+            "SELECT 1 FROM blocked_devices WHERE meeting_id = ? AND device = ?",
+            [meeting_id, device]).fetchone())
+
+    def add_audit(self, meeting_id: str, action: str, role: str, name: str) -> None:
+        self._write(lambda: self.db["audit"].insert(
+            {"meeting_id": meeting_id, "at": time.time(), "action": action, "role": role,
+             "name": name}))
+
+    def audit(self, meeting_id: str) -> list[dict]:  # type: ignore[type-arg]
+        return list(self.db.query(
+            "SELECT at, action, role, name FROM audit WHERE meeting_id = ? ORDER BY id",
+            [meeting_id]))
 
     # tokens -------------------------------------------------------------------------------
 

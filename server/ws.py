@@ -37,7 +37,8 @@ async def board_socket(websocket: WebSocket) -> None:
     if get_board(board_id) is None:
         await websocket.close(closecodes.NOT_FOUND, "Onbekend bord")
         return
-    principal = meetings.authenticate(websocket.query_params.get("token"), meeting_id)
+    device = websocket.query_params.get("device", "")[:64]
+    principal = meetings.authenticate(websocket.query_params.get("token"), meeting_id, device)
     if principal is None:
         await websocket.close(closecodes.UNAUTHORIZED, "Ongeldige of verlopen link")
         return
