@@ -25,6 +25,7 @@ class Step:
     statement: str | None = None  # a question whose answer is written next to a column
     consent: bool = False  # everyone says akkoord / niet akkoord
     bodemeisen: bool = False  # professionals write down the non-negotiable conditions
+    post_zone: str | None = None  # "Mijn briefjes plakken" posts the private notes of this zone
 
 
 @dataclass(frozen=True)
@@ -57,21 +58,21 @@ DRIELUIK = Script("drieluik", "Drieluik-bijeenkomst", ("drieluik", "doelen"), (
     Step("familie-plakt", "Familie plakt links",
          "De familie en het netwerk plakken hun briefjes links op het bord. Briefjes die bij "
          "elkaar horen, hangen we bij elkaar. De professionals wachten nog even.",
-         "drieluik", writers=FAM, private=True),
+         "drieluik", writers=FAM, private=True, post_zone="zorgen"),
     Step("professionals-plakken", "Professionals plakken links",
          "Nu plakken de professionals hun briefjes links. Hoort een briefje bij een groep? "
          "Leg het erbij.",
-         "drieluik", writers=ALL, private=True),
+         "drieluik", writers=ALL, private=True, post_zone="zorgen"),
     Step("bespreken-zorgen", "Bespreken: wat is het ergste?",
          "We kijken samen naar de groepen links. Welk thema hoort erbij? "
          "En wat is het ergste dat kan gebeuren?",
          "drieluik", statement="ergste"),
     Step("familie-plakt-wensen", "Familie plakt rechts",
          "De familie en het netwerk plakken hun wensen rechts op het bord.",
-         "drieluik", writers=FAM, private=True),
+         "drieluik", writers=FAM, private=True, post_zone="wensen"),
     Step("professionals-plakken-wensen", "Professionals plakken rechts",
          "Nu plakken de professionals hun wensen rechts.",
-         "drieluik", writers=ALL, private=True),
+         "drieluik", writers=ALL, private=True, post_zone="wensen"),
     Step("bespreken-wensen", "Bespreken: wat is de grootste wens?",
          "We kijken samen naar de wensen. Welke thema's zien we? "
          "En wat is de grootste wens?",
@@ -96,15 +97,16 @@ FAMILIENETWERKBERAAD = Script(
              "bodemeisen", bodemeisen=True),
         Step("besloten-deel", "Besloten deel",
              "De familie en het netwerk praten nu samen, zonder professionals. Neem de tijd. "
-             "Maak samen een plan en kies wie in het actieteam zitten. De bodemeisen staan erbij.",
-             "familie", writers=FAM, closed=True),
+             "Maak samen een plan en kies wie in het actieteam zitten. De bodemeisen staan erbij. "
+             "Wat jullie op het werkblad van de familie zetten, zien de professionals nooit.",
+             "doelen", writers=FAM, closed=True),
         Step("plan-presenteren", "Plan presenteren",
              "De familie vertelt het plan: wat gaan we doen, wie doet wat, en welke hulp is er "
              "nodig van de professionals?",
-             "familie", writers=FAM),
+             "doelen", writers=FAM),
         Step("instemming", "Instemming",
              "Gaat iedereen akkoord met het plan? Zeg het op je eigen scherm, of op de tablet.",
-             "familie", writers=NOBODY, consent=True),
+             "doelen", writers=NOBODY, consent=True),
     ))
 
 EVALUATIE = Script("evaluatie", "Evaluatie-overleg", ("evaluatie",), (
@@ -137,5 +139,6 @@ def client_script(script: Script) -> dict[str, object]:
     return {"id": script.id, "title": script.title, "boards": list(script.boards),
             "steps": [{"id": s.id, "title": s.title, "ask": s.ask, "board": s.board,
                        "private": s.private, "closed": s.closed, "statement": s.statement,
-                       "consent": s.consent, "bodemeisen": s.bodemeisen}
+                       "consent": s.consent, "bodemeisen": s.bodemeisen,
+                       "postZone": s.post_zone}
                       for s in script.steps]}

@@ -50,9 +50,11 @@ class LiveServer:
         query = f"?token={token}" if token is not None else ""
         return f"{self.ws_base}/{meeting_id}/{board_id}{query}"
 
-    async def create_meeting(self, title: str = "Netwerkberaad familie De Vries") -> dict:
+    async def create_meeting(self, title: str = "Netwerkberaad familie De Vries",
+                             script: str | None = None) -> dict:
+        body = {"title": title} if script is None else {"title": title, "script": script}
         async with httpx.AsyncClient() as http:
-            r = await http.post(f"{self.base}/api/meetings", json={"title": title})
+            r = await http.post(f"{self.base}/api/meetings", json=body)
             assert r.status_code == 201, r.text
             return r.json()
 

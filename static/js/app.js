@@ -1,16 +1,19 @@
-// Entry point: wires sync, people, boards and the page for this role together.
+// Entry point: wires sync, people, boards and the screen for this role together.
 import * as Y from 'yjs'
 import { readConfig } from './config.js'
-import { h, clear, fill } from './dom.js'
+import { h, clear, fill, randomId } from './dom.js'
 import { openBoard } from './sync.js'
 import { BoardView } from './boardview.js'
 import { openPrivateNotes } from './privatenotes.js'
 import { loadDevicePeople, saveDevicePeople, currentPerson, describe } from './people.js'
 import { chooseSomeone } from './whoareyou.js'
-import { ConnectionStatus, formatTimer } from './status.js'
+import { ConnectionStatus } from './status.js'
 import { setPresence, renderPresence } from './presence.js'
 import { facilitatorPanel, rememberLinks } from './facilitator.js'
 import { projectorJoin } from './projector.js'
+import { accessNow, courseState, currentStep, stepBanner, spotlightView, timerText } from './course.js'
+import { consentPanel } from './consent.js'
+import { apiFetch } from './config.js'
 
 const page = document.body.dataset.page
 if (page === 'created') rememberLinks(document.body.dataset.meeting)
@@ -22,7 +25,15 @@ if ('serviceWorker' in navigator && page && page !== 'created') {
   navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {})
 }
 
+// A random id for this browser, so the facilitator can remove one device.
+function deviceId () {
+  let id = localStorage.getItem('nb-device')
+  if (!id) { id = randomId(); localStorage.setItem('nb-device', id) }
+  return id
+}
+
 function start (cfg) {
+  cfg.device = deviceId()
   const app = document.getElementById('app')
   const readOnly = cfg.role === 'scherm'
   const writes = !readOnly
@@ -31,7 +42,7 @@ function start (cfg) {
     ['verloop', ...cfg.boards.map((b) => b.id)])
   const presenceEl = h('div', { class: 'presence', 'aria-label': 'Wie er verbonden is' })
 
-  const state = { people: loadDevicePeople(cfg), active: cfg.boards[0].id, privates: {}, undo: null }
+  const state = { people: loadDevicePeople(cfg), active: cfg.boards[0].id, privates: {}, undo: null, step: null }
   const person = () => (writes ? currentPerson(state.people) : null)
   const origin = () => `local:${person()?.id || cfg.role}`
 
@@ -41,6 +52,7 @@ function start (cfg) {
     onStatus,
     onRefused: (board, code) => refused(board, code)
   }))
+  const course = courseState(verloop)
 
   // --- layout ---------------------------------------------------------------------------
   const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Borden' },
@@ -51,56 +63,84 @@ function start (cfg) {
   const panels = cfg.boards.map((b) => h('div', {
     class: 'board', id: `panel-${b.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${b.id}`, dataset: { board: b.id }
   }))
-  const phaseEl = h('span', { class: 'phase' })
+  const banner = stepBanner(cfg)
   const timerEl = h('span', { class: 'timer', role: 'timer', 'aria-label': 'Tijd over' })
   const closedBanner = h('p', { class: 'banner closed-banner', role: 'status', hidden: true },
     'Besloten deel — alleen familie en netwerk.')
   const personBar = h('div', { class: 'person-bar' })
+  const postButton = h('button', { class: 'secondary', onclick: postAll }, 'Mijn briefjes plakken')
   const tools = writes
     ? h('div', { class: 'tools' },
       h('button', { class: 'secondary', onclick: () => state.undo?.undo(), title: 'Ongedaan maken' }, '↶ Ongedaan maken'),
       h('button', { class: 'secondary', onclick: () => state.undo?.redo(), title: 'Opnieuw doen' }, '↷ Opnieuw'),
-      h('button', { class: 'secondary', onclick: postAll }, 'Mijn briefjes plakken'))
+      postButton)
     : null
   const waiting = h('div', { class: 'waiting-screen', hidden: true, role: 'status' })
-  const side = cfg.role === 'facilitator' ? facilitatorPanel(cfg, verloop) : null
+  const side = cfg.role === 'facilitator' ? facilitatorPanel(cfg, verloop, person) : null
   const projectorQr = readOnly ? projectorJoin() : null
+  const consent = consentPanel(cfg, verloop, person)
+  const spotlight = readOnly ? spotlightView(cfg, boards, verloop) : null
 
-  fill(app, 
-    h('div', { class: 'bar' }, h('div', { class: 'course' },
-      readOnly ? h('span', { class: 'projector-title' }, cfg.title) : null, phaseEl, timerEl), status.el),
+  fill(app,
+    h('div', { class: 'bar' }, readOnly ? h('span', { class: 'projector-title' }, cfg.title) : null,
+      timerEl, status.el),
     closedBanner,
+    banner,
     writes ? h('div', { class: 'toolbar' }, personBar, tools) : null,
-    tabs,
-    h('div', { class: 'workspace' }, h('div', { class: 'panels' }, panels), side, projectorQr),
+    h('div', { class: 'workspace' },
+      h('div', { class: 'panels' }, consent, spotlight, tabs, panels), side, projectorQr),
     waiting,
     presenceEl)
 
+  const mode = (boardId) => ({
+    write: accessNow(cfg, verloop, boardId) === 'write',
+    privateStep: state.step?.private,
+    statement: state.step?.statement
+  })
   const views = boards.map((board, i) => new BoardView(panels[i], cfg.boards[i], board, {
-    cfg, readOnly, person, origin, privateDoc: () => state.privates[board.id]?.doc || null
+    cfg,
+    readOnly,
+    person,
+    origin,
+    mode,
+    privateDoc: () => state.privates[board.id]?.doc || null,
+    spotlit: () => course.get('spotlight')?.group || null,
+    spotlight: cfg.role === 'facilitator'
+      ? (group) => apiFetch(cfg, `/api/meetings/${cfg.meetingId}/spotlight`, { board: board.id, group })
+      : null
   }))
   views.forEach((v) => v.render())
   showBoard(state.active)
 
   // --- the course of the meeting (verloop) ----------------------------------------------
-  const course = verloop.doc.getMap('state')
   const renderCourse = () => {
-    const phase = course.get('phase')
-    phaseEl.textContent = phase ? `Stap: ${cfg.phases[phase] || phase}` : ''
+    const step = currentStep(cfg, verloop)
+    if (step?.id !== state.step?.id && step) showBoard(step.board)
+    state.step = step
+    banner.update(step)
     const closed = course.get('closed') === true
     closedBanner.hidden = !closed || cfg.role === 'professional'
     document.body.classList.toggle('is-closed', closed)
+    consent.hidden = !step?.consent
+    postButton.hidden = !(step?.private || course.get('postingOpen'))
+    const where = { zorgen: ' links', plan: ' in het midden', wensen: ' rechts' }[step?.postZone] || ''
+    postButton.textContent = `Mijn briefjes${where} plakken`
     // When the closed part ends, boards that refused us can be opened again.
     if (!closed) boards.filter((b) => b.refused?.code === 4403).forEach((b) => { b.reconnect(); hideWaiting() })
+    views.forEach((v) => v.schedule()) // what may be done may have changed
+    if (!waiting.hidden) renderWaiting()
   }
-  course.observeDeep(renderCourse)
+  course.observe(renderCourse)
   renderCourse()
-  setInterval(() => { timerEl.textContent = formatTimer(course.get('timerEndsAt')) }, 500)
+  setInterval(() => {
+    timerEl.textContent = timerText(course)
+    if (!waiting.hidden) renderWaiting()
+  }, 500)
 
   // --- people on this device --------------------------------------------------------------
   const renderPersonBar = () => {
     const p = person()
-    fill(personBar, 
+    fill(personBar,
       h('span', {}, p ? ['Nu schrijft: ', h('strong', {}, describe(p))] : 'Nog niemand gekozen'),
       h('button', { class: 'secondary switch-person', onclick: handOver }, p ? 'Iemand anders' : 'Wie ben jij?'))
   }
@@ -122,8 +162,7 @@ function start (cfg) {
       for (const b of boards) {
         if (b.id === 'drieluik') state.privates[b.id] = openPrivateNotes(cfg, b.id, p)
       }
-      const active = boards.find((b) => b.id === state.active)
-      state.undo = undoFor(active)
+      state.undo = undoFor(boards.find((b) => b.id === state.active))
     }
     views.forEach((v, i) => v.setPrivateDoc(state.privates[boards[i].id]?.doc || null))
     Object.values(state.privates).forEach((priv) => priv.whenLoaded.then(() => views.forEach((v) => v.schedule())))
@@ -131,16 +170,21 @@ function start (cfg) {
       ? { name: p.name, relation: p.relation, role: cfg.role, personId: p.id }
       : { name: cfg.roleLabel, role: cfg.role })
     renderPersonBar()
+    consent.refresh()
   }
   function undoFor (board) {
     const doc = board.doc
-    return new Y.UndoManager([doc.getMap('notes'), doc.getMap('groups')], { trackedOrigins: new Set([origin()]) })
+    return new Y.UndoManager([doc.getMap('notes'), doc.getMap('groups'), doc.getMap('statements')],
+      { trackedOrigins: new Set([origin()]) })
   }
 
   function showBoard (id) {
+    if (!cfg.boards.some((b) => b.id === id)) return
     state.active = id
-    for (const tab of tabs.children) tab.setAttribute('aria-selected', String(tab.dataset.board === id))
-    for (const tab of tabs.children) tab.tabIndex = tab.dataset.board === id ? 0 : -1
+    for (const tab of tabs.children) {
+      tab.setAttribute('aria-selected', String(tab.dataset.board === id))
+      tab.tabIndex = tab.dataset.board === id ? 0 : -1
+    }
     panels.forEach((p) => { p.hidden = p.dataset.board !== id })
     if (state.undo) {
       state.undo.destroy()
@@ -156,29 +200,34 @@ function start (cfg) {
   })
 
   function postAll () {
-    const i = boards.findIndex((b) => b.id === state.active)
-    views[i].postAll()
+    views[boards.findIndex((b) => b.id === state.active)].postAll(state.step?.postZone || null)
   }
 
+  // --- refused: the closed part, a revoked link or a removed device -------------------------
   function refused (board, code) {
-    if (code === 4403) {
-      showWaiting('Even wachten. De familie en het netwerk praten nu samen. ' +
-        'Je ziet de borden weer als het besloten deel voorbij is.')
-    } else if (code === 4401) {
-      showWaiting('Deze link werkt niet meer. Vraag de gespreksleider om een nieuwe link.')
-    }
-  }
-  function showWaiting (text) {
-    fill(waiting, h('p', {}, text))
+    if (code === 4403) state.waiting = 'closed'
+    else if (code === 4401) state.waiting = 'revoked'
+    else return
     waiting.hidden = false
-    panels.forEach((p) => p.classList.add('blanked'))
-    // The board's last state stays in memory only; what is on screen goes.
-    panels.forEach((p) => clear(p))
     document.body.classList.add('is-waiting')
+    panels.forEach((p) => clear(p)) // what was on screen goes at once
+    renderWaiting()
+  }
+  function renderWaiting () {
+    if (state.waiting === 'revoked') {
+      fill(waiting, h('p', {}, 'Dit apparaat kan niet meer meedoen met deze link. Vraag de gespreksleider om een nieuwe link.'))
+      return
+    }
+    const left = timerText(course)
+    fill(waiting,
+      h('h2', {}, 'Even wachten'),
+      h('p', {}, 'De familie en het netwerk praten nu samen, zonder professionals. ' +
+        'Je ziet de borden weer als het besloten deel voorbij is.'),
+      left ? h('p', { class: 'waiting-timer' }, 'Nog ', h('span', { role: 'timer' }, left)) : null)
   }
   function hideWaiting () {
+    state.waiting = null
     waiting.hidden = true
-    panels.forEach((p) => p.classList.remove('blanked'))
     document.body.classList.remove('is-waiting')
     views.forEach((v) => v.schedule())
   }

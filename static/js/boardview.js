@@ -8,10 +8,16 @@ import { privateNoteList, postPrivateNotes } from './privatenotes.js'
 
 // Zones where the Drieluik asks people to keep their notes to themselves first.
 const PRIVATE_FIRST = new Set(['zorgen', 'wensen'])
+// Statements written next to a Drieluik column ("het ergste", "de grootste wens").
+const STATEMENTS = {
+  zorgen: { key: 'ergste', label: 'Het ergste dat kan gebeuren' },
+  wensen: { key: 'wens', label: 'De grootste wens' }
+}
 
 export class BoardView {
   // ctx: {cfg, readOnly, person() -> {id,name,relation}|null, origin() -> string,
-  //       privateDoc() -> Y.Doc|null}
+  //       privateDoc() -> Y.Doc|null, mode(boardId) -> {write, privateStep, statement},
+  //       spotlight(groupId) (facilitator only)}
   constructor (root, boardCfg, board, ctx) {
     this.root = root
     this.boardCfg = boardCfg
@@ -29,7 +35,7 @@ export class BoardView {
 
   observe (doc) {
     const schedule = () => this.schedule()
-    for (const map of [ops.notesOf(doc), ops.groupsOf(doc)]) {
+    for (const map of [ops.notesOf(doc), ops.groupsOf(doc), doc.getMap('statements')]) {
       map.observeDeep(schedule)
       this.observed.push(() => map.unobserveDeep(schedule))
     }
@@ -65,31 +71,63 @@ export class BoardView {
     }
   }
 
+  mode () {
+    return this.ctx.readOnly ? { write: false } : this.ctx.mode(this.boardCfg.id)
+  }
+
+  // Private notes are for the Drieluik, where people write for themselves first.
+  allowsPrivate () {
+    return this.boardCfg.id === 'drieluik' && !!this.ctx.privateDoc()
+  }
+
   renderZone (zone) {
+    const mode = this.mode()
     const items = ops.zoneItems(this.doc, zone.id)
     const privateDoc = this.ctx.privateDoc()
     const privateItems = privateDoc ? privateNoteList(privateDoc, zone.id) : []
     const titleId = `zone-${this.boardCfg.id}-${zone.id}`
     const count = items.length + privateItems.length
+    const canAdd = !this.ctx.readOnly && (mode.write || this.allowsPrivate())
     return h('section', { class: `zone zone-${zone.id} color-${zone.color}`, dataset: { zone: zone.id }, 'aria-labelledby': titleId },
       h('div', { class: 'zone-head' },
         h('h2', { id: titleId, class: 'zone-title' }, zone.title),
-        this.ctx.readOnly ? null : h('button', { class: 'add-note', dataset: { addZone: zone.id } },
-          h('span', { 'aria-hidden': 'true' }, '+ '), 'Briefje', h('span', { class: 'sr-only' }, ` bij: ${zone.title}`))),
+        this.boardCfg.id === 'drieluik' ? this.renderStatement(zone, mode) : null,
+        canAdd ? h('button', { class: 'add-note', dataset: { addZone: zone.id } },
+          h('span', { 'aria-hidden': 'true' }, '+ '), 'Briefje', h('span', { class: 'sr-only' }, ` bij: ${zone.title}`)) : null),
       h('ol', { class: 'zone-items', 'aria-label': `${count} briefjes` },
         items.map((item) => item.kind === 'group' ? this.renderGroup(item, zone) : this.renderNote(item, zone)),
         privateItems.map((item) => this.renderNote(item, zone))))
   }
 
+  renderStatement (zone, mode) {
+    const spec = STATEMENTS[zone.id]
+    if (!spec) return null
+    const value = this.doc.getMap('statements').get(spec.key)
+    const asked = mode.statement === spec.key
+    if (!value && !asked) return null
+    return h('div', { class: `statement${asked ? ' asked' : ''}` },
+      h('span', { class: 'statement-label' }, `${spec.label}: `),
+      mode.write
+        ? h('button', { class: 'statement-text', dataset: { action: 'statement', statement: spec.key } },
+          value || 'Tik om op te schrijven')
+        : h('span', { class: 'statement-text' }, value || '…'))
+  }
+
   renderGroup (item, zone) {
     const notes = ops.groupNotes(this.doc, item.id)
     const title = item.group.title || 'Groep zonder thema'
-    return h('li', { class: 'group', dataset: { kind: 'group', id: item.id } },
-      h('div', { class: 'group-head', 'data-drag': !this.ctx.readOnly },
+    const write = this.mode().write
+    const spotlit = this.ctx.spotlit?.() === item.id
+    return h('li', { class: `group${spotlit ? ' spotlit' : ''}`, dataset: { kind: 'group', id: item.id } },
+      h('div', { class: 'group-head', 'data-drag': write },
         h('span', { class: 'group-label' }, 'Thema: '),
-        this.ctx.readOnly
-          ? h('span', { class: 'group-title' }, title)
-          : h('button', { class: 'group-title', dataset: { action: 'group-title' } }, title)),
+        write
+          ? h('button', { class: 'group-title', dataset: { action: 'group-title' } }, title)
+          : h('span', { class: 'group-title' }, title),
+        this.ctx.spotlight
+          ? h('button', { class: 'secondary small spotlight', dataset: { action: 'spotlight' }, 'aria-pressed': String(spotlit) },
+            spotlit ? 'Niet meer op het scherm' : 'Op het scherm')
+          : null),
       h('ol', { class: 'group-notes' }, notes.map((n) => this.renderNote(n, zone))))
   }
 
@@ -98,11 +136,12 @@ export class BoardView {
     const isPro = note.role === 'professional'
     const author = note.authorName || 'Onbekend'
     const tags = Array.isArray(note.tags) ? note.tags.filter((t) => this.ctx.cfg.tags[t]) : []
+    const drag = item.private || this.mode().write
     return h('li', {
       class: `note color-${note.color || zone.color}${item.private ? ' private' : ''}`,
       dataset: { kind: 'note', id: item.id, private: item.private ? 'true' : 'false' }
     },
-    h('button', { class: 'note-body', 'data-drag': !this.ctx.readOnly, dataset: { action: 'open' } },
+    h('button', { class: 'note-body', 'data-drag': drag, dataset: { action: 'open' } },
       h('span', { class: 'note-text' }, note.text || ''),
       h('span', { class: 'note-author' },
         author,
@@ -113,14 +152,14 @@ export class BoardView {
           note.help ? h('span', { class: 'tag tag-help' }, `hulp: ${note.help}`) : null)
         : null,
       item.private ? h('span', { class: 'private-mark' }, 'Alleen voor jou') : null),
-    item.private
+    item.private && this.mode().write
       ? h('button', { class: 'post-note', dataset: { action: 'post' } }, 'Plakken', h('span', { class: 'sr-only' }, `: ${note.text}`))
       : null)
   }
 
   canDrag (el) {
-    if (this.ctx.readOnly) return false
-    return !!this.ctx.person() || this.ctx.cfg.role === 'facilitator'
+    if (this.ctx.readOnly || !this.ctx.person()) return false
+    return el.dataset.private === 'true' || this.mode().write
   }
 
   onClick (event) {
@@ -129,31 +168,44 @@ export class BoardView {
     const actionEl = event.target.closest('[data-action]')
     if (!actionEl || !this.root.contains(actionEl)) return
     const itemEl = actionEl.closest('[data-kind]')
-    const { id } = itemEl.dataset
-    const isPrivate = itemEl.dataset.private === 'true'
+    const { id } = itemEl?.dataset || {}
+    const isPrivate = itemEl?.dataset.private === 'true'
     const action = actionEl.dataset.action
     if (action === 'open') this.openNote(id, isPrivate)
     else if (action === 'post') this.post([id])
     else if (action === 'group-title') this.editGroupTitle(id)
+    else if (action === 'spotlight') this.ctx.spotlight(this.ctx.spotlit?.() === id ? null : id)
+    else if (action === 'statement') this.editStatement(actionEl.dataset.statement)
+  }
+
+  async editStatement (key) {
+    const label = key === 'ergste' ? 'Wat is het ergste dat kan gebeuren?' : 'Wat is de grootste wens?'
+    const statements = this.doc.getMap('statements')
+    const text = await askText({ title: label, label, value: statements.get(key) || '', maxlength: 200 })
+    if (text !== null) this.doc.transact(() => statements.set(key, text), this.ctx.origin())
   }
 
   async newNote (zoneId) {
     const person = this.ctx.person()
     if (!person) return
-    const allowPrivate = this.boardCfg.id === 'drieluik'
+    const mode = this.mode()
+    const allowPrivate = this.allowsPrivate()
+    // When posting is not open yet, a new note can only be kept for yourself.
+    const onlyPrivate = allowPrivate && !mode.write
     const result = await editNote({
-      board: this.boardCfg, zone: zoneId, isNew: true, allowPrivate,
-      privateDefault: allowPrivate && PRIVATE_FIRST.has(zoneId),
-      tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds
+      board: this.boardCfg, zone: zoneId, isNew: true, allowPrivate: allowPrivate && !onlyPrivate,
+      privateDefault: !!mode.privateStep || PRIVATE_FIRST.has(zoneId),
+      tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds, onlyPrivate
     })
     if (result.action !== 'save') return
     const zone = this.boardCfg.zones.find((z) => z.id === result.zone)
+    const tags = this.boardCfg.id === 'bodemeisen' ? ['opgelegd'] : result.tags
     const fields = {
       text: result.text, zone: result.zone, author: person.id, authorName: person.name,
-      role: this.ctx.cfg.role, color: zone.color, tags: result.tags, help: result.help
+      role: this.ctx.cfg.role, color: zone.color, tags, help: result.help
     }
     const privateDoc = this.ctx.privateDoc()
-    if (result.private && privateDoc) ops.addNote(privateDoc, 'private', fields)
+    if ((result.private || onlyPrivate) && privateDoc) ops.addNote(privateDoc, 'private', fields)
     else ops.addNote(this.doc, this.ctx.origin(), fields)
   }
 
@@ -161,12 +213,12 @@ export class BoardView {
     const doc = isPrivate ? this.ctx.privateDoc() : this.doc
     if (!doc) return
     const note = ops.noteData(ops.notesOf(doc).get(id))
-    if (this.ctx.readOnly) return
+    if (this.ctx.readOnly || (!isPrivate && !this.mode().write)) return
     const editable = isPrivate || ops.canEdit(note, this.ctx.person(), this.ctx.cfg.role)
     if (!editable) return // other people's notes can be moved, not changed
     const result = await editNote({
       board: this.boardCfg, note, zone: note.zone, isNew: false, canDelete: true,
-      isPrivate, canMove: !isPrivate && !note.group, tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds
+      isPrivate, canPost: isPrivate && this.mode().write, canMove: !isPrivate && !note.group, tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds
     })
     const origin = isPrivate ? 'private' : this.ctx.origin()
     if (result.action === 'delete') return ops.deleteNote(doc, origin, id)
@@ -184,14 +236,17 @@ export class BoardView {
     if (result.action === 'post') this.post([id])
   }
 
+  // Posting needs write access now: the server would drop it otherwise.
   post (ids) {
     const privateDoc = this.ctx.privateDoc()
-    if (privateDoc) postPrivateNotes(privateDoc, this.doc, this.ctx.origin(), ids)
+    if (privateDoc && this.mode().write) postPrivateNotes(privateDoc, this.doc, this.ctx.origin(), ids)
   }
 
-  postAll () {
+  // All my private notes, or only those of the zone the step is about.
+  postAll (zone = null) {
     const privateDoc = this.ctx.privateDoc()
-    return privateDoc ? postPrivateNotes(privateDoc, this.doc, this.ctx.origin()) : 0
+    return privateDoc && this.mode().write
+      ? postPrivateNotes(privateDoc, this.doc, this.ctx.origin(), null, zone) : 0
   }
 
   async editGroupTitle (groupId) {
@@ -202,6 +257,7 @@ export class BoardView {
   }
 
   drop (item, target) {
+    if (!item.private && !this.mode().write) return
     const origin = item.private ? 'private' : this.ctx.origin()
     if (item.private) {
       const privateDoc = this.ctx.privateDoc()

@@ -11,7 +11,7 @@ function openDialog (content, onClose) {
 
 // Edit or create a note. Resolves with {action, text, zone, tags, help, private}.
 export function editNote ({ board, note = {}, zone, isNew, canDelete, isPrivate, allowPrivate,
-  privateDefault, tags, helpKinds, canMove }) {
+  privateDefault, tags, helpKinds, canMove, canPost, onlyPrivate }) {
   return new Promise((resolve) => {
     const text = h('textarea', { id: 'nb-note-text', name: 'text', rows: 4, maxlength: 500, required: true })
     text.value = note.text || ''
@@ -38,10 +38,10 @@ export function editNote ({ board, note = {}, zone, isNew, canDelete, isPrivate,
       tagBoxes.length ? h('fieldset', {}, h('legend', {}, 'Soort doel'), tagBoxes) : null,
       helpSelect ? [h('label', { for: 'nb-note-help' }, 'Welke hulp is nodig?'), helpSelect] : null,
       privateBox,
-      isPrivate ? h('p', { class: 'hint' }, 'Dit briefje zie alleen jij, tot je het op het bord plakt.') : null,
+      isPrivate || onlyPrivate ? h('p', { class: 'hint' }, 'Dit briefje zie alleen jij, tot je het op het bord plakt.') : null,
       h('div', { class: 'actions' },
         button('save', 'Klaar', 'primary'),
-        isPrivate ? button('post', 'Op het bord plakken') : null,
+        canPost ? button('post', 'Op het bord plakken') : null,
         canMove ? button('up', 'Hoger') : null,
         canMove ? button('down', 'Lager') : null,
         canDelete ? button('delete', 'Weggooien', 'danger') : null,

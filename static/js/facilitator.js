@@ -1,7 +1,9 @@
-// The facilitator's panel: the join links with their QR codes, the projector, the closed part.
+// The facilitator's console: steps, timer, "iedereen plakt nu", locks, the closed part, who is
+// connected (and removing a device), the audit list, and the join links with their QR codes.
 import { h, fill } from './dom.js'
 import { apiFetch } from './config.js'
 import { confirmDialog } from './dialogs.js'
+import { courseState, currentStep, timerText } from './course.js'
 
 const ROLE_NAMES = {
   facilitator: 'Gespreksleider', familie: 'Familie en netwerk', professional: 'Professional', scherm: 'Scherm in de kamer'
@@ -21,17 +23,52 @@ function loadLinks (meetingId) {
 
 const tokenOf = (link) => link.split('/j/')[1]
 
-export function facilitatorPanel (cfg, verloop) {
+export function facilitatorPanel (cfg, verloop, person) {
   const panel = h('aside', { class: 'side', 'aria-labelledby': 'nb-side-title' })
+  const devicesEl = h('ul', { class: 'devices' })
+  const auditEl = h('ul', { class: 'audit' })
+  const timerEl = h('span', { class: 'timer', role: 'timer' })
+  const post = (path, body) => apiFetch(cfg, `/api/meetings/${cfg.meetingId}/${path}`,
+    { ...body, by: person()?.name || '' })
+
   const render = () => {
+    const state = courseState(verloop)
+    const step = currentStep(cfg, verloop)
+    const steps = cfg.script.steps
+    const index = step ? steps.indexOf(step) : -1
+    const closed = state.get('closed') === true
+    const locked = state.get('locked') || []
     const links = loadLinks(cfg.meetingId)
-    const closed = verloop.doc.getMap('state').get('closed') === true
-    fill(panel, 
-      h('h2', { id: 'nb-side-title' }, 'Bijeenkomst'),
+    fill(panel,
+      h('h2', { id: 'nb-side-title' }, 'Bijeenkomst leiden'),
+      h('div', { class: 'side-steps' },
+        h('button', { class: 'secondary', disabled: index <= 0, onclick: () => move('previous') }, '← Vorige stap'),
+        h('button', { class: 'primary', disabled: index >= steps.length - 1, onclick: () => move('next') }, 'Volgende stap →')),
+      h('ol', { class: 'step-list' }, steps.map((s, i) => h('li', { 'aria-current': i === index ? 'step' : null }, s.title))),
+      h('h3', {}, 'Tijd'),
+      h('div', { class: 'side-timer' }, timerEl,
+        [5, 10, 15].map((m) => h('button', { class: 'secondary small', onclick: () => post('timer', { action: 'start', minutes: m }) }, `${m} min`)),
+        h('button', { class: 'secondary small', onclick: () => post('timer', { action: 'add', minutes: 1 }) }, '+1 min'),
+        typeof state.get('timerPausedMs') === 'number'
+          ? h('button', { class: 'secondary small', onclick: () => post('timer', { action: 'resume' }) }, 'Verder')
+          : h('button', { class: 'secondary small', onclick: () => post('timer', { action: 'pause' }) }, 'Pauze'),
+        h('button', { class: 'secondary small', onclick: () => post('timer', { action: 'stop' }) }, 'Stop')),
+      h('h3', {}, 'Borden'),
+      h('label', { class: 'check' }, h('input', {
+        type: 'checkbox', checked: state.get('postingOpen') === true,
+        onchange: (e) => post('posting', { open: e.target.checked })
+      }), 'Iedereen plakt nu'),
+      cfg.boards.map((b) => h('label', { class: 'check' }, h('input', {
+        type: 'checkbox', checked: locked.includes(b.id),
+        onchange: (e) => post('lock', { board: b.id, locked: e.target.checked })
+      }), `${b.title} op slot`)),
       h('div', { class: 'side-actions' },
-        h('button', { class: 'primary', onclick: openProjector, disabled: !links.scherm }, 'Scherm openen'),
         h('button', { class: closed ? 'primary' : 'danger', onclick: () => toggleClosed(!closed) },
-          closed ? 'Besloten deel stoppen' : 'Besloten deel starten')),
+          closed ? 'Besloten deel stoppen' : 'Besloten deel starten'),
+        h('button', { class: 'secondary', onclick: openProjector, disabled: !links.scherm }, 'Scherm openen')),
+      h('h3', {}, 'Wie is er verbonden?'), devicesEl,
+      h('button', { class: 'secondary small', onclick: refreshDevices }, 'Lijst bijwerken'),
+      h('h3', {}, 'Besloten deel: wanneer en door wie'), auditEl,
       h('h3', {}, 'Links om mee te doen'),
       Object.keys(links).length ? null
         : h('p', { class: 'hint' }, 'Deze computer kent de links niet. Maak een nieuwe link als je er een nodig hebt; de oude werkt dan niet meer.'),
@@ -43,6 +80,31 @@ export function facilitatorPanel (cfg, verloop) {
             h('img', { src: `${links[role]}/qr.svg`, alt: `QR-code: ${ROLE_NAMES[role]}`, width: 160, height: 160 }))
           : null,
         h('button', { class: 'secondary small', onclick: () => rotate(role) }, 'Nieuwe link maken')))))
+    tick()
+  }
+  const tick = () => { timerEl.textContent = timerText(courseState(verloop)) || '—' }
+  setInterval(tick, 500)
+
+  async function move (direction) {
+    const steps = cfg.script.steps
+    const step = currentStep(cfg, verloop)
+    const next = steps[(step ? steps.indexOf(step) : -1) + (direction === 'next' ? 1 : -1)]
+    const closedNow = courseState(verloop).get('closed') === true
+    if (next && next.closed !== closedNow) {
+      const ok = await confirmDialog(next.closed
+        ? { title: 'Besloten deel starten?', text: 'Professionals zien de borden dan niet meer, tot het besloten deel voorbij is.', yes: 'Starten' }
+        : { title: 'Besloten deel stoppen?', text: 'Professionals zien de borden dan weer, met alles wat de familie heeft geschreven.', yes: 'Stoppen' })
+      if (!ok) return
+    }
+    await post('step', { move: direction })
+    refreshAudit()
+  }
+  async function toggleClosed (closed) {
+    const ok = await confirmDialog(closed
+      ? { title: 'Besloten deel starten?', text: 'Professionals zien de borden dan niet meer, tot je het besloten deel stopt.', yes: 'Starten' }
+      : { title: 'Besloten deel stoppen?', text: 'Professionals zien de borden dan weer, met alles wat de familie heeft geschreven.', yes: 'Stoppen' })
+    if (ok) await post('closed', { closed })
+    refreshAudit()
   }
   function openProjector () {
     const links = loadLinks(cfg.meetingId)
@@ -58,7 +120,7 @@ export function facilitatorPanel (cfg, verloop) {
       yes: 'Nieuwe link maken'
     })
     if (!ok) return
-    const response = await apiFetch(cfg, `/api/meetings/${cfg.meetingId}/tokens/${role}`, {})
+    const response = await post(`tokens/${role}`, {})
     if (!response.ok) return
     const body = await response.json()
     const links = loadLinks(cfg.meetingId)
@@ -66,13 +128,39 @@ export function facilitatorPanel (cfg, verloop) {
     localStorage.setItem(linksKey(cfg.meetingId), JSON.stringify(links))
     render()
   }
-  async function toggleClosed (closed) {
-    const ok = await confirmDialog(closed
-      ? { title: 'Besloten deel starten?', text: 'Professionals zien de borden dan niet meer, tot je het besloten deel stopt.', yes: 'Starten' }
-      : { title: 'Besloten deel stoppen?', text: 'Professionals zien de borden dan weer, met alles wat de familie heeft geschreven.', yes: 'Stoppen' })
-    if (ok) await apiFetch(cfg, `/api/meetings/${cfg.meetingId}/closed`, { closed })
+  async function refreshDevices () {
+    const response = await apiFetch(cfg, `/api/meetings/${cfg.meetingId}/devices`)
+    if (!response.ok) return
+    const { devices } = await response.json()
+    fill(devicesEl, devices.length ? devices.map((d) => h('li', {},
+      h('span', {}, `${d.names.join(', ') || 'Nog geen naam'} — ${ROLE_NAMES[d.role] || d.role}`),
+      d.device && d.device !== cfg.device
+        ? h('button', { class: 'danger small', onclick: () => removeDevice(d) }, 'Verwijderen')
+        : null)) : h('li', {}, 'Niemand'))
   }
-  verloop.doc.getMap('state').observe(render)
+  async function removeDevice (d) {
+    const ok = await confirmDialog({
+      title: 'Apparaat verwijderen?',
+      text: `Het apparaat van ${d.names.join(', ') || 'deze deelnemer'} ziet de borden dan meteen niet meer. Moet het echt niet meer binnenkomen? Maak dan ook een nieuwe link.`,
+      yes: 'Verwijderen'
+    })
+    if (!ok) return
+    await post(`devices/${encodeURIComponent(d.device)}/remove`, {})
+    refreshDevices()
+  }
+  async function refreshAudit () {
+    const response = await apiFetch(cfg, `/api/meetings/${cfg.meetingId}/audit`)
+    if (!response.ok) return
+    const { audit } = await response.json()
+    const rows = audit.filter((a) => a.action.startsWith('besloten deel'))
+    fill(auditEl, rows.length ? rows.map((a) => h('li', {},
+      `${new Date(a.at * 1000).toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' })} ${a.action}`,
+      a.name ? ` door ${a.name}` : '')) : h('li', {}, 'Nog niet gestart'))
+  }
+  courseState(verloop).observe(render)
   render()
+  refreshDevices()
+  refreshAudit()
+  setInterval(refreshDevices, 10000)
   return panel
 }

@@ -16,9 +16,10 @@ export function privateNoteList (privateDoc, zone) {
   return out.sort((a, b) => a.y - b.y)
 }
 
-// Move private notes to the shared board, oldest first. Returns how many were posted.
-export function postPrivateNotes (privateDoc, sharedDoc, origin, ids = null) {
-  const notes = privateNoteList(privateDoc).filter((n) => !ids || ids.includes(n.id))
+// Move private notes (all, those with the given ids, or those of one zone) to the shared
+// board, oldest first. Returns how many were posted.
+export function postPrivateNotes (privateDoc, sharedDoc, origin, ids = null, zone = null) {
+  const notes = privateNoteList(privateDoc, zone).filter((n) => !ids || ids.includes(n.id))
   for (const { id, note } of notes) {
     const { y, ...fields } = note
     addNote(sharedDoc, origin, { ...fields, createdAt: Date.now() })

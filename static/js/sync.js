@@ -13,7 +13,7 @@ export function openBoard (cfg, boardId, { onStatus, onRefused, onSynced } = {})
   // Per role: a browser used with two links of one meeting must not mix what each may see.
   const local = new IndexeddbPersistence(`nb:${cfg.meetingId}:${boardId}:${cfg.role}`, doc)
   const provider = new WebsocketProvider(wsBase(), `${cfg.meetingId}/${boardId}`, doc, {
-    params: { token: cfg.token },
+    params: { token: cfg.token, device: cfg.device || '' },
     // Tabs must not sync with each other directly: only the server decides who sees what.
     disableBc: true
   })

@@ -22,7 +22,7 @@ async def test_start_and_created_pages(live_server, new_device):
 
 @pytest.mark.parametrize("role", ["familie", "professional", "facilitator"])
 async def test_join_and_board_pages(live_server, new_device, role):
-    m = await live_server.create_meeting()
+    m = await live_server.create_meeting(script="drieluik")
     d = await new_device()
     await d.page.goto(m["links"][role])
     await d.page.locator("dialog.who").wait_for()
@@ -43,7 +43,7 @@ async def test_join_and_board_pages(live_server, new_device, role):
 
 
 async def test_projector_page(live_server, new_device):
-    m = await live_server.create_meeting()
+    m = await live_server.create_meeting(script="drieluik")
     fam = await (await new_device()).join(m["links"]["familie"], "Oma Wiëbe", "oma")
     await fam.add_note("wensen", "Sem gaat weer graag naar school", private=False)
     tv = await new_device(1920, 1080)

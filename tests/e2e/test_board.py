@@ -6,7 +6,7 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 async def meeting(live_server, title="Netwerkberaad familie De Vries"):
-    return await live_server.create_meeting(title)
+    return await live_server.create_meeting(title, script="drieluik")
 
 
 async def test_tablet_and_remote_device_see_each_others_notes_and_moves(live_server, new_device):

@@ -2,7 +2,7 @@
 
 
 async def test_offline_edits_on_both_devices_merge_after_reconnect(live_server, new_device):
-    m = await live_server.create_meeting()
+    m = await live_server.create_meeting(script="drieluik")
     a = await (await new_device(1024, 768)).join(m["links"]["familie"], "Oma Wiëbe", "oma")
     b = await (await new_device()).join(m["links"]["facilitator"], "Joost", "gespreksleider")
     await a.add_note("plan", "Voor de storing")
@@ -34,7 +34,7 @@ async def test_offline_edits_on_both_devices_merge_after_reconnect(live_server, 
 
 
 async def test_professional_sees_a_calm_waiting_screen_in_the_closed_part(live_server, new_device):
-    m = await live_server.create_meeting()
+    m = await live_server.create_meeting(script="drieluik")
     pro = await (await new_device()).join(m["links"]["professional"], "Aïsha", "jeugdbeschermer")
     fam = await (await new_device()).join(m["links"]["familie"], "Oma Wiëbe", "oma")
     await fam.add_note("plan", "Voor het besloten deel")

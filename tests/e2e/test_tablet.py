@@ -11,7 +11,7 @@ async def board_json(live_server, m, board="drieluik"):
 
 
 async def test_private_notes_stay_on_the_device_until_posted(live_server, new_device):
-    m = await live_server.create_meeting()
+    m = await live_server.create_meeting(script="drieluik")
     tablet = await (await new_device(1024, 768)).join(m["links"]["familie"], "Oma Wiëbe", "oma")
     other = await (await new_device()).join(m["links"]["familie"], "Mama Lisa", "moeder")
 
@@ -56,7 +56,7 @@ async def test_private_notes_stay_on_the_device_until_posted(live_server, new_de
 
 
 async def test_names_chosen_on_one_device_are_offered_on_the_next(live_server, new_device):
-    m = await live_server.create_meeting()
+    m = await live_server.create_meeting(script="drieluik")
     await (await new_device()).join(m["links"]["familie"], "Opa Henk", "opa")
     phone = await new_device(390, 844, is_mobile=True, has_touch=True)
     await phone.page.goto(m["links"]["familie"])
@@ -68,7 +68,7 @@ async def test_names_chosen_on_one_device_are_offered_on_the_next(live_server, n
 
 
 async def test_keyboard_only_adds_and_moves_a_goal(live_server, new_device):
-    m = await live_server.create_meeting()
+    m = await live_server.create_meeting(script="drieluik")
     d = await (await new_device()).join(m["links"]["familie"], "Aïsha", "zus")
     page = d.page
     await page.get_by_role("tab", name="Doelen in beeld").focus()
@@ -96,7 +96,7 @@ async def test_keyboard_only_adds_and_moves_a_goal(live_server, new_device):
 
 
 async def test_fits_tablets_and_phones_with_big_touch_targets(live_server, new_device):
-    m = await live_server.create_meeting()
+    m = await live_server.create_meeting(script="drieluik")
     for width, height, name in [(768, 1024, "tablet-portrait"), (1024, 768, "tablet-landscape"),
                                 (390, 844, "phone")]:
         d = await (await new_device(width, height, has_touch=True)).join(
