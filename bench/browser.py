@@ -565,10 +565,12 @@ class Bench:
         self.contexts.remove(page_a.context)
         await page_a.context.close()
         await asyncio.sleep(0.3)
-        phases.append(await self.python_writer_phase(page_b, rng, LATENCY_NOTES, LATENCY_INTERVAL_MS))
+        phases.append(await self.python_writer_phase(page_b, listener, rng, LATENCY_NOTES,
+                                                     LATENCY_INTERVAL_MS))
         return phases
 
-    async def python_writer_phase(self, page_b, rng: random.Random, count: int, interval: int) -> dict:
+    async def python_writer_phase(self, page_b, listener: "Listener", rng: random.Random,
+                                  count: int, interval: int) -> dict:
         """The same load, written by a Python y-websocket client instead of a second browser:
         what page B alone costs, without page A's renderer competing for the same CPUs."""
         token = self.meeting["tokens"]["familie"]
@@ -606,11 +608,13 @@ class Bench:
             await writer.close()
         lat = [watch_b["dom"][i]["d"] - t for i, t in sent.items() if i in watch_b["dom"]]
         doc = [watch_b["doc"][i]["d"] - t for i, t in sent.items() if i in watch_b["doc"]]
+        server = [listener.seen[i] - t for i, t in sent.items() if i in listener.seen]
         renders = watch_b["renders"][renders_before:]
         return {"python_writer": True, "count": count, "interval": interval, "sent": len(sent),
                 "board_before": board_before,
                 "received": len(lat), "spreads": 0, "b_dom_wall": summary(lat) if lat else None,
                 "b_doc_wall": summary(doc) if doc else None,
+                "server": summary(server) if server else None,
                 "b_renders": summary(renders) if renders else None, "b_render_count": len(renders)}
 
     async def latency_phase(self, page_a, page_b, listener: "Listener", rng: random.Random,
@@ -739,6 +743,7 @@ def report(info: dict, seeded: dict, renders: list[dict], lat: dict, errors: lis
         if ph.get("python_writer"):
             rows.append(row(f"2c Python writer -> B DOM ({ph['received']}/{ph['sent']} notes, "
                             f"every {ph['interval']} ms, {size(ph)})", ph["b_dom_wall"], None))
+            rows.append(row("   Python writer -> passive Python client", ph["server"], None))
             rows.append(row("   Python writer -> B Y doc", ph["b_doc_wall"], None))
             rows.append(row(f"   B: render() calls during the run (n={ph['b_render_count']})",
                             ph["b_renders"], None))
