@@ -168,7 +168,7 @@ function start (cfg) {
     Object.values(state.privates).forEach((priv) => priv.whenLoaded.then(() => views.forEach((v) => v.schedule())))
     setPresence([verloop, ...boards], p
       ? { name: p.name, relation: p.relation, role: cfg.role, personId: p.id }
-      : { name: cfg.roleLabel, role: cfg.role })
+      : { name: cfg.roleLabel, role: cfg.role, device: cfg.device })
     renderPersonBar()
     consent.refresh()
   }
@@ -247,7 +247,7 @@ function start (cfg) {
       chooseSomeone(cfg, verloop, state.people, { handOver: false }).then(setPerson)
     }
   } else {
-    setPresence(allBoards, { name: cfg.roleLabel, role: cfg.role })
+    setPresence(allBoards, { name: cfg.roleLabel, role: cfg.role, device: cfg.device })
   }
 
   // For tests and the benchmark: a read-only handle on the documents.

@@ -13,7 +13,8 @@ export function renderPresence (el, boards, boardTitles) {
   for (const board of boards) {
     board.awareness.getStates().forEach((state, clientId) => {
       if (clientId === board.awareness.clientID || !state.user?.name) return
-      const key = `${state.user.personId || clientId}`
+      // One chip per person, or per device for the projector (one awareness per board).
+      const key = `${state.user.personId || state.user.device || clientId}`
       const entry = seen.get(key) || { user: state.user, boards: new Set() }
       if (boardTitles[board.id]) entry.boards.add(boardTitles[board.id])
       seen.set(key, entry)
