@@ -39,7 +39,7 @@ class Device:
         await self.page.goto(link)
         if name is not None:
             await self.choose(name, relation)
-        await self.page.wait_for_selector(".zones")
+        await self.page.wait_for_selector(".board:not([hidden]) .zones, .waiting-screen:not([hidden])")
         return self
 
     async def choose(self, name: str, relation: str = "") -> None:

@@ -50,3 +50,18 @@ async def test_projector_page(live_server, new_device):
     await tv.join(m["links"]["scherm"] + "#join=" + m["tokens"]["familie"])
     await tv.note("Sem gaat weer").wait_for()
     assert_clean(await tv.axe_violations(), "projector")
+
+
+async def test_waiting_screen_and_consent(live_server, new_device):
+    m = await live_server.create_meeting()  # a FamilieNetwerkBeraad
+    fac_token = m["tokens"]["facilitator"]
+    pro = await (await new_device()).join(m["links"]["professional"], "Aïsha", "jeugdbeschermer")
+    await live_server.post(f"/api/meetings/{m['id']}/phase", fac_token, {"phase": "besloten-deel"})
+    await live_server.post(f"/api/meetings/{m['id']}/timer", fac_token, {"action": "start", "minutes": 20})
+    await pro.page.locator(".waiting-screen [role=timer]").wait_for()
+    assert_clean(await pro.axe_violations(), "waiting screen")
+    await live_server.post(f"/api/meetings/{m['id']}/phase", fac_token, {"phase": "instemming"})
+    fam = await (await new_device()).join(m["links"]["familie"], "Oma Wiëbe", "oma")
+    await fam.page.locator(".consent").get_by_role("button", name="Akkoord", exact=True).wait_for()
+    assert_clean(await fam.axe_violations(), "consent")
+    await fam.screenshot("consent-family")
