@@ -19,7 +19,7 @@ Chromium (/usr/bin/chromium, or $CHROMIUM) with Playwright:
       with add_init_script), over COLD_LOADS fresh browser contexts (empty cache and IndexedDB).
 2. Note latency between devices: two familie pages (separate contexts, each has picked a name);
    page A adds LATENCY_NOTES notes one by one (every LATENCY_INTERVAL_MS) with a Y transaction
-   built exactly like static/js/notes.js `addNote`; page B records with a MutationObserver when
+   through the client's own `addNote` (`window.netwerkbord.ops`); page B records with a MutationObserver when
    each note's `li.note` appears. Both pages live in one browser process, so
    performance.timeOrigin + performance.now() is comparable (Date.now() is shown as a check).
    Also shown: when the note reaches a passive Python y-websocket client (network + server
@@ -377,74 +377,33 @@ INSTALL_WATCH = """
 }
 """
 
-# Page A: add notes one by one, built like static/js/notes.js addNote (same transaction:
-# zoneItems, a new Y.Map set on `notes`, yAt/spread, then the fields), with the person's
-# origin. Y is bundled, so the Y.Map class is taken from the doc's own `notes` map.
+# Page A: add notes one by one through the client's own addNote (static/js/notes.js, exposed
+# as window.netwerkbord.ops), with the person's origin, as a tap on "Klaar" does.
 ADD_NOTES = """
 async ({ count, interval, texts, colors }) => {
   const nb = window.netwerkbord;
   const board = nb.boards.find((b) => b.id === 'drieluik');
   const doc = board.doc;
-  const notesOf = (d) => d.getMap('notes');
-  const groupsOf = (d) => d.getMap('groups');
-  const YMap = notesOf(doc).constructor;
   const person = nb.person();
   const origin = `local:${person.id}`;
-  const GAP = 1e-7;
-  const num = (v) => (typeof v === 'number' && isFinite(v) ? v : 0.5);
-  const byPosition = (a, b) => a.y - b.y || (a.id < b.id ? -1 : 1);
-  const noteData = (m) => (m instanceof YMap ? m.toJSON() : {});
-  const zoneItems = (zone) => {
-    const items = [];
-    notesOf(doc).forEach((n, id) => {
-      const note = noteData(n);
-      if (note.zone === zone && !(note.group && groupsOf(doc).has(note.group))) items.push({ kind: 'note', id, y: num(note.y), note });
-    });
-    groupsOf(doc).forEach((g, id) => {
-      const group = noteData(g);
-      if (group.zone === zone) items.push({ kind: 'group', id, y: num(group.y), group });
-    });
-    return items.sort(byPosition);
-  };
-  const spread = (items) => items.forEach((item, i) => {
-    const map = item.kind === 'group' ? groupsOf(doc).get(item.id) : notesOf(doc).get(item.id);
-    map?.set('y', (i + 1) / (items.length + 1));
-  });
-  const yAt = (items, index) => {
-    const before = index > 0 ? items[index - 1].y : 0;
-    const after = index < items.length ? items[index].y : 1;
-    if (after - before > GAP * 2) return (before + after) / 2;
-    spread(items);
-    return (index + 0.5) / (items.length + 1);
-  };
-  const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
   const zones = ['zorgen', 'plan', 'wensen'];
   const sent = {};
+  // A transaction that changes more than the new note re-spread its zone.
   let spreads = 0;
+  const countSpreads = (events, tx) => { if (tx.origin === origin && events.length > 1) spreads++; };
+  doc.getMap('notes').observeDeep(countSpreads);
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   for (let i = 0; i < count; i++) {
     const zone = zones[i % 3];
     const fields = { text: texts[i], zone, author: person.id, authorName: person.name,
-                     role: nb.cfg.role, color: colors[zone], tags: [], help: undefined };
-    const id = randomId();
+                     role: nb.cfg.role, color: colors[zone], tags: [] };
     const t = performance.timeOrigin + performance.now();
     const d = Date.now();
-    let spreadHere = false;
-    doc.transact(() => {
-      const items = zoneItems(fields.zone);
-      const note = new YMap();
-      notesOf(doc).set(id, note);
-      const before = items.length ? items[items.length - 1].y : 0;
-      if (1 - before <= GAP * 2) spreadHere = true;
-      const y = yAt(items, items.length);
-      for (const [k, v] of Object.entries({ x: 0.5, tags: [], createdAt: Date.now(), ...fields, y })) {
-        if (v !== undefined) note.set(k, v);
-      }
-    }, origin);
-    if (spreadHere) spreads++;
+    const id = nb.ops.addNote(doc, origin, fields);
     sent[id] = { t, d, tx: performance.timeOrigin + performance.now() - t };
     await sleep(interval);
   }
+  doc.getMap('notes').unobserveDeep(countSpreads);
   return { sent, spreads };
 }
 """
@@ -536,6 +495,10 @@ class Bench:
         result = await page.evaluate(RENDER_LOOP, RENDER_RUNS)
         dom_count = await page.evaluate(
             "() => document.querySelectorAll('#panel-drieluik li.note').length")
+        # Closed now: a page left open would re-render for every note of the latency test too,
+        # on the same CPUs as pages A and B.
+        self.contexts.remove(page.context)
+        await page.context.close()
         return {"role": role, "viewport": viewport, "loads": loads, "reload": reload_timing,
                 "render": summary(result["call"]), "render_layout": summary(result["withLayout"]),
                 "notes_in_dom": dom_count, "visible": result["visible"],

@@ -48,21 +48,15 @@ async def create(request: Request) -> Response:
                   links=[(r.value, ROLE_LABELS[r], links[r.value]) for r in ROLES])
 
 
+def _principal_or_404(request: Request):  # type: ignore[no-untyped-def]
+    return request.app.state.meetings.authenticate(request.path_params["token"])
+
+
 async def join(request: Request) -> Response:
-    meetings = request.app.state.meetings
-    principal = meetings.authenticate(request.path_params["token"])
+    principal = _principal_or_404(request)
     if principal is None:
         return render(request, "invalid_link.html", status=404)
-    meeting = meetings.get(principal.meeting_id)
-    boards = []  # the server-rendered view, for browsers without JavaScript
-    for board_id in NOTE_BOARDS:
-        if meetings.access(principal, board_id) is Access.NONE:
-            continue
-        room = meetings.rooms.get(meeting.id, board_id)
-        try:
-            boards.append(board_json(board_id, room.to_py()))
-        finally:
-            meetings.rooms.release(room)
+    meeting = request.app.state.meetings.get(principal.meeting_id)
     role = principal.role
     script = get_script(meeting.state.script)
     # Tabs: the script's boards this role can ever see (never the family's worksheet for
@@ -83,9 +77,29 @@ async def join(request: Request) -> Response:
         "relations": RELATIONS,
         "phases": PHASES,
     }
-    step = script.step(meeting.state.phase)
     return render(request, "app.html", meeting=meeting, role=role, config=config,
-                  role_label=ROLE_LABELS[role], boards=boards,
+                  role_label=ROLE_LABELS[role])
+
+
+async def text_view(request: Request) -> Response:
+    """The boards as plain HTML, for a browser without JavaScript (linked from <noscript>)."""
+    principal = _principal_or_404(request)
+    if principal is None:
+        return render(request, "invalid_link.html", status=404)
+    meetings = request.app.state.meetings
+    meeting = meetings.get(principal.meeting_id)
+    boards = []
+    for board_id in NOTE_BOARDS:
+        if meetings.access(principal, board_id) is Access.NONE:
+            continue
+        room = meetings.rooms.get(meeting.id, board_id)
+        try:
+            boards.append(board_json(board_id, room.to_py()))
+        finally:
+            meetings.rooms.release(room)
+    step = get_script(meeting.state.script).step(meeting.state.phase)
+    return render(request, "text_view.html", meeting=meeting, boards=boards,
+                  role_label=ROLE_LABELS[principal.role],
                   phase=step.title if step else phase_label(meeting.state.phase),
                   closed=meeting.state.closed)
 
@@ -127,6 +141,7 @@ routes = [
     Route("/", create, methods=["POST"], name="create"),
     Route("/j/{token}", join, methods=["GET"], name="join"),
     Route("/j/{token}/qr.svg", join_qr, methods=["GET"], name="join_qr"),
+    Route("/j/{token}/tekst", text_view, methods=["GET"], name="text_view"),
     Route("/sw.js", service_worker, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
 ]

@@ -45,8 +45,8 @@ async def test_board_json_has_zones_notes_and_groups(live_server):
     assert [z["id"] for z in data["zones"]] == ["zorgen", "plan", "wensen"]
     assert data["notes"][0]["text"] == "<img src=x onerror=alert(1)>"
     assert data["groups"] == []
-    # the join page shows note text as text
-    page = await live_server.get(f"/j/{m['tokens']['familie']}")
+    # the text view shows note text as text
+    page = await live_server.get(f"/j/{m['tokens']['familie']}/tekst")
     assert "&lt;img src=x onerror=alert(1)&gt;" in page.text and "<img src=x" not in page.text
     await fam.close()
 

@@ -45,8 +45,8 @@ async def test_professional_is_cut_off_refused_and_readmitted(live_server):
         r = await live_server.get(f"/api/meetings/{mid}/boards/{board}", tok["professional"])
         assert r.status_code == 403
         assert SECRET not in r.text
-    # The join page shows the waiting text and no board.
-    page = await live_server.get(f"/j/{tok['professional']}")
+    # The text view (for browsers without JavaScript) shows the waiting text and no board.
+    page = await live_server.get(f"/j/{tok['professional']}/tekst")
     assert "Even wachten" in page.text and SECRET not in page.text
 
     r = await live_server.post(f"/api/meetings/{mid}/closed", tok["facilitator"], {"closed": False})

@@ -4,6 +4,7 @@ import { readConfig } from './config.js'
 import { h, clear, fill, randomId } from './dom.js'
 import { openBoard } from './sync.js'
 import { BoardView } from './boardview.js'
+import * as ops from './notes.js'
 import { openPrivateNotes } from './privatenotes.js'
 import { loadDevicePeople, saveDevicePeople, currentPerson, describe } from './people.js'
 import { chooseSomeone } from './whoareyou.js'
@@ -250,6 +251,6 @@ function start (cfg) {
     setPresence(allBoards, { name: cfg.roleLabel, role: cfg.role, device: cfg.device })
   }
 
-  // For tests and the benchmark: a read-only handle on the documents.
-  window.netwerkbord = { cfg, boards, verloop, views, person }
+  // For tests and the benchmark: the documents and the client's own note operations.
+  window.netwerkbord = { cfg, boards, verloop, views, person, ops }
 }

@@ -1,6 +1,7 @@
 // Draws one board (zones, groups, notes, this person's private notes) from its Y.Doc and turns
-// taps and drags into document changes. Re-renders on every change, batched per frame.
-import { h, clear, fill } from './dom.js'
+// taps and drags into document changes. Renders once per frame after changes, rebuilding only
+// the notes whose content changed and moving the rest (see Memo and reconcile in dom.js).
+import { h, clear, reconcile, Memo } from './dom.js'
 import { enableDrag } from './drag.js'
 import { editNote, askText } from './dialogs.js'
 import * as ops from './notes.js'
@@ -25,6 +26,7 @@ export class BoardView {
     this.doc = board.doc
     this.ctx = ctx
     this.frame = 0
+    this.memo = new Memo()
     this.observed = []
     this.observe(this.doc)
     if (!ctx.readOnly) {
@@ -60,14 +62,22 @@ export class BoardView {
   }
 
   render () {
-    if (document.body.classList.contains('is-waiting')) return clear(this.root)
-    const focused = document.activeElement?.closest?.('[data-kind]')
-    const focusKey = focused && this.root.contains(focused) ? `${focused.dataset.kind}:${focused.dataset.id}` : null
-    const zones = this.boardCfg.zones.map((zone) => this.renderZone(zone))
-    fill(this.root, h('div', { class: `zones zones-${this.boardCfg.id}` }, zones))
-    if (focusKey) {
-      const [kind, id] = focusKey.split(':')
-      this.root.querySelector(`[data-kind="${kind}"][data-id="${CSS.escape(id)}"] .note-body, [data-kind="${kind}"][data-id="${CSS.escape(id)}"] .group-title`)?.focus()
+    if (document.body.classList.contains('is-waiting')) {
+      this.memo.clear()
+      return clear(this.root)
+    }
+    const focused = document.activeElement
+    const zones = this.memo.get('zones', '', () => h('div', { class: `zones zones-${this.boardCfg.id}` }))
+    reconcile(zones, this.boardCfg.zones.map((zone) => this.renderZone(zone)))
+    reconcile(this.root, [zones])
+    this.memo.sweep()
+    // An element that was rebuilt lost the focus: give it to its successor.
+    if (focused && !focused.isConnected && focused.closest) {
+      const item = focused.closest('[data-kind]')
+      if (item) {
+        this.root.querySelector(`[data-kind="${item.dataset.kind}"][data-id="${CSS.escape(item.dataset.id)}"] .note-body, ` +
+          `[data-kind="${item.dataset.kind}"][data-id="${CSS.escape(item.dataset.id)}"] .group-title`)?.focus()
+      }
     }
   }
 
@@ -88,15 +98,22 @@ export class BoardView {
     const titleId = `zone-${this.boardCfg.id}-${zone.id}`
     const count = items.length + privateItems.length
     const canAdd = !this.ctx.readOnly && (mode.write || this.allowsPrivate())
-    return h('section', { class: `zone zone-${zone.id} color-${zone.color}`, dataset: { zone: zone.id }, 'aria-labelledby': titleId },
+    const statement = this.doc.getMap('statements').get(STATEMENTS[zone.id]?.key)
+    const head = this.memo.get(`head:${zone.id}`, JSON.stringify([canAdd, mode.write, mode.statement, statement]), () =>
       h('div', { class: 'zone-head' },
         h('h2', { id: titleId, class: 'zone-title' }, zone.title),
         this.boardCfg.id === 'drieluik' ? this.renderStatement(zone, mode) : null,
         canAdd ? h('button', { class: 'add-note', dataset: { addZone: zone.id } },
-          h('span', { 'aria-hidden': 'true' }, '+ '), 'Briefje', h('span', { class: 'sr-only' }, ` bij: ${zone.title}`)) : null),
-      h('ol', { class: 'zone-items', 'aria-label': `${count} briefjes` },
-        items.map((item) => item.kind === 'group' ? this.renderGroup(item, zone) : this.renderNote(item, zone)),
-        privateItems.map((item) => this.renderNote(item, zone))))
+          h('span', { 'aria-hidden': 'true' }, '+ '), 'Briefje', h('span', { class: 'sr-only' }, ` bij: ${zone.title}`)) : null))
+    const list = this.memo.get(`list:${zone.id}`, '', () => h('ol', { class: 'zone-items' }))
+    list.setAttribute('aria-label', `${count} briefjes`)
+    reconcile(list, [
+      ...items.map((item) => item.kind === 'group' ? this.renderGroup(item, zone) : this.renderNote(item, zone)),
+      ...privateItems.map((item) => this.renderNote(item, zone))])
+    const section = this.memo.get(`zone:${zone.id}`, '', () => h('section', {
+      class: `zone zone-${zone.id} color-${zone.color}`, dataset: { zone: zone.id }, 'aria-labelledby': titleId
+    }))
+    return reconcile(section, [head, list])
   }
 
   renderStatement (zone, mode) {
@@ -118,7 +135,8 @@ export class BoardView {
     const title = item.group.title || 'Groep zonder thema'
     const write = this.mode().write
     const spotlit = this.ctx.spotlit?.() === item.id
-    return h('li', { class: `group${spotlit ? ' spotlit' : ''}`, dataset: { kind: 'group', id: item.id } },
+    const signature = JSON.stringify([title, write, spotlit, !!this.ctx.spotlight])
+    const head = this.memo.get(`ghead:${item.id}`, signature, () =>
       h('div', { class: 'group-head', 'data-drag': write },
         h('span', { class: 'group-label' }, 'Thema: '),
         write
@@ -127,8 +145,12 @@ export class BoardView {
         this.ctx.spotlight
           ? h('button', { class: 'secondary small spotlight', dataset: { action: 'spotlight' }, 'aria-pressed': String(spotlit) },
             spotlit ? 'Niet meer op het scherm' : 'Op het scherm')
-          : null),
-      h('ol', { class: 'group-notes' }, notes.map((n) => this.renderNote(n, zone))))
+          : null))
+    const list = this.memo.get(`glist:${item.id}`, '', () => h('ol', { class: 'group-notes' }))
+    reconcile(list, notes.map((n) => this.renderNote(n, zone)))
+    const el = this.memo.get(`group:${item.id}`, '', () => h('li', { class: 'group', dataset: { kind: 'group', id: item.id } }))
+    el.classList.toggle('spotlit', spotlit)
+    return reconcile(el, [head, list])
   }
 
   renderNote (item, zone) {
@@ -137,7 +159,8 @@ export class BoardView {
     const author = note.authorName || 'Onbekend'
     const tags = Array.isArray(note.tags) ? note.tags.filter((t) => this.ctx.cfg.tags[t]) : []
     const drag = item.private || this.mode().write
-    return h('li', {
+    const key = `${item.private ? 'private' : 'note'}:${item.id}`
+    return this.memo.get(key, JSON.stringify([note, drag, zone.color]), () => h('li', {
       class: `note color-${note.color || zone.color}${item.private ? ' private' : ''}`,
       dataset: { kind: 'note', id: item.id, private: item.private ? 'true' : 'false' }
     },
@@ -154,7 +177,7 @@ export class BoardView {
       item.private ? h('span', { class: 'private-mark' }, 'Alleen voor jou') : null),
     item.private && this.mode().write
       ? h('button', { class: 'post-note', dataset: { action: 'post' } }, 'Plakken', h('span', { class: 'sr-only' }, `: ${note.text}`))
-      : null)
+      : null))
   }
 
   canDrag (el) {

@@ -39,3 +39,35 @@ export function randomId () {
   const bytes = crypto.getRandomValues(new Uint8Array(12))
   return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
 }
+
+// Make `parent`'s children exactly `nodes`, moving only what is out of place, so unchanged
+// elements keep their state (focus, a finger that is pressing them) and the browser restyles
+// only what changed.
+export function reconcile (parent, nodes) {
+  nodes.forEach((node, i) => {
+    const current = parent.childNodes[i]
+    if (current !== node) parent.insertBefore(node, current || null)
+  })
+  while (parent.childNodes.length > nodes.length) parent.lastChild.remove()
+  return parent
+}
+
+// Build-once elements: `get(key, signature, build)` returns the element made last time for
+// the same key and signature, or builds a new one. `sweep()` forgets keys not asked for since
+// the previous sweep.
+export class Memo {
+  constructor () { this.items = new Map(); this.used = new Set() }
+  get (key, signature, build) {
+    this.used.add(key)
+    const hit = this.items.get(key)
+    if (hit && hit.signature === signature) return hit.el
+    const el = build()
+    this.items.set(key, { signature, el })
+    return el
+  }
+  sweep () {
+    for (const key of this.items.keys()) if (!this.used.has(key)) this.items.delete(key)
+    this.used.clear()
+  }
+  clear () { this.items.clear(); this.used.clear() }
+}

@@ -7,6 +7,7 @@ export const notesOf = (doc) => doc.getMap('notes')
 export const groupsOf = (doc) => doc.getMap('groups')
 
 const GAP = 1e-7
+const STEP = 0.009
 
 export function noteData (ynote) {
   return ynote instanceof Y.Map ? ynote.toJSON() : {}
@@ -45,6 +46,9 @@ function byPosition (a, b) { return a.y - b.y || (a.id < b.id ? -1 : 1) }
 function yAt (doc, items, index, spread) {
   const before = index > 0 ? items[index - 1].y : 0
   const after = index < items.length ? items[index].y : 1
+  // At the end, step down by a little rather than halving the gap: a zone then takes about
+  // a hundred new notes before it has to be spread out.
+  if (index === items.length && after - before > STEP * 2) return before + (index === 0 ? STEP * 5 : STEP)
   if (after - before > GAP * 2) return (before + after) / 2
   spread(items)
   return (index + 0.5) / (items.length + 1)
