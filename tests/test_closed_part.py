@@ -2,7 +2,6 @@
 
 import asyncio
 
-import websockets
 
 from server import closecodes
 from tests.yclient import YClient

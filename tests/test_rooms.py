@@ -190,7 +190,7 @@ async def test_revoked_connection_gets_nothing_more(room):
 
 
 async def test_write_arriving_from_a_revoked_connection_is_not_applied(room):
-    pro, fam = connect(room), connect(room)
+    pro = connect(room)
     room.revoke(pro, closecodes.FORBIDDEN, "besloten")
     room.receive(pro, encode_update(note_update("te laat")))
     assert texts(room) == {}

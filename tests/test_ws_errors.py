@@ -1,7 +1,6 @@
 """Bad input closes only the offending connection, with a clear code; the room carries on."""
 
 import pytest
-import websockets
 
 from server import closecodes
 from tests.yclient import YClient
