@@ -159,6 +159,16 @@ def note_texts(rng: random.Random, zone: str, count: int) -> list[str]:
 
 # --- server -----------------------------------------------------------------------------
 
+async def wait_for_notes(page, ids, timeout: float = 10) -> dict:
+    """Poll the page's watcher until every note id is in its DOM (or time runs out)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        watch = await page.evaluate(WATCH_DUMP)
+        if all(i in watch["dom"] for i in ids) or time.monotonic() > deadline:
+            return watch
+        await asyncio.sleep(0.1)
+
+
 class Server(ServerProcess):
     """`python -m server.cli serve` in a child process with its data in a temp folder."""
 
@@ -521,12 +531,7 @@ class Bench:
                                 zone=zone, author="p-python", authorName="Oom Mo", role="familie",
                                 color=ZONE_COLORS[zone], x=0.5, y=0.999 + i * 1e-6, tags=[])
                 await asyncio.sleep(interval / 1000)
-            deadline = time.monotonic() + 10
-            while True:
-                watch_b = await page_b.evaluate(WATCH_DUMP)
-                if all(i in watch_b["dom"] for i in sent) or time.monotonic() > deadline:
-                    break
-                await asyncio.sleep(0.1)
+            watch_b = await wait_for_notes(page_b, sent)
         finally:
             await writer.close()
         lat = [watch_b["dom"][i]["d"] - t for i, t in sent.items() if i in watch_b["dom"]]
@@ -550,12 +555,7 @@ class Bench:
         added = await page_a.evaluate(ADD_NOTES, {"count": count, "interval": interval,
                                                   "texts": texts, "colors": ZONE_COLORS})
         sent = added["sent"]
-        deadline = time.monotonic() + 10
-        while True:
-            watch_b = await page_b.evaluate(WATCH_DUMP)
-            if all(i in watch_b["dom"] for i in sent) or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.1)
+        watch_b = await wait_for_notes(page_b, sent)
         await asyncio.sleep(0.2)
         watch_b = await page_b.evaluate(WATCH_DUMP)
         watch_a = await page_a.evaluate(WATCH_DUMP)
