@@ -16,6 +16,7 @@ class Config:
     idle_unload_seconds: float = 60.0  # an empty board stays in memory this long
     compact_after: int = 500  # logged updates per board before they become one snapshot
     synchronous: str = "NORMAL"  # SQLite: NORMAL survives a killed process, FULL a power cut
+    retention_days: float = 90.0  # meetings are deleted this long after they were created
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 
@@ -33,6 +34,8 @@ class Config:
             values["admin_key"] = env["NETWERKBORD_ADMIN_KEY"]
         if "NETWERKBORD_MAX_MESSAGE_BYTES" in env:
             values["max_message_bytes"] = int(env["NETWERKBORD_MAX_MESSAGE_BYTES"])
+        if "NETWERKBORD_RETENTION_DAYS" in env:
+            values["retention_days"] = float(env["NETWERKBORD_RETENTION_DAYS"])
         if env.get("NETWERKBORD_SYNCHRONOUS", "").upper() in ("NORMAL", "FULL"):
             values["synchronous"] = env["NETWERKBORD_SYNCHRONOUS"].upper()
         values.update({k: v for k, v in overrides.items() if v is not None})
