@@ -4,6 +4,7 @@ The server turns a Y document into plain dicts and lists; this module decides wh
 shown and in which order, so the HTTP API and later exports share one definition.
 """
 
+import re
 from typing import Any
 
 from .boards import BOARDS
@@ -69,3 +70,166 @@ def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
         "notes": sorted(note_list, key=_position),
         "groups": sorted(group_list, key=_position),
     }
+
+
+# --- the whole meeting: JSON for the case file, Markdown, and a picture of each board --------
+
+def _people(course: dict[str, Any]) -> list[dict[str, str]]:
+    state = course.get("state") if isinstance(course.get("state"), dict) else {}
+    participants = state.get("participants") if isinstance(state.get("participants"), dict) else {}
+    people = [{"id": pid, "name": str(p.get("name", "")), "relation": str(p.get("relation", "")),
+               "role": str(p.get("role", ""))}
+              for pid, p in participants.items() if isinstance(p, dict)]
+    return sorted(people, key=lambda p: p["name"].lower())
+
+
+def _consent(course: dict[str, Any]) -> list[dict[str, Any]]:
+    state = course.get("state") if isinstance(course.get("state"), dict) else {}
+    answers = state.get("consent") if isinstance(state.get("consent"), dict) else {}
+    rows = [{"participant": pid, "name": str(a.get("name", "")), "role": str(a.get("role", "")),
+             "agree": a.get("agree") is True, "comment": str(a.get("comment", "")),
+             "at": a.get("at")} for pid, a in answers.items() if isinstance(a, dict)]
+    return sorted(rows, key=lambda r: r["name"].lower())
+
+
+def drieluik_themes(content: dict[str, Any]) -> dict[str, Any]:
+    """The themes (group titles) per column and the two statements."""
+    board = board_json("drieluik", content)
+    themes = {z["id"]: [g["title"] for g in board["groups"] if g.get("zone") == z["id"]
+                        and g.get("title")] for z in board["zones"]}
+    statements = content.get("statements") if isinstance(content.get("statements"), dict) else {}
+    return {"themes": themes,
+            "ergste": str(statements.get("ergste", "")), "wens": str(statements.get("wens", ""))}
+
+
+def meeting_export(meeting: dict[str, Any], boards: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Everything one role may see of a meeting, as one JSON document.
+
+    `boards` holds the plain content of the boards this role may read now (others are absent).
+    """
+    from .plan import plan_json  # plan imports nothing from here; keep the modules apart
+
+    course = boards.get("verloop", {})
+    out: dict[str, Any] = {"meeting": meeting, "participants": _people(course),
+                           "consent": _consent(course), "boards": {}}
+    for board_id, content in boards.items():
+        if board_id == "verloop":
+            continue
+        if board_id == "plan":
+            out["plan"] = plan_json(content)
+        else:
+            out["boards"][board_id] = board_json(board_id, content)
+    if "drieluik" in boards:
+        out["drieluik"] = drieluik_themes(boards["drieluik"])
+    return out
+
+
+def markdown(export: dict[str, Any]) -> str:
+    """The export as Markdown (Dutch headings), for the case file."""
+    m = export["meeting"]
+    lines = [f"# {m['title']}", "", f"Datum: {m.get('date', '')}", ""]
+    if export["participants"]:
+        lines += ["## Wie waren er", ""]
+        lines += [f"- {p['name']}" + (f" ({p['relation']})" if p["relation"] else "")
+                  for p in export["participants"]]
+        lines.append("")
+    plan = export.get("plan")
+    if plan:
+        lines += ["## Het plan", ""]
+        for goal in plan["goals"]:
+            tags = f" _({', '.join(goal['tags'])})_" if goal["tags"] else ""
+            lines += [f"### {goal['text']}{tags}", ""]
+            for a in goal["actions"]:
+                when = " – ".join(x for x in (a["vanaf"], a["tot"]) if x)
+                lines.append(f"- **{a['wat']}** — {a['wie'] or 'nog niemand'}"
+                             + (f", {when}" if when else "") + f" — {a['statusLabel']}"
+                             + (f". Nog doen: {a['nogDoen']}" if a["nogDoen"] else ""))
+            for label, key in (("Hulp van het netwerk", "hulpNetwerk"),
+                               ("Hulp van professionals", "hulpProfessionals")):
+                if goal[key]:
+                    lines.append(f"- {label}: {goal[key]}")
+            lines.append("")
+        if plan["team"]:
+            lines += ["### Actieteam", "", *[f"- {name}" for name in plan["team"]], ""]
+        if plan["evaluatie"]:
+            lines += [f"We evalueren op {plan['evaluatie']}.", ""]
+    if export["consent"]:
+        lines += ["## Instemming", ""]
+        for c in export["consent"]:
+            lines.append(f"- {c['name']}: {'akkoord' if c['agree'] else 'niet akkoord'}"
+                         + (f" — “{c['comment']}”" if c["comment"] else ""))
+        lines.append("")
+    themes = export.get("drieluik")
+    if themes:
+        lines += ["## Drieluik", ""]
+        for zone, title in (("zorgen", "Als er niks verandert"), ("plan", "Plan"),
+                            ("wensen", "Hoe willen we het")):
+            if themes["themes"].get(zone):
+                lines.append(f"- {title}: {', '.join(themes['themes'][zone])}")
+        if themes["ergste"]:
+            lines.append(f"- Het ergste dat kan gebeuren: {themes['ergste']}")
+        if themes["wens"]:
+            lines.append(f"- De grootste wens: {themes['wens']}")
+        lines.append("")
+    for board in export["boards"].values():
+        lines += [f"## {board['title']}", ""]
+        for zone in board["zones"] or [{"id": None, "title": ""}]:
+            notes = [n for n in board["notes"] if zone["id"] is None or n.get("zone") == zone["id"]]
+            if zone["title"]:
+                lines += [f"### {zone['title']}", ""]
+            lines += [f"- {n.get('text', '')}" + (f" — {n['authorName']}" if n.get("authorName") else "")
+                      for n in notes] or ["- (leeg)"]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_COLORS = {"oranje": "#ffd9b0", "groen": "#cdeec8", "blauw": "#d3e4fb", "geel": "#fff1a0"}
+
+
+def _esc(text: str) -> str:
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)  # not allowed in XML
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _wrap(text: str, width: int = 24, lines: int = 4) -> list[str]:
+    words, out, line = text.split(), [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > width and line:
+            out.append(line)
+            line = ""
+        line = f"{line} {word}".strip()
+    if line:
+        out.append(line)
+    return out[:lines - 1] + ["…"] if len(out) > lines else out
+
+
+def board_svg(board: dict[str, Any]) -> str:
+    """A picture of a board as it was left: its zones side by side, the notes in order."""
+    zones = board["zones"] or [{"id": None, "title": board["title"]}]
+    col, note_h, pad = 260, 96, 12
+    heights = [sum(1 for n in board["notes"] if z["id"] is None or n.get("zone") == z["id"])
+               for z in zones]
+    height = 90 + max(heights + [1]) * (note_h + pad)
+    width = len(zones) * (col + pad) + pad
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="14">',
+             f'<title>{_esc(board["title"])}</title>',
+             f'<rect width="{width}" height="{height}" fill="#fbfaf7"/>',
+             f'<text x="{pad}" y="28" font-size="20" font-weight="bold">{_esc(board["title"])}</text>']
+    for i, zone in enumerate(zones):
+        x = pad + i * (col + pad)
+        parts.append(f'<text x="{x}" y="60" font-weight="bold">'
+                     f'{_esc((zone["title"] or "")[:36])}</text>')
+        notes = [n for n in board["notes"] if zone["id"] is None or n.get("zone") == zone["id"]]
+        for j, note in enumerate(notes):
+            y = 76 + j * (note_h + pad)
+            fill = _COLORS.get(str(note.get("color")), _COLORS["geel"])
+            parts.append(f'<rect x="{x}" y="{y}" width="{col}" height="{note_h}" rx="3" fill="{fill}"/>')
+            for k, line in enumerate(_wrap(str(note.get("text", "")))):
+                parts.append(f'<text x="{x + 10}" y="{y + 22 + k * 18}">{_esc(line)}</text>')
+            if note.get("authorName"):
+                parts.append(f'<text x="{x + 10}" y="{y + note_h - 8}" font-size="11" '
+                             f'fill="#4a4a46">{_esc(str(note["authorName"]))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

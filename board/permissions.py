@@ -32,6 +32,8 @@ def decide(role: Role, board_id: str, state: MeetingState) -> Access:
         # The projector stands in the family's room; it shows the open boards, never the
         # family's own worksheet (its link may travel further than the room).
         return Access.NONE if board.family_only else Access.READ
+    if state.finished:
+        return Access.READ  # a finished meeting is kept as it was left
     if role is Role.FACILITATOR:
         return Access.WRITE
     if board_id in state.locked:

@@ -39,3 +39,4 @@ class MeetingState:
     script: str = "familienetwerkberaad"
     locked: frozenset[str] = frozenset()  # boards only the facilitator may change now
     posting_open: bool = False  # "iedereen plakt nu": everyone may post, whatever the step
+    finished: bool = False  # closed by the facilitator: read-only for everyone from then on

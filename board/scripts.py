@@ -42,7 +42,7 @@ class Script:
         return next((i for i, s in enumerate(self.steps) if s.id == step_id), -1)
 
 
-DRIELUIK = Script("drieluik", "Drieluik-bijeenkomst", ("drieluik", "doelen"), (
+DRIELUIK = Script("drieluik", "Drieluik-bijeenkomst", ("drieluik", "doelen", "plan"), (
     Step("welkom", "Welkom",
          "Welkom! We maken samen een plan. Iedereen kiest eerst zijn naam. "
          "De gespreksleider vertelt hoe het gaat.",
@@ -86,7 +86,7 @@ DRIELUIK = Script("drieluik", "Drieluik-bijeenkomst", ("drieluik", "doelen"), (
 
 FAMILIENETWERKBERAAD = Script(
     "familienetwerkberaad", "FamilieNetwerkBeraad / Eigen Kracht",
-    ("bodemeisen", "doelen", "drieluik", "familie"), (
+    ("bodemeisen", "doelen", "plan", "drieluik", "familie"), (
         Step("welkom", "Welkom",
              "Welkom! Iedereen kiest eerst zijn naam. De gespreksleider vertelt hoe de "
              "bijeenkomst gaat.",
@@ -97,16 +97,17 @@ FAMILIENETWERKBERAAD = Script(
              "bodemeisen", bodemeisen=True),
         Step("besloten-deel", "Besloten deel",
              "De familie en het netwerk praten nu samen, zonder professionals. Neem de tijd. "
-             "Maak samen een plan en kies wie in het actieteam zitten. De bodemeisen staan erbij. "
+             "Zet de doelen in het plan, met wie wat doet, en kies wie in het actieteam zitten. "
+             "De bodemeisen staan erbij. "
              "Wat jullie op het werkblad van de familie zetten, zien de professionals nooit.",
              "doelen", writers=FAM, closed=True),
         Step("plan-presenteren", "Plan presenteren",
              "De familie vertelt het plan: wat gaan we doen, wie doet wat, en welke hulp is er "
              "nodig van de professionals?",
-             "doelen", writers=FAM),
+             "plan", writers=FAM),
         Step("instemming", "Instemming",
              "Gaat iedereen akkoord met het plan? Zeg het op je eigen scherm, of op de tablet.",
-             "doelen", writers=NOBODY, consent=True),
+             "plan", writers=NOBODY, consent=True),
     ))
 
 EVALUATIE = Script("evaluatie", "Evaluatie-overleg", ("evaluatie",), (

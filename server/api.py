@@ -16,6 +16,7 @@ from board.phases import phase_label
 from board.roles import Role
 from board.scripts import DEFAULT_SCRIPT, SCRIPTS, get_script
 
+from .content import board_content
 from .meetings import Meetings, Principal
 from .tokens import bearer, same_secret
 
@@ -162,7 +163,7 @@ async def get_board_json(request: Request) -> JSONResponse:
         return error(403, "Dit bord is nu niet zichtbaar voor jou")
     room = meetings.rooms.get(principal.meeting_id, board_id)
     try:
-        return JSONResponse(board_json(board_id, room.to_py()))
+        return JSONResponse(board_json(board_id, board_content(room.doc)))
     finally:
         meetings.rooms.release(room)
 

@@ -1,20 +1,23 @@
 """create_app(): the ASGI application, its routes and its lifespan."""
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from . import api, control, pages
+from . import api, control, exports, pages
 from .config import Config
 from .meetings import Meetings
 from .rooms import Rooms
+from .security import SecurityHeaders
 from .store import Store
 from .ws import board_socket
 
@@ -26,6 +29,18 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": "Er ging iets mis op de server"}, status_code=500)
 
 
+async def delete_expired(meetings: Meetings, config: Config) -> None:
+    """Delete meetings older than the retention period, now and then every so often."""
+    while True:
+        try:
+            gone = meetings.delete_expired(config.retention_days * 86400)
+            if gone:
+                log.info("retention: deleted %d meeting(s)", len(gone))
+        except Exception:
+            log.exception("retention: deleting expired meetings failed; trying again later")
+        await asyncio.sleep(config.retention_check_seconds)
+
+
 def create_app(config: Config | None = None) -> Starlette:
     config = config or Config()
 
@@ -34,16 +49,19 @@ def create_app(config: Config | None = None) -> Starlette:
         store = Store(config.database_path, config.synchronous)
         rooms = Rooms(store, config.idle_unload_seconds, config.compact_after)
         app.state.store, app.state.rooms = store, rooms
-        app.state.meetings = Meetings(store, rooms)
+        app.state.meetings = meetings = Meetings(store, rooms)
+        retention = asyncio.create_task(delete_expired(meetings, config))
         try:
             yield
         finally:
+            retention.cancel()
             rooms.close()
             store.close()
 
     app = Starlette(
         routes=[
             *pages.routes,
+            *exports.routes,
             *api.routes,
             *control.routes,
             WebSocketRoute("/ws/{meeting_id}/{board_id}", board_socket),
@@ -51,6 +69,7 @@ def create_app(config: Config | None = None) -> Starlette:
         ],
         lifespan=lifespan,
         exception_handlers={404: pages.not_found, 500: server_error},
+        middleware=[Middleware(SecurityHeaders)],
     )
     app.state.config = config
     app.state.templates = Jinja2Templates(directory=config.templates_dir)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import uvicorn
 
+from . import guard, logredact
 from .app import create_app
 from .config import Config
 
@@ -23,15 +24,20 @@ def main(argv: list[str] | None = None) -> None:
 
     config = Config.from_env(data_dir=args.data, admin_key=args.admin_key)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    uvicorn.run(
-        create_app(config),
+    server = uvicorn.Server(uvicorn.Config(
+        guard.install(create_app(config)),
         host=args.host,
         port=args.port,
         ws_max_size=config.max_message_bytes + 1024,  # our own check answers with a reason
         ws_ping_interval=20,
         ws_ping_timeout=20,
         access_log=False,  # URLs carry tokens: keep them out of the logs
-    )
+        timeout_graceful_shutdown=10,  # then the lifespan still compacts every board
+        backlog=4096,  # many devices (re)connecting at once after a restart
+    ))
+    # uvicorn.Config sets up its loggers; the handshake log line holds the URL with ?token=.
+    logredact.install("uvicorn", "uvicorn.error", "uvicorn.access")
+    server.run()
 
 
 if __name__ == "__main__":

@@ -8,3 +8,8 @@ TRY_AGAIN = 1013  # the device fell too far behind; it reconnects and resyncs
 UNAUTHORIZED = 4401  # missing, invalid or revoked token
 FORBIDDEN = 4403  # the role may not see this board now (e.g. the closed part)
 NOT_FOUND = 4404  # unknown board id
+# 45xx: "try again later". The stock y-websocket client keeps reconnecting (with backoff) on
+# these, unlike 44xx, where it stops for good.
+FULL = 4503  # a limit is reached: connections per meeting, boards per meeting, active meetings
+IDLE = 4508  # nothing received for Config.idle_timeout_seconds
+RATE_LIMITED = 4529  # too many messages per second, or too many invalid-link attempts

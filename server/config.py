@@ -17,6 +17,18 @@ class Config:
     compact_after: int = 500  # logged updates per board before they become one snapshot
     synchronous: str = "NORMAL"  # SQLite: NORMAL survives a killed process, FULL a power cut
     retention_days: float = 90.0  # meetings are deleted this long after they were created
+    retention_check_seconds: float = 3600.0  # how often expired meetings are looked for
+    # Limits (issue 6): exceeding one closes the WebSocket with a clear code and reason.
+    max_send_queue_bytes: int = 16_777_216  # bytes queued per device before it is dropped (1013)
+    max_messages_per_second: float = 200.0  # per connection, sustained (4529 beyond)
+    message_burst: int = 2000  # per connection, messages allowed at once above that rate
+    max_connections_per_meeting: int = 300  # across all its boards (4503 beyond)
+    max_boards_per_meeting: int = 32  # boards of one meeting loaded at once (4503 beyond)
+    max_active_meetings: int = 5000  # meetings with a board in memory (4503 beyond)
+    max_meetings: int = 100_000  # stored meetings; creating more answers 503
+    idle_timeout_seconds: float = 120.0  # a connection that sends nothing this long is closed
+    auth_failure_burst: int = 20  # invalid-link attempts per client address before throttling
+    auth_failures_per_minute: float = 20.0  # ... and how fast that allowance comes back
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 
@@ -38,5 +50,26 @@ class Config:
             values["retention_days"] = float(env["NETWERKBORD_RETENTION_DAYS"])
         if env.get("NETWERKBORD_SYNCHRONOUS", "").upper() in ("NORMAL", "FULL"):
             values["synchronous"] = env["NETWERKBORD_SYNCHRONOUS"].upper()
+        for field, (name, kind) in _NUMERIC_ENV.items():
+            if env.get(name):
+                values[field] = kind(env[name])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+# Numeric settings that may also come from the environment: field -> (variable, type).
+_NUMERIC_ENV: dict[str, tuple[str, type]] = {
+    "send_queue_size": ("NETWERKBORD_SEND_QUEUE_SIZE", int),
+    "max_send_queue_bytes": ("NETWERKBORD_MAX_SEND_QUEUE_BYTES", int),
+    "idle_unload_seconds": ("NETWERKBORD_IDLE_UNLOAD_SECONDS", float),
+    "compact_after": ("NETWERKBORD_COMPACT_AFTER", int),
+    "max_messages_per_second": ("NETWERKBORD_MAX_MESSAGES_PER_SECOND", float),
+    "message_burst": ("NETWERKBORD_MESSAGE_BURST", int),
+    "max_connections_per_meeting": ("NETWERKBORD_MAX_CONNECTIONS_PER_MEETING", int),
+    "max_boards_per_meeting": ("NETWERKBORD_MAX_BOARDS_PER_MEETING", int),
+    "max_active_meetings": ("NETWERKBORD_MAX_ACTIVE_MEETINGS", int),
+    "max_meetings": ("NETWERKBORD_MAX_MEETINGS", int),
+    "idle_timeout_seconds": ("NETWERKBORD_IDLE_TIMEOUT_SECONDS", float),
+    "auth_failure_burst": ("NETWERKBORD_AUTH_FAILURE_BURST", int),
+    "auth_failures_per_minute": ("NETWERKBORD_AUTH_FAILURES_PER_MINUTE", float),
+}

@@ -29,7 +29,7 @@ def facilitator_route(path: str, handler: Handler, method: str = "POST") -> Rout
         if principal.role is not Role.FACILITATOR:
             return error(403, "Alleen de gespreksleider mag dit doen")
         data: dict[str, Any] = {}
-        if method == "POST":
+        if method != "GET" and method != "DELETE":
             body = await read_json(request)
             if body is None:
                 return error(400, "Verwacht een JSON-object")
@@ -139,8 +139,36 @@ async def rotate_token(meetings, principal, data, by):  # type: ignore[no-untype
                          "link": join_links(data["_request"], {role: token})[role.value]})
 
 
+async def finish(meetings, principal, data, by):  # type: ignore[no-untyped-def]
+    if not isinstance(data.get("finished"), bool):
+        return error(400, "Verwacht {\"finished\": true}")
+    state = meetings.set_state(principal.meeting_id, by, finished=data["finished"],
+                               closed=False if data["finished"] else
+                               meetings.get(principal.meeting_id).state.closed)
+    meetings.store.add_audit(principal.meeting_id, "bijeenkomst afgesloten" if data["finished"]
+                             else "bijeenkomst weer geopend", *by)
+    return _state(meetings, principal, state)
+
+
+async def delete_meeting(meetings, principal, data, by):  # type: ignore[no-untyped-def]
+    meetings.delete(principal.meeting_id)
+    return JSONResponse({"deleted": principal.meeting_id})
+
+
+async def share_plan(meetings, principal, data, by):  # type: ignore[no-untyped-def]
+    if data.get("revoke") is True:
+        meetings.revoke_shares(principal.meeting_id)
+        return JSONResponse({"revoked": True})
+    token = meetings.share_plan(principal.meeting_id)
+    link = str(data["_request"].url_for("shared_plan", token=token))
+    return JSONResponse({"token": token, "link": link}, status_code=201)
+
+
 M = "/api/meetings/{meeting_id}"
 routes = [
+    facilitator_route(f"{M}/finish", finish),
+    facilitator_route(f"{M}/share", share_plan),
+    facilitator_route(M, delete_meeting, method="DELETE"),
     facilitator_route(f"{M}/closed", set_closed),
     facilitator_route(f"{M}/phase", set_phase),
     facilitator_route(f"{M}/step", move_step),

@@ -19,11 +19,14 @@ from board.roles import ROLES, Role, parse_role
 from board.scripts import get_script, neighbour
 
 from . import closecodes
+from .content import board_content
 from .rooms import Rooms
 from .store import Meeting, Store
 from .tokens import hash_token, new_meeting_id, new_token
 
 log = logging.getLogger("netwerkbord.meetings")
+
+SHARE_ROLE = "plan-link"  # a read-only link to the plan; not a role: it opens no board
 
 
 @dataclass(frozen=True)
@@ -148,12 +151,49 @@ class Meetings:
         return pid
 
     def participant(self, meeting_id: str, pid: str) -> dict[str, Any] | None:
-        room = self.rooms.get(meeting_id, "verloop")
+        found = self.content(meeting_id, "verloop")["state"].get("participants", {}).get(pid)
+        return found if isinstance(found, dict) else None
+
+    def content(self, meeting_id: str, board_id: str) -> dict[str, Any]:
+        """A board's content as plain data (loads the board if needed)."""
+        room = self.rooms.get(meeting_id, board_id)
         try:
-            found = room.to_py()["state"].get("participants", {}).get(pid)
+            return board_content(room.doc)
         finally:
             self.rooms.release(room)
-        return found if isinstance(found, dict) else None
+
+    # finishing, deleting, sharing ---------------------------------------------------------
+
+    def delete(self, meeting_id: str) -> None:
+        """Delete a meeting now: devices are cut off, boards leave memory, rows leave SQLite."""
+        for room in list(self.rooms.loaded(meeting_id)):
+            for conn in list(room.connections):
+                room.revoke(conn, closecodes.UNAUTHORIZED, "Deze bijeenkomst is verwijderd")
+        _forget_rooms(self.rooms, meeting_id)
+        self.store.delete_meeting(meeting_id)
+        log.info("meeting %s deleted", meeting_id)
+
+    def delete_expired(self, retention_seconds: float) -> list[str]:
+        expired = self.store.expired_meetings(time.time() - retention_seconds)
+        for meeting_id in expired:
+            self.delete(meeting_id)
+        return expired
+
+    def share_plan(self, meeting_id: str) -> str:
+        """A new read-only link to the plan (earlier ones keep working until revoked)."""
+        token = new_token()
+        self.store.add_token(meeting_id, SHARE_ROLE, hash_token(token))
+        return token
+
+    def revoke_shares(self, meeting_id: str) -> None:
+        self.store.revoke_tokens(meeting_id, SHARE_ROLE)
+
+    def shared_meeting(self, token: str) -> str | None:
+        """The meeting a plan link belongs to, if the link is valid."""
+        if not token or len(token) > 200:
+            return None
+        record = self.store.find_token(hash_token(token))
+        return record.meeting_id if record and record.role == SHARE_ROLE else None
 
     def record_consent(self, meeting_id: str, pid: str, person: dict[str, Any], agree: bool,
                        comment: str) -> dict[str, Any]:
@@ -209,6 +249,15 @@ class Meetings:
             self.rooms.release(room)
 
 
+def _forget_rooms(rooms: Rooms, meeting_id: str) -> None:
+    """Drop a deleted meeting's boards from memory without compacting them back to disk."""
+    for key in [k for k in rooms._rooms if k[0] == meeting_id]:
+        timer = rooms._unload_timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        del rooms._rooms[key]
+
+
 def _submap(doc: Doc, name: str) -> Map:
     state = doc.get("state", type=Map)
     if not isinstance(state.get(name), Map):
@@ -234,6 +283,7 @@ def _write_state(doc: Doc, state: MeetingState) -> None:
     s["script"] = state.script
     s["locked"] = sorted(state.locked)
     s["postingOpen"] = state.posting_open
+    s["finished"] = state.finished
     s["access"] = access_table(state)
 
 

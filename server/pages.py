@@ -15,6 +15,7 @@ from board.phases import PHASES, phase_label
 from board.roles import ROLE_LABELS, ROLES, Role
 from board.scripts import SCRIPTS, client_script, get_script
 
+from .content import board_content
 from .api import create_meeting_checked, error, join_links
 
 # Which screen each role gets at its link.
@@ -76,6 +77,9 @@ async def join(request: Request) -> Response:
         "helpKinds": HELP_KINDS,
         "relations": RELATIONS,
         "phases": PHASES,
+        # When the retention period deletes this meeting (shown to the facilitator).
+        "deleteAt": (meeting.created_at + request.app.state.config.retention_days * 86400) * 1000,
+        "finished": meeting.state.finished,
     }
     return render(request, "app.html", meeting=meeting, role=role, config=config,
                   role_label=ROLE_LABELS[role])
@@ -94,7 +98,7 @@ async def text_view(request: Request) -> Response:
             continue
         room = meetings.rooms.get(meeting.id, board_id)
         try:
-            boards.append(board_json(board_id, room.to_py()))
+            boards.append(board_json(board_id, board_content(room.doc)))
         finally:
             meetings.rooms.release(room)
     step = get_script(meeting.state.script).step(meeting.state.phase)
@@ -109,10 +113,14 @@ async def join_qr(request: Request) -> Response:
     token = request.path_params["token"]
     if request.app.state.meetings.authenticate(token) is None:
         return error(404, "Onbekende link")
-    link = str(request.url_for("join", token=token))
+    return qr_svg(str(request.url_for("join", token=token)))
+
+
+def qr_svg(link: str) -> Response:
+    """A link as a QR code, made here: no outside service ever sees the link."""
     out = io.BytesIO()
     segno.make(link, error="m").save(out, kind="svg", scale=10, border=2, xmldecl=False,
-                                     title="QR-code om mee te doen", dark="#000", light="#fff")
+                                     title="QR-code", dark="#000", light="#fff")
     return Response(out.getvalue(), media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 

@@ -13,7 +13,7 @@ from typing import Any
 from pycrdt import Doc, Map, YSyncMessageType
 
 from .connection import Connection
-from .store import Store
+from .store import StorageError, Store
 from .sync import (
     AwarenessEntry,
     AwarenessMessage,
@@ -123,14 +123,32 @@ class Room:
     def _commit(self, origin: Connection | None) -> None:
         captured, self._captured = self._captured, []
         for update in captured:
-            self.store.append_update(*self.key, update)  # StorageError: nothing is forwarded
+            try:
+                self.store.append_update(*self.key, update)
+            except StorageError:
+                # Nothing of it is forwarded. The document in memory already holds it, though,
+                # and would hand it to the next device: go back to what is stored.
+                self._reload()
+                raise
             self._pending += 1
-            message = encode_update(update)
-            for other in list(self.connections):
-                if other is not origin:
-                    other.send(message)
+            self._broadcast(encode_update(update), exclude=origin)
         if self._pending >= self.compact_after:
-            self.compact()
+            try:
+                self.compact()
+            except StorageError:  # the log stays and is complete; compaction can wait
+                log.warning("compacting %s/%s failed; trying again later", *self.key)
+
+    def _reload(self) -> None:
+        try:
+            doc = Doc()
+            snapshot, updates = self.store.load_board(*self.key)
+            for update in ([snapshot] if snapshot is not None else []) + updates:
+                doc.apply_update(update)
+        except Exception:
+            log.exception("reloading %s/%s after a failed write failed", *self.key)
+            return
+        self.doc, self._pending = doc, len(updates)
+        doc.observe(lambda event: self._captured.append(event.update))
 
     def compact(self) -> None:
         if self._pending:
@@ -175,9 +193,14 @@ class Room:
             self._broadcast(encode_awareness(gone), exclude=conn)
 
     def _broadcast(self, message: bytes, exclude: Connection | None = None) -> None:
-        for other in list(self.connections):
+        dropped = []
+        for other in self.connections:
             if other is not exclude:
                 other.send(message)
+                if other.closed:  # it fell too far behind (or is closing): out of the room
+                    dropped.append(other)
+        for other in dropped:
+            self.leave(other)
 
     def to_py(self) -> dict[str, Any]:
         """The document's top-level maps as plain Python data."""
@@ -190,6 +213,35 @@ class Room:
         return out
 
 
+class _RoomIndex(dict[RoomKey, Room]):
+    """The loaded rooms by key, also indexed by meeting, so that limits and per-meeting loops
+    never scan every room on the server."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_meeting: dict[str, dict[str, Room]] = {}
+
+    def __setitem__(self, key: RoomKey, room: Room) -> None:
+        super().__setitem__(key, room)
+        self.by_meeting.setdefault(key[0], {})[key[1]] = room
+
+    def __delitem__(self, key: RoomKey) -> None:
+        super().__delitem__(key)
+        boards = self.by_meeting.get(key[0], {})
+        boards.pop(key[1], None)
+        if not boards:
+            self.by_meeting.pop(key[0], None)
+
+    def pop(self, key, *default):  # type: ignore[no-untyped-def, override]
+        if key in self:
+            room = self[key]
+            del self[key]
+            return room
+        if default:
+            return default[0]
+        raise KeyError(key)
+
+
 class Rooms:
     """The loaded rooms, created on first use and unloaded when idle."""
 
@@ -197,7 +249,7 @@ class Rooms:
         self.store = store
         self.idle_seconds = idle_seconds
         self.compact_after = compact_after
-        self._rooms: dict[RoomKey, Room] = {}
+        self._rooms = _RoomIndex()
         self._unload_timers: dict[RoomKey, asyncio.TimerHandle] = {}
 
     def get(self, meeting_id: str, board_id: str) -> Room:
@@ -228,8 +280,23 @@ class Rooms:
             log.exception("compacting %s/%s on unload failed; its log stays", *key)
         del self._rooms[key]
 
+    def forget(self, meeting_id: str) -> None:
+        """Drop a (deleted) meeting's boards from memory without writing them back."""
+        for board_id in list(self.boards_of(meeting_id)):
+            timer = self._unload_timers.pop((meeting_id, board_id), None)
+            if timer is not None:
+                timer.cancel()
+            del self._rooms[(meeting_id, board_id)]
+
     def loaded(self, meeting_id: str) -> Iterator[Room]:
-        return (r for k, r in list(self._rooms.items()) if k[0] == meeting_id)
+        return iter(list(self.boards_of(meeting_id).values()))
+
+    def boards_of(self, meeting_id: str) -> dict[str, Room]:
+        """The meeting's loaded boards by board id (do not change the dict)."""
+        return self._rooms.by_meeting.get(meeting_id, {})
+
+    def active_meetings(self) -> int:
+        return len(self._rooms.by_meeting)
 
     def is_loaded(self, meeting_id: str, board_id: str) -> bool:
         return (meeting_id, board_id) in self._rooms

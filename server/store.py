@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from board.phases import FIRST_PHASE, MeetingState
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class StorageError(RuntimeError):
@@ -49,6 +49,8 @@ class Store:
         if path is not None:
             self.db.enable_wal()
         self.db.execute(f"PRAGMA synchronous={synchronous}")
+        # Deleted meetings are overwritten, not just unlinked: youth-care data must really go.
+        self.db.execute("PRAGMA secure_delete=ON")
         self._migrate()
 
     def close(self) -> None:
@@ -89,6 +91,11 @@ class Store:
                 db["audit"].create({"id": int, "meeting_id": str, "at": float, "action": str,
                                     "role": str, "name": str}, pk="id")
                 db["audit"].create_index(["meeting_id", "id"])
+                db.execute("PRAGMA user_version=2")
+        if db.execute("PRAGMA user_version").fetchone()[0] < 3:
+            # 3: a meeting can be finished (read-only for everyone)
+            with db.conn:
+                db["meetings"].add_column("finished", int, not_null_default=0)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _write(self, fn):  # type: ignore[no-untyped-def]
@@ -124,13 +131,39 @@ class Store:
         r = rows[0]
         state = MeetingState(phase=r["phase"], closed=bool(r["closed"]), script=r["script"],
                              locked=frozenset(json.loads(r["locked"])),
-                             posting_open=bool(r["posting_open"]))
+                             posting_open=bool(r["posting_open"]), finished=bool(r["finished"]))
         return Meeting(r["id"], r["title"], r["created_at"], state)
 
     def set_state(self, meeting_id: str, state: MeetingState) -> None:
         self._write(lambda: self.db["meetings"].update(meeting_id, {
             "phase": state.phase, "closed": int(state.closed),
-            "locked": json.dumps(sorted(state.locked)), "posting_open": int(state.posting_open)}))
+            "locked": json.dumps(sorted(state.locked)), "posting_open": int(state.posting_open),
+            "finished": int(state.finished)}))
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        """Every row of a meeting, its update history included; then the WAL is emptied so
+        no copy of the deleted pages stays behind in it."""
+        def write() -> None:
+            for table in ("updates", "snapshots", "tokens", "audit", "blocked_devices"):
+                self.db.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
+            self.db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+
+        self._write(write)
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def expired_meetings(self, created_before: float) -> list[str]:
+        return [r["id"] for r in self.db.query(
+            "SELECT id FROM meetings WHERE created_at < ?", [created_before])]
+
+    def add_token(self, meeting_id: str, role: str, token_hash: str) -> None:
+        self._write(lambda: self.db["tokens"].insert(
+            {"hash": token_hash, "meeting_id": meeting_id, "role": role,
+             "created_at": time.time(), "revoked_at": None}))
+
+    def revoke_tokens(self, meeting_id: str, role: str) -> None:
+        self._write(lambda: self.db.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE meeting_id = ? AND role = ? "
+            "AND revoked_at IS NULL", [time.time(), meeting_id, role]))
 
     # removed devices and the audit list --------------------------------------------------
 

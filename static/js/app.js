@@ -5,6 +5,7 @@ import { h, clear, fill, randomId } from './dom.js'
 import { openBoard } from './sync.js'
 import { BoardView } from './boardview.js'
 import * as ops from './notes.js'
+import { PlanView, goalFromNote } from './planview.js'
 import { openPrivateNotes } from './privatenotes.js'
 import { loadDevicePeople, saveDevicePeople, currentPerson, describe } from './people.js'
 import { chooseSomeone } from './whoareyou.js'
@@ -17,6 +18,7 @@ import { consentPanel } from './consent.js'
 import { apiFetch } from './config.js'
 
 const page = document.body.dataset.page
+document.querySelector('[data-print]')?.addEventListener('click', (e) => { e.preventDefault(); window.print() })
 if (page === 'created') rememberLinks(document.body.dataset.meeting)
 else if (page) start(readConfig())
 
@@ -77,6 +79,7 @@ function start (cfg) {
       postButton)
     : null
   const waiting = h('div', { class: 'waiting-screen', hidden: true, role: 'status' })
+  const notice = h('p', { class: 'sr-only', role: 'status' })
   const side = cfg.role === 'facilitator' ? facilitatorPanel(cfg, verloop, person) : null
   const projectorQr = readOnly ? projectorJoin() : null
   const consent = consentPanel(cfg, verloop, person)
@@ -91,6 +94,7 @@ function start (cfg) {
     h('div', { class: 'workspace' },
       h('div', { class: 'panels' }, consent, spotlight, tabs, panels), side, projectorQr),
     waiting,
+    notice,
     presenceEl)
 
   const mode = (boardId) => ({
@@ -98,12 +102,23 @@ function start (cfg) {
     privateStep: state.step?.private,
     statement: state.step?.statement
   })
-  const views = boards.map((board, i) => new BoardView(panels[i], cfg.boards[i], board, {
+  const planBoard = boards.find((b) => b.id === 'plan')
+  const makeGoal = planBoard
+    ? (noteId, note) => {
+        if (accessNow(cfg, verloop, 'plan') !== 'write') return false
+        goalFromNote(planBoard.doc, origin(), noteId, note)
+        notice.textContent = 'Het doel staat nu in het plan.'
+        return true
+      }
+    : null
+  const views = boards.map((board, i) => new (board.id === 'plan' ? PlanView : BoardView)(panels[i], cfg.boards[i], board, {
     cfg,
     readOnly,
     person,
     origin,
     mode,
+    verloop,
+    makeGoal: board.id === 'doelen' ? makeGoal : null,
     privateDoc: () => state.privates[board.id]?.doc || null,
     spotlit: () => course.get('spotlight')?.group || null,
     spotlight: cfg.role === 'facilitator'
@@ -175,8 +190,8 @@ function start (cfg) {
   }
   function undoFor (board) {
     const doc = board.doc
-    return new Y.UndoManager([doc.getMap('notes'), doc.getMap('groups'), doc.getMap('statements')],
-      { trackedOrigins: new Set([origin()]) })
+    const maps = ['notes', 'groups', 'statements', 'goals', 'actions', 'team', 'info'].map((m) => doc.getMap(m))
+    return new Y.UndoManager(maps, { trackedOrigins: new Set([origin()]) })
   }
 
   function showBoard (id) {

@@ -3,7 +3,7 @@
 // the notes whose content changed and moving the rest (see Memo and reconcile in dom.js).
 import { h, clear, reconcile, Memo } from './dom.js'
 import { enableDrag } from './drag.js'
-import { editNote, askText } from './dialogs.js'
+import { editNote, askText, confirmDialog } from './dialogs.js'
 import * as ops from './notes.js'
 import { privateNoteList, postPrivateNotes } from './privatenotes.js'
 
@@ -238,13 +238,20 @@ export class BoardView {
     const note = ops.noteData(ops.notesOf(doc).get(id))
     if (this.ctx.readOnly || (!isPrivate && !this.mode().write)) return
     const editable = isPrivate || ops.canEdit(note, this.ctx.person(), this.ctx.cfg.role)
-    if (!editable) return // other people's notes can be moved, not changed
+    if (!editable) {
+      // Other people's notes can be moved, not changed; a goal can still go into the plan.
+      if (this.ctx.makeGoal && await confirmDialog({
+        title: 'Doel in het plan zetten?', text: note.text || '', yes: 'Maak er een doel van in het plan'
+      })) this.ctx.makeGoal(id, note)
+      return
+    }
     const result = await editNote({
       board: this.boardCfg, note, zone: note.zone, isNew: false, canDelete: true,
-      isPrivate, canPost: isPrivate && this.mode().write, canMove: !isPrivate && !note.group, tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds
+      isPrivate, canPost: isPrivate && this.mode().write, canGoal: !isPrivate && !!this.ctx.makeGoal, canMove: !isPrivate && !note.group, tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds
     })
     const origin = isPrivate ? 'private' : this.ctx.origin()
     if (result.action === 'delete') return ops.deleteNote(doc, origin, id)
+    if (result.action === 'goal') return this.ctx.makeGoal(id, note)
     if (result.action === 'up' || result.action === 'down') {
       return ops.nudge(doc, origin, 'note', id, result.action === 'up' ? -1 : 1)
     }

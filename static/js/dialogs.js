@@ -11,7 +11,7 @@ function openDialog (content, onClose) {
 
 // Edit or create a note. Resolves with {action, text, zone, tags, help, private}.
 export function editNote ({ board, note = {}, zone, isNew, canDelete, isPrivate, allowPrivate,
-  privateDefault, tags, helpKinds, canMove, canPost, onlyPrivate }) {
+  privateDefault, tags, helpKinds, canMove, canPost, onlyPrivate, canGoal }) {
   return new Promise((resolve) => {
     const text = h('textarea', { id: 'nb-note-text', name: 'text', rows: 4, maxlength: 500, required: true })
     text.value = note.text || ''
@@ -42,6 +42,7 @@ export function editNote ({ board, note = {}, zone, isNew, canDelete, isPrivate,
       h('div', { class: 'actions' },
         button('save', 'Klaar', 'primary'),
         canPost ? button('post', 'Op het bord plakken') : null,
+        canGoal ? button('goal', 'Maak er een doel van in het plan') : null,
         canMove ? button('up', 'Hoger') : null,
         canMove ? button('down', 'Lager') : null,
         canDelete ? button('delete', 'Weggooien', 'danger') : null,

@@ -28,6 +28,8 @@ export function facilitatorPanel (cfg, verloop, person) {
   const devicesEl = h('ul', { class: 'devices' })
   const auditEl = h('ul', { class: 'audit' })
   const timerEl = h('span', { class: 'timer', role: 'timer' })
+  const shareEl = h('div', { class: 'share', 'aria-live': 'polite' })
+  const deleteAt = new Date(cfg.deleteAt).toLocaleDateString('nl-NL', { day: 'numeric', month: 'long', year: 'numeric' })
   const post = (path, body) => apiFetch(cfg, `/api/meetings/${cfg.meetingId}/${path}`,
     { ...body, by: person()?.name || '' })
 
@@ -69,6 +71,15 @@ export function facilitatorPanel (cfg, verloop, person) {
       h('h3', {}, 'Wie is er verbonden?'), devicesEl,
       h('button', { class: 'secondary small', onclick: refreshDevices }, 'Lijst bijwerken'),
       h('h3', {}, 'Besloten deel: wanneer en door wie'), auditEl,
+      h('h3', {}, 'Na de bijeenkomst'),
+      h('p', { class: 'retention' }, `Deze bijeenkomst wordt op ${deleteAt} automatisch verwijderd, met alles wat erop staat.`),
+      h('div', { class: 'side-actions' },
+        h('button', { class: 'secondary', onclick: share }, 'Link naar het plan maken'),
+        shareEl,
+        h('button', { class: 'secondary', onclick: revokeShares }, 'Links naar het plan intrekken'),
+        h('button', { class: 'secondary', onclick: () => finish(!state.get('finished')) },
+          state.get('finished') ? 'Bijeenkomst weer openen' : 'Bijeenkomst afsluiten'),
+        h('button', { class: 'danger', onclick: remove }, 'Bijeenkomst nu verwijderen')),
       h('h3', {}, 'Links om mee te doen'),
       Object.keys(links).length ? null
         : h('p', { class: 'hint' }, 'Deze computer kent de links niet. Maak een nieuwe link als je er een nodig hebt; de oude werkt dan niet meer.'),
@@ -127,6 +138,41 @@ export function facilitatorPanel (cfg, verloop, person) {
     links[role] = body.link
     localStorage.setItem(linksKey(cfg.meetingId), JSON.stringify(links))
     render()
+  }
+  async function share () {
+    const response = await post('share', {})
+    if (!response.ok) return
+    const { link } = await response.json()
+    fill(shareEl, h('p', {}, 'Geef deze link aan iedereen die het plan moet hebben. Hij toont alleen het plan.'),
+      h('a', { href: link, class: 'link' }, link),
+      h('img', { src: `${link}/qr.svg`, alt: 'QR-code voor de link naar het plan', width: 160, height: 160 }))
+  }
+  async function revokeShares () {
+    const ok = await confirmDialog({ title: 'Links naar het plan intrekken?', text: 'Alle links naar het plan werken dan meteen niet meer.', yes: 'Intrekken' })
+    if (!ok) return
+    await post('share', { revoke: true })
+    fill(shareEl, h('p', {}, 'De links naar het plan werken niet meer.'))
+  }
+  async function finish (finished) {
+    const ok = await confirmDialog(finished
+      ? { title: 'Bijeenkomst afsluiten?', text: 'Daarna kan niemand meer iets veranderen. Iedereen kan het plan nog lezen en downloaden.', yes: 'Afsluiten' }
+      : { title: 'Bijeenkomst weer openen?', text: 'Dan kan er weer geschreven worden.', yes: 'Weer openen' })
+    if (ok) await post('finish', { finished })
+  }
+  async function remove () {
+    const ok = await confirmDialog({
+      title: 'Bijeenkomst verwijderen?',
+      text: 'Alles gaat weg: de borden, het plan, de namen en alle links. Dit kan niet ongedaan worden gemaakt.',
+      yes: 'Alles verwijderen'
+    })
+    if (!ok) return
+    const response = await fetch(`/api/meetings/${cfg.meetingId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${cfg.token}` } })
+    if (response.ok) {
+      localStorage.removeItem(linksKey(cfg.meetingId))
+      document.body.classList.add('is-deleted')
+      fill(document.getElementById('app'), h('h1', {}, 'De bijeenkomst is verwijderd'),
+        h('p', {}, 'Alles wat erop stond, is van de server gehaald.'))
+    }
   }
   async function refreshDevices () {
     const response = await apiFetch(cfg, `/api/meetings/${cfg.meetingId}/devices`)

@@ -108,6 +108,7 @@ async def test_familienetwerkberaad_with_a_closed_part(live_server, new_device):
     # 3. plan presenteren: the professional is back and sees the plan, never the worksheet
     await next_step(fac, confirm="Stoppen")
     await step_is(pro, "Plan presenteren")
+    await pro.page.get_by_role("tab", name="Doelen in beeld").click()
     await pro.note(PLAN).wait_for(timeout=5000)
     assert await pro.page.locator(".waiting-screen").is_hidden()
     assert await pro.page.get_by_role("tab", name="Werkblad van de familie").count() == 0

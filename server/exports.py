@@ -1,0 +1,146 @@
+"""Exports: the printable plan page (also behind a revocable read-only link), the meeting as
+JSON and Markdown, and a picture (SVG) of each board. They obey the same permissions as the
+boards: a professional exports nothing during the closed part, and only the family (and the
+facilitator) ever get the family's worksheet.
+
+PDF: the plan page is made for A4 and the browser's "Afdrukken → Opslaan als PDF" (the tests
+print it to PDF in headless Chromium); the server does not render PDFs itself.
+"""
+
+import datetime as dt
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from board.boards import BOARDS, get_board
+from board.export import board_json, board_svg, markdown, meeting_export
+from board.permissions import Access
+from board.plan import STATUSES
+from board.roles import ROLE_LABELS, Role
+
+from .api import error, meetings_of, principal_of
+from .meetings import Meetings, Principal
+from .pages import qr_svg
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+def dutch_date(timestamp: float) -> str:
+    day = dt.datetime.fromtimestamp(timestamp)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _export(meetings: Meetings, meeting_id: str, boards: list[str]) -> dict[str, Any]:
+    meeting = meetings.get(meeting_id)
+    assert meeting is not None
+    info = {"id": meeting.id, "title": meeting.title, "date": dutch_date(meeting.created_at),
+            "script": meeting.state.script, "finished": meeting.state.finished}
+    return meeting_export(info, {b: meetings.content(meeting_id, b) for b in boards})
+
+
+def _readable(meetings: Meetings, principal: Principal) -> list[str] | None:
+    """The boards this principal may export now, or None during their closed part."""
+    boards = [b for b in BOARDS if meetings.access(principal, b) is not Access.NONE]
+    if principal.role is Role.PROFESSIONAL and meetings.get(principal.meeting_id).state.closed:
+        return None
+    return boards
+
+
+async def _principal_export(request: Request) -> dict[str, Any] | JSONResponse:
+    principal = principal_of(request, request.path_params["meeting_id"])
+    if isinstance(principal, JSONResponse):
+        return principal
+    meetings = meetings_of(request)
+    boards = _readable(meetings, principal)
+    if boards is None:
+        return error(403, "Tijdens het besloten deel kun je niets downloaden")
+    return _export(meetings, principal.meeting_id, boards)
+
+
+def _filename(export: dict[str, Any], ext: str) -> str:
+    safe = "".join(c if c.isalnum() else "-" for c in export["meeting"]["title"]).strip("-")
+    return f'attachment; filename="{(safe or "bijeenkomst")[:60]}.{ext}"'
+
+
+async def export_json(request: Request) -> Response:
+    export = await _principal_export(request)
+    if isinstance(export, Response):
+        return export
+    return JSONResponse(export, headers={"Content-Disposition": _filename(export, "json")})
+
+
+async def export_markdown(request: Request) -> Response:
+    export = await _principal_export(request)
+    if isinstance(export, Response):
+        return export
+    return PlainTextResponse(markdown(export), media_type="text/markdown; charset=utf-8",
+                             headers={"Content-Disposition": _filename(export, "md")})
+
+
+async def export_svg(request: Request) -> Response:
+    board_id = request.path_params["board_id"]
+    board = get_board(board_id)
+    if board is None or board.server_only or not board.zones and board_id != "plan":
+        return error(404, "Van dit bord is geen plaatje te maken")
+    principal = principal_of(request, request.path_params["meeting_id"])
+    if isinstance(principal, JSONResponse):
+        return principal
+    meetings = meetings_of(request)
+    if meetings.access(principal, board_id) is Access.NONE:
+        return error(403, "Dit bord is nu niet zichtbaar voor jou")
+    content = meetings.content(principal.meeting_id, board_id)
+    return Response(board_svg(board_json(board_id, content)), media_type="image/svg+xml")
+
+
+def _plan_page(request: Request, meetings: Meetings, meeting_id: str, boards: list[str],
+               shared: bool) -> Response:
+    export = _export(meetings, meeting_id, [b for b in ("verloop", "plan", "drieluik")
+                                            if b in boards])
+    return request.app.state.templates.TemplateResponse(
+        request, "plan.html", {"export": export, "shared": shared, "statuses": STATUSES,
+                               "role_labels": {r.value: ROLE_LABELS[r] for r in Role}})
+
+
+async def plan_page(request: Request) -> Response:
+    """The plan, ready to print on A4, for anyone with a role link that may read it now."""
+    meetings = meetings_of(request)
+    principal = meetings.authenticate(request.path_params["token"])
+    if principal is None:
+        return request.app.state.templates.TemplateResponse(
+            request, "invalid_link.html", {}, status_code=404)
+    boards = _readable(meetings, principal)
+    if boards is None or "plan" not in boards:
+        return error(403, "Het plan is nu niet zichtbaar voor jou")
+    return _plan_page(request, meetings, principal.meeting_id, boards, shared=False)
+
+
+async def shared_plan(request: Request) -> Response:
+    """The read-only link the facilitator hands out: the plan, never the worksheet."""
+    meetings = meetings_of(request)
+    meeting_id = meetings.shared_meeting(request.path_params["token"])
+    if meeting_id is None:
+        return request.app.state.templates.TemplateResponse(
+            request, "invalid_link.html", {}, status_code=404)
+    return _plan_page(request, meetings, meeting_id, ["verloop", "plan", "drieluik"], shared=True)
+
+
+async def shared_plan_qr(request: Request) -> Response:
+    meetings = meetings_of(request)
+    token = request.path_params["token"]
+    if meetings.shared_meeting(token) is None:
+        return error(404, "Onbekende link")
+    return qr_svg(str(request.url_for("shared_plan", token=token)))
+
+
+M = "/api/meetings/{meeting_id}"
+routes = [
+    Route(f"{M}/export.json", export_json, methods=["GET"]),
+    Route(f"{M}/export.md", export_markdown, methods=["GET"]),
+    Route(f"{M}/boards/{{board_id}}.svg", export_svg, methods=["GET"]),
+    Route("/j/{token}/plan", plan_page, methods=["GET"], name="plan_page"),
+    Route("/p/{token}", shared_plan, methods=["GET"], name="shared_plan"),
+    Route("/p/{token}/qr.svg", shared_plan_qr, methods=["GET"]),
+]

@@ -1,0 +1,57 @@
+"""Throttling of invalid-link attempts over HTTP (the WebSocket endpoint does its own, see ws.py).
+
+An address whose attempts keep failing (401, or 404 on a /j/{token} link) gets 429 on every
+route that takes a token or a key, until its allowance comes back (server.limits.AuthThrottle).
+"""
+
+import json
+
+from starlette.applications import Starlette
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .limits import THROTTLED, AuthThrottle, client_address
+
+_GUARDED = ("/api/", "/j/")
+
+
+def _guarded(scope: Scope) -> bool:
+    return scope["path"].startswith(_GUARDED) or scope["method"] == "POST"
+
+
+class AuthGuard:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _guarded(scope):
+            await self.app(scope, receive, send)
+            return
+        throttle, address = AuthThrottle.of(scope["app"].state), client_address(scope)
+        if throttle.blocked(address):
+            await _too_many(send)
+            return
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if status == 401 or (status == 404 and scope["path"].startswith("/j/")):
+                    throttle.failed(address)
+            await send(message)
+
+        await self.app(scope, receive, watch)
+
+
+async def _too_many(send: Send) -> None:
+    body = json.dumps({"error": THROTTLED}).encode()
+    await send({"type": "http.response.start", "status": 429,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"retry-after", b"60")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def install(app: Starlette) -> Starlette:
+    """Add the guard unless create_app already did (call before the app starts)."""
+    if not any(m.cls is AuthGuard for m in app.user_middleware):
+        app.add_middleware(AuthGuard)
+    return app

@@ -1,0 +1,215 @@
+// The actieteam's plan: goals (from the doelenmatrix or typed), per goal its actions, the help
+// needed, the actieteam and the evaluation date. Each field is one value in the `plan` board
+// document, written when you leave the field or stop typing; what others change shows at once,
+// except in the field you are typing in.
+import * as Y from 'yjs'
+import { h, fill, reconcile, Memo, randomId } from './dom.js'
+import { confirmDialog } from './dialogs.js'
+import { meetingPeople } from './people.js'
+
+const STATUSES = { 'nog-niet': 'Nog niet begonnen', bezig: 'Bezig', gelukt: 'Gelukt', 'loopt-niet': 'Loopt niet' }
+
+export const goalsOf = (doc) => doc.getMap('goals')
+const actionsOf = (doc) => doc.getMap('actions')
+const teamOf = (doc) => doc.getMap('team')
+const infoOf = (doc) => doc.getMap('info')
+
+function sorted (map, filter = () => true) {
+  const out = []
+  map.forEach((v, id) => { if (v instanceof Y.Map && filter(v)) out.push([id, v]) })
+  return out.sort((a, b) => (a[1].get('order') || 0) - (b[1].get('order') || 0) || (a[0] < b[0] ? -1 : 1))
+}
+
+// "Maak er een doel van in het plan": copy a goal from the doelenmatrix, keeping its tags.
+export function goalFromNote (planDoc, origin, noteId, note) {
+  const existing = sorted(goalsOf(planDoc)).find(([, g]) => g.get('from') === noteId)
+  if (existing) return existing[0]
+  const id = randomId()
+  planDoc.transact(() => {
+    const goal = new Y.Map()
+    goalsOf(planDoc).set(id, goal)
+    for (const [k, v] of Object.entries({
+      text: note.text || '', tags: note.tags || [], help: note.help || '', from: noteId,
+      order: Date.now(), createdAt: Date.now()
+    })) goal.set(k, v)
+  }, origin)
+  return id
+}
+
+export class PlanView {
+  // ctx as for BoardView, plus verloop (for the list of people)
+  constructor (root, boardCfg, board, ctx) {
+    this.root = root
+    this.doc = board.doc
+    this.ctx = ctx
+    this.memo = new Memo()
+    this.bindings = new Set()
+    this.frame = 0
+    const schedule = () => this.schedule()
+    for (const map of [goalsOf(this.doc), actionsOf(this.doc), teamOf(this.doc), infoOf(this.doc)]) map.observeDeep(schedule)
+    ctx.verloop?.doc.getMap('state').observeDeep(schedule)
+  }
+
+  schedule () {
+    if (this.frame) return
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render() })
+  }
+
+  setPrivateDoc () {}
+  postAll () { return 0 }
+  write () { return !this.ctx.readOnly && this.ctx.mode('plan').write }
+  origin () { return this.ctx.origin() }
+
+  // An input bound to one key of a Y.Map: written on change or after a pause in typing.
+  field (map, key, attrs, tag = 'input') {
+    const el = h(tag, { ...attrs, disabled: !this.write() })
+    let timer = 0
+    const save = () => {
+      clearTimeout(timer)
+      const value = el.value.trim()
+      if ((map.get(key) ?? '') !== value) this.doc.transact(() => map.set(key, value), this.origin())
+    }
+    el.addEventListener('change', save)
+    el.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(save, 600) })
+    const binding = { el, refresh: () => { if (document.activeElement !== el) el.value = map.get(key) ?? '' } }
+    binding.refresh()
+    this.bindings.add(binding)
+    return el
+  }
+
+  render () {
+    if (document.body.classList.contains('is-waiting')) { this.memo.clear(); return fill(this.root) }
+    const write = this.write()
+    const goals = sorted(goalsOf(this.doc))
+    const people = this.ctx.verloop ? meetingPeople(this.ctx.verloop.doc).filter((p) => p.role !== 'scherm') : []
+    const datalist = this.memo.get('people', JSON.stringify(people.map((p) => p.name)), () =>
+      h('datalist', { id: 'nb-plan-people' }, people.map((p) => h('option', { value: p.name }))))
+    const tools = this.memo.get('tools', String(write), () => h('div', { class: 'plan-tools' },
+      h('a', { class: 'button', href: `/j/${this.ctx.cfg.token}/plan`, target: '_blank', rel: 'noopener' }, 'Plan afdrukken of als PDF'),
+      h('a', { class: 'button secondary-link', href: `/api/meetings/${this.ctx.cfg.meetingId}/export.md?token=${this.ctx.cfg.token}` }, 'Downloaden (tekst)'),
+      h('a', { class: 'button secondary-link', href: `/api/meetings/${this.ctx.cfg.meetingId}/export.json?token=${this.ctx.cfg.token}` }, 'Downloaden (JSON)')))
+    const list = this.memo.get('goals', '', () => h('div', { class: 'plan-goals' }))
+    reconcile(list, goals.length ? goals.map(([id, goal]) => this.renderGoal(id, goal, write))
+      : [this.memo.get('empty', '', () => h('p', { class: 'hint' },
+        'Nog geen doelen. Tik in "Doelen in beeld" op een doel en kies "Maak er een doel van in het plan", of voeg hier een doel toe.'))])
+    const addGoal = this.memo.get('add-goal', String(write), () => write
+      ? h('button', { class: 'secondary', onclick: () => this.addGoal() }, '+ Doel toevoegen') : h('span'))
+    reconcile(this.root, [tools, datalist, list, addGoal, this.renderTeam(write), this.renderInfo(write)])
+    this.memo.sweep()
+    for (const b of this.bindings) if (!b.el.isConnected) this.bindings.delete(b); else b.refresh()
+  }
+
+  renderGoal (id, goal, write) {
+    const actions = sorted(actionsOf(this.doc), (a) => a.get('goal') === id)
+    const tags = goal.get('tags') || []
+    const head = this.memo.get(`ghead:${id}`, JSON.stringify([write, tags]), () => h('div', { class: 'goal-head' },
+      h('label', { class: 'sr-only', for: `goal-${id}` }, 'Doel'),
+      this.field(goal, 'text', { id: `goal-${id}`, class: 'goal-text', maxlength: 300 }),
+      tags.length ? h('span', { class: 'note-tags' }, tags.map((t) => h('span', { class: `tag tag-${t}` }, t))) : null,
+      write ? h('button', { class: 'danger small', onclick: () => this.removeGoal(id) }, 'Doel weghalen') : null))
+    const rows = this.memo.get(`rows:${id}`, '', () => h('tbody'))
+    reconcile(rows, actions.map(([aid, action]) => this.renderAction(aid, action, write)))
+    const table = this.memo.get(`table:${id}`, '', () => h('table', { class: 'actions-table' },
+      h('caption', { class: 'sr-only' }, 'Acties'),
+      h('thead', {}, h('tr', {}, ['Wat', 'Wie', 'Vanaf', 'Tot', 'Hoe gaat het', 'Wat moet er nog gebeuren', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      rows))
+    const foot = this.memo.get(`gfoot:${id}`, String(write), () => h('div', { class: 'goal-foot' },
+      write ? h('button', { class: 'secondary small', onclick: () => this.addAction(id) }, '+ Actie') : null,
+      h('label', { for: `hn-${id}` }, 'Welke hulp is nodig van het netwerk?'),
+      this.field(goal, 'hulpNetwerk', { id: `hn-${id}`, rows: 2, maxlength: 500 }, 'textarea'),
+      h('label', { for: `hp-${id}` }, 'Welke hulp is nodig van professionals?'),
+      this.field(goal, 'hulpProfessionals', { id: `hp-${id}`, rows: 2, maxlength: 500 }, 'textarea')))
+    const card = this.memo.get(`goal:${id}`, '', () => h('article', { class: 'goal-card', dataset: { goal: id } }))
+    return reconcile(card, [head, table, foot])
+  }
+
+  renderAction (aid, action, write) {
+    return this.memo.get(`action:${aid}`, String(write), () => {
+      const cell = (key, label, attrs, tag) => h('td', {}, h('label', { class: 'sr-only', for: `${key}-${aid}` }, label),
+        this.field(action, key, { id: `${key}-${aid}`, ...attrs }, tag))
+      const status = h('select', { id: `status-${aid}`, disabled: !write },
+        Object.entries(STATUSES).map(([v, label]) => h('option', { value: v }, label)))
+      const refresh = () => { if (document.activeElement !== status) status.value = action.get('status') || 'nog-niet' }
+      status.addEventListener('change', () => this.doc.transact(() => action.set('status', status.value), this.origin()))
+      this.bindings.add({ el: status, refresh })
+      refresh()
+      return h('tr', { dataset: { action: aid } },
+        cell('wat', 'Wat', { maxlength: 200 }),
+        cell('wie', 'Wie', { maxlength: 60, list: 'nb-plan-people' }),
+        cell('vanaf', 'Vanaf', { type: 'date' }),
+        cell('tot', 'Tot', { type: 'date' }),
+        h('td', {}, h('label', { class: 'sr-only', for: `status-${aid}` }, 'Hoe gaat het'), status),
+        cell('nogDoen', 'Wat moet er nog gebeuren', { maxlength: 300 }),
+        h('td', {}, write ? h('button', { class: 'danger small', onclick: () => this.removeAction(aid), 'aria-label': 'Actie weghalen' }, '×') : null))
+    })
+  }
+
+  renderTeam (write) {
+    const team = sorted(teamOf(this.doc))
+    return this.memo.get('team', JSON.stringify([write, team.map(([id, m]) => [id, m.get('name')])]), () => {
+      const input = h('input', { id: 'nb-team-add', list: 'nb-plan-people', maxlength: 60 })
+      const add = (event) => {
+        event.preventDefault()
+        const name = input.value.trim()
+        if (!name) return
+        this.doc.transact(() => {
+          const m = new Y.Map()
+          teamOf(this.doc).set(randomId(), m)
+          m.set('name', name)
+          m.set('order', Date.now())
+        }, this.origin())
+      }
+      return h('section', { class: 'plan-team', 'aria-labelledby': 'nb-team-title' },
+        h('h3', { id: 'nb-team-title' }, 'Het actieteam'),
+        h('ul', { class: 'team-list' }, team.length ? team.map(([id, m]) => h('li', {}, m.get('name'),
+          write ? h('button', { class: 'danger small', 'aria-label': `${m.get('name')} weghalen`, onclick: () => this.doc.transact(() => teamOf(this.doc).delete(id), this.origin()) }, '×') : null))
+          : h('li', { class: 'hint' }, 'Nog niemand')),
+        write ? h('form', { class: 'team-add', onsubmit: add },
+          h('label', { for: 'nb-team-add' }, 'Wie zit er in het actieteam?'), input,
+          h('button', { class: 'secondary small', type: 'submit' }, 'Toevoegen')) : null)
+    })
+  }
+
+  renderInfo (write) {
+    return this.memo.get('info', String(write), () => h('section', { class: 'plan-info' },
+      h('label', { for: 'nb-evaluatie' }, 'Wanneer evalueren we het plan?'),
+      this.field(infoOf(this.doc), 'evaluatie', { id: 'nb-evaluatie', type: 'date' })))
+  }
+
+  addGoal () {
+    const id = randomId()
+    this.doc.transact(() => {
+      const goal = new Y.Map()
+      goalsOf(this.doc).set(id, goal)
+      goal.set('text', '')
+      goal.set('order', Date.now())
+      goal.set('createdAt', Date.now())
+    }, this.origin())
+    requestAnimationFrame(() => document.getElementById(`goal-${id}`)?.focus())
+  }
+
+  addAction (goalId) {
+    const id = randomId()
+    this.doc.transact(() => {
+      const action = new Y.Map()
+      actionsOf(this.doc).set(id, action)
+      for (const [k, v] of Object.entries({ goal: goalId, wat: '', wie: '', status: 'nog-niet', order: Date.now(), createdAt: Date.now() })) action.set(k, v)
+    }, this.origin())
+    requestAnimationFrame(() => document.getElementById(`wat-${id}`)?.focus())
+  }
+
+  async removeGoal (id) {
+    const ok = await confirmDialog({ title: 'Doel weghalen?', text: 'Het doel en de acties erbij gaan van het plan af.', yes: 'Weghalen' })
+    if (!ok) return
+    this.doc.transact(() => {
+      for (const [aid] of sorted(actionsOf(this.doc), (a) => a.get('goal') === id)) actionsOf(this.doc).delete(aid)
+      goalsOf(this.doc).delete(id)
+    }, this.origin())
+  }
+
+  removeAction (aid) {
+    this.doc.transact(() => actionsOf(this.doc).delete(aid), this.origin())
+  }
+
+  destroy () {}
+}

@@ -1,0 +1,216 @@
+"""Hardening under faults: a stalled device, storage that fails, shutdown, kill -9 under load,
+and tokens kept out of the logs."""
+
+import asyncio
+import base64
+import os
+import signal
+import socket
+import sqlite3
+import time
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from server import closecodes
+from tests.serverprocess import ServerProcess
+from tests.test_limits import serving
+from tests.yclient import YClient
+
+
+async def stalled_device(url: str) -> socket.socket:
+    """A WebSocket that completes the handshake and then never reads again."""
+    parts = urlsplit(url)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    loop = asyncio.get_running_loop()
+    await loop.sock_connect(sock, (parts.hostname, parts.port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+               "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    await loop.sock_sendall(sock, request.encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += await loop.sock_recv(sock, 1)  # byte by byte: leave every frame unread
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return sock
+
+
+async def test_a_stalled_device_is_dropped_and_never_slows_the_room(tmp_path):
+    async with serving(tmp_path, send_queue_size=64, max_send_queue_bytes=256 * 1024) as live:
+        m = await live.create_meeting("Familie Kramer")
+        url = live.ws_url(m["id"], "drieluik", m["tokens"]["familie"])
+        writer, reader = await YClient(url).connect(), await YClient(url).connect()
+        room = live.app.state.rooms.get(m["id"], "drieluik")
+        before = set(room.connections)
+        stalled = await stalled_device(url)
+        await writer.wait_for(lambda: len(room.connections) == 3)
+        (slow,) = room.connections - before
+        delays = []
+        big = "x" * 20_000  # fills the stalled device's buffers quickly
+        for i in range(200):
+            sent = time.monotonic()
+            writer.add_note(f"n{i}", f"{i} {big}")
+            await reader.wait_for(lambda i=i: f"n{i}" in reader.notes, timeout=5)
+            delays.append(time.monotonic() - sent)
+        assert slow.closed and slow.close_code == closecodes.TRY_AGAIN
+        assert slow not in room.connections and len(room.connections) == 2
+        delays.sort()
+        assert delays[len(delays) // 2] < 0.1, delays  # the room kept its pace
+        stalled.close()
+        # The dropped device reconnects and resyncs: it gets everything.
+        again = await YClient(url).connect()
+        assert len(again.notes) == 200
+        for c in (writer, reader, again):
+            await c.close()
+
+
+@pytest.mark.parametrize("failure", ["disk-full", "read-only"])
+async def test_failing_storage_refuses_writes_clearly_and_keeps_serving(tmp_path, failure):
+    async with serving(tmp_path) as live:
+        m = await live.create_meeting("Familie Hendriks")
+        tok = m["tokens"]["familie"]
+        url = live.ws_url(m["id"], "drieluik", tok)
+        writer, reader = await YClient(url).connect(), await YClient(url).connect()
+        writer.add_note("n1", "Staat al veilig")
+        await reader.wait_for(lambda: "n1" in reader.notes)
+        db = live.app.state.store.db
+        if failure == "disk-full":
+            pages = db.execute("PRAGMA page_count").fetchone()[0]
+            db.execute(f"PRAGMA max_page_count={pages}")
+        else:
+            db.execute("PRAGMA query_only=ON")
+
+        writer.add_note("n2", "Past niet meer " + "y" * 50_000)
+        assert await writer.wait_closed() == closecodes.INTERNAL_ERROR
+        assert "Opslaan mislukt" in writer.close_reason
+        # Nothing unsaved was forwarded or handed out; what is stored is still served.
+        await asyncio.sleep(0.1)
+        assert set(reader.note_texts()) == {"n1"}
+        late = await YClient(url).connect()
+        assert set(late.note_texts()) == {"n1"}
+        r = await live.get(f"/api/meetings/{m['id']}/boards/drieluik", tok)
+        assert r.status_code == 200 and len(r.json()["notes"]) == 1
+        r = await live.post(f"/api/meetings/{m['id']}/participants", tok,
+                            {"name": "Opa Piet", "relation": "opa"})
+        assert r.status_code >= 500 and r.json()["error"]
+
+        # Once the disk has room again, the device that kept its note delivers it.
+        db.execute("PRAGMA max_page_count=1073741823" if failure == "disk-full"
+                   else "PRAGMA query_only=OFF")
+        retry = YClient(url)
+        retry.doc.apply_update(writer.doc.get_update())
+        await retry.connect()
+        await reader.wait_for(lambda: "n2" in reader.notes)
+        for c in (reader, late, retry):
+            await c.close()
+
+
+def _ws(sp: ServerProcess, meeting: dict, board: str, role: str = "familie") -> str:
+    return f"ws://127.0.0.1:{sp.port}/ws/{meeting['id']}/{board}?token={meeting['tokens'][role]}"
+
+
+async def _create(sp: ServerProcess, title: str) -> dict:
+    async with httpx.AsyncClient() as http:
+        r = await http.post(sp.base + "/api/meetings", json={"title": title})
+        assert r.status_code == 201
+        return r.json()
+
+
+async def test_kill_9_under_load_loses_nothing_any_device_received(tmp_path):
+    sp = ServerProcess(tmp_path / "data")
+    sp.start()
+    try:
+        meetings = [await _create(sp, f"Familie {n}") for n in ("Aydin", "Bakker", "Claes")]
+        pairs = []
+        for m in meetings:
+            for board in ("drieluik", "doelen"):
+                url = _ws(sp, m, board)
+                pairs.append((m, board, await YClient(url).connect(), await YClient(url).connect()))
+
+        async def write(writer: YClient, prefix: str) -> None:
+            for i in range(10_000):
+                writer.add_note(f"{prefix}{i}", f"Briefje {i} van Tante Ineke")
+                await asyncio.sleep(0.002)
+
+        writers = [asyncio.create_task(write(w, f"{board}-")) for _, board, w, _ in pairs]
+        await asyncio.sleep(1.5)
+        sp.kill9()  # in the middle of it all
+        for task in writers:
+            task.cancel()
+        await asyncio.gather(*writers, return_exceptions=True)
+        received = []
+        for m, board, writer, reader in pairs:
+            await reader.wait_closed()
+            await writer.wait_closed()
+            received.append((m, board, dict(reader.note_texts())))
+        assert sum(len(r) for *_, r in received) > 100  # it really was under load
+
+        sp.start()
+        async with httpx.AsyncClient() as http:
+            for m, board, seen in received:
+                r = await http.get(f"{sp.base}/api/meetings/{m['id']}/boards/{board}",
+                                   headers={"Authorization": f"Bearer {m['tokens']['familie']}"})
+                stored = {n["id"]: n["text"] for n in r.json()["notes"]}
+                missing = set(seen) - set(stored)
+                assert not missing, f"{board}: {len(missing)} received notes lost"
+    finally:
+        sp.stop()
+
+
+async def test_graceful_shutdown_closes_devices_and_compacts_every_board(tmp_path):
+    sp = ServerProcess(tmp_path / "data")
+    sp.start()
+    try:
+        m = await _create(sp, "Familie Dekker")
+        writer = await YClient(_ws(sp, m, "plan")).connect()
+        reader = await YClient(_ws(sp, m, "plan")).connect()
+        for i in range(50):
+            writer.add_note(f"n{i}", f"Afspraak {i}", zone="acties")
+        await reader.wait_for(lambda: len(reader.notes) == 50)
+        started = time.monotonic()
+        sp.proc.send_signal(signal.SIGTERM)
+        assert sp.proc.wait(15) == 0
+        assert time.monotonic() - started < 12
+        assert await reader.wait_closed() == 1012  # "service restart": clients reconnect
+        await writer.wait_closed()
+    finally:
+        sp.stop()
+    db = sqlite3.connect(tmp_path / "data" / "netwerkbord.db")
+    logged = db.execute("SELECT count(*) FROM updates WHERE board_id='plan'").fetchone()[0]
+    snapshot = db.execute("SELECT data FROM snapshots WHERE board_id='plan'").fetchone()[0]
+    db.close()
+    assert logged == 0  # everything went into the snapshot on the way out
+    from pycrdt import Doc, Map
+
+    doc = Doc()
+    doc.apply_update(snapshot)
+    assert len(doc.get("notes", type=Map)) == 50
+
+
+async def test_no_token_reaches_the_log(tmp_path):
+    log_path = tmp_path / "server.log"
+    sp = ServerProcess(tmp_path / "data", log_path=log_path)
+    sp.start()
+    try:
+        m = await _create(sp, "Familie Vos")
+        tokens = list(m["tokens"].values())
+        client = await YClient(_ws(sp, m, "drieluik")).connect()
+        await client.close()
+        bad = YClient(f"ws://127.0.0.1:{sp.port}/ws/{m['id']}/drieluik?token=Geheim123xyz")
+        await bad.connect(wait_synced=False)
+        await bad.wait_closed()
+        async with httpx.AsyncClient() as http:
+            await http.get(f"{sp.base}/j/{m['tokens']['familie']}")
+            await http.get(f"{sp.base}/api/meetings/{m['id']}?token={m['tokens']['scherm']}")
+            await http.get(f"{sp.base}/j/Geheim123xyz")
+        await asyncio.sleep(0.3)
+    finally:
+        sp.stop()
+    text = log_path.read_text()
+    assert "WebSocket" in text  # the handshakes are logged ...
+    for secret in [*tokens, "Geheim123xyz"]:
+        assert secret not in text  # ... without their tokens
