@@ -44,7 +44,8 @@ class SendQueue:
         """Append; False (and nothing appended) when that would pass a bound."""
         size = len(item) if isinstance(item, bytes) else 0
         # One message always fits in an empty queue: a big first sync is not falling behind.
-        if len(self._items) >= self.max_items or (self._items and self.bytes + size > self.max_bytes):
+        full = len(self._items) >= self.max_items or self.bytes + size > self.max_bytes
+        if full and self._items:
             return False
         self._items.append(item)
         self.bytes += size
