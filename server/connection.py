@@ -27,6 +27,10 @@ class _Close:
         self.code, self.reason = code, reason
 
 
+class _Resume:
+    """Queued when a direct send had to wait: the sender task finishes it first."""
+
+
 class SendQueue:
     """A FIFO bounded in messages and in bytes, with one waiting consumer.
 
@@ -37,10 +41,10 @@ class SendQueue:
     def __init__(self, max_items: int, max_bytes: int) -> None:
         self.max_items, self.max_bytes = max_items, max_bytes
         self.bytes = 0
-        self._items: deque[bytes | _Close] = deque()
+        self._items: deque[bytes | _Close | _Resume] = deque()
         self._waiter: asyncio.Future[None] | None = None
 
-    def put(self, item: bytes | _Close) -> bool:
+    def put(self, item: bytes | _Close | _Resume) -> bool:
         """Append; False (and nothing appended) when that would pass a bound."""
         size = len(item) if isinstance(item, bytes) else 0
         # One message always fits in an empty queue: a big first sync is not falling behind.
@@ -60,13 +64,13 @@ class SendQueue:
     def empty(self) -> bool:
         return not self._items
 
-    def get_nowait(self) -> bytes | _Close:
+    def get_nowait(self) -> bytes | _Close | _Resume:
         item = self._items.popleft()
         if isinstance(item, bytes):
             self.bytes -= len(item)
         return item
 
-    async def get(self) -> bytes | _Close:
+    async def get(self) -> bytes | _Close | _Resume:
         while not self._items:
             self._waiter = asyncio.get_running_loop().create_future()
             try:
@@ -85,7 +89,11 @@ class Connection:
         self.client_ids: set[int] = set()  # awareness client ids this connection speaks for
         self.closed = False
         self.close_code: int | None = None
+        self.refused_writes = False  # a write came while it could only read (see Room)
         self._queue = SendQueue(queue_size, queue_bytes)
+        self._sending = False  # the sender task is in the middle of a send
+        self._inflight: Any = None  # a direct send that had to wait (a suspended coroutine)
+        self.direct = False  # try to send at once, without waking the sender task (ws.py)
 
     @property
     def can_write(self) -> bool:
@@ -95,8 +103,28 @@ class Connection:
         """Queue a message; a device that cannot keep up is closed, never silently skipped."""
         if self.closed:
             return
+        if self.direct and not self._sending and self._queue.empty() and self._send_now(data):
+            return
         if not self._queue.put(data):
             self.shut(closecodes.TRY_AGAIN, "Te veel achterstand, opnieuw verbinden")
+
+    def _send_now(self, data: bytes) -> bool:
+        """Run the transport's send right here when it completes without waiting, which is
+        nearly always (the socket takes it): one task wake-up less per message, and that is
+        most of the cost of fanning out. If it has to wait (the peer is slow), the sender task
+        finishes it before anything queued after it."""
+        coro = self.channel.send(data)
+        try:
+            waiting_for = coro.send(None)
+        except StopIteration:
+            return True
+        except Exception as e:  # the peer went away; the receive loop will notice
+            log.debug("send failed: %s", e)
+            self.closed = True
+            return True
+        self._inflight = (coro, waiting_for)
+        self._queue.put(_Resume())
+        return True
 
     def shut(self, code: int, reason: str) -> None:
         """Stop sending at once: drop what is queued and close with the given code.
@@ -109,17 +137,48 @@ class Connection:
         self.closed = True
         self.close_code = code
         self._queue.clear()
+        if self._inflight is not None:
+            self._inflight[0].close()
+            self._inflight = None
         self._queue.put(_Close(code, reason))
 
     async def run_sender(self) -> None:
         while True:
             item = await self._queue.get()
+            self._sending = True
             try:
                 if isinstance(item, _Close):
                     await self.channel.close(item.code, item.reason)
                     return
-                await self.channel.send(item)
+                if isinstance(item, _Resume):
+                    await self._finish_inflight()
+                else:
+                    await self.channel.send(item)
             except Exception as e:  # the peer went away; the receive loop will notice
                 log.debug("send failed: %s", e)
                 self.closed = True
                 return
+            finally:
+                self._sending = False
+
+    async def _finish_inflight(self) -> None:
+        """Drive a suspended direct send to its end, as a task would have."""
+        if self._inflight is None:
+            return
+        coro, waiting_for = self._inflight
+        try:
+            while True:
+                if waiting_for is None:  # a bare yield
+                    await asyncio.sleep(0)
+                else:  # wait without awaiting it ourselves: the coroutine gets its outcome
+                    await asyncio.wait({waiting_for})
+                if self._inflight is None or self._inflight[0] is not coro:
+                    return  # shut() dropped it meanwhile; its close comes next
+                try:
+                    waiting_for = coro.send(None)
+                except StopIteration:
+                    return
+        finally:
+            if self._inflight is not None and self._inflight[0] is coro:
+                self._inflight = None
+            coro.close()

@@ -5,13 +5,19 @@ route that takes a token or a key, until its allowance comes back (server.limits
 """
 
 import json
+import logging
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .limits import THROTTLED, AuthThrottle, client_address
+from .store import StorageError
 
-_GUARDED = ("/api/", "/j/")
+log = logging.getLogger("netwerkbord.guard")
+
+_GUARDED = ("/api/", "/j/", "/p/")
 
 
 def _guarded(scope: Scope) -> bool:
@@ -34,7 +40,7 @@ class AuthGuard:
         async def watch(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status = message["status"]
-                if status == 401 or (status == 404 and scope["path"].startswith("/j/")):
+                if status == 401 or (status == 404 and scope["path"].startswith(("/j/", "/p/"))):
                     throttle.failed(address)
             await send(message)
 
@@ -50,8 +56,24 @@ async def _too_many(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+async def storage_unavailable(request: Request, exc: Exception) -> Response:
+    """The database refused a write (disk full, read-only): say so; reads keep working."""
+    log.error("storage failed on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse({"error": "De server kan nu niets opslaan (schijf vol of alleen-lezen); "
+                                  "wat er al stond blijft bewaard"}, status_code=503,
+                        headers={"retry-after": "30"})
+
+
+async def method_not_allowed(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"error": "Deze methode kan hier niet"}, status_code=405,
+                        headers=getattr(exc, "headers", None))
+
+
 def install(app: Starlette) -> Starlette:
-    """Add the guard unless create_app already did (call before the app starts)."""
+    """Add the guard and the error answers unless create_app already did (call before the app
+    starts)."""
     if not any(m.cls is AuthGuard for m in app.user_middleware):
         app.add_middleware(AuthGuard)
+    app.exception_handlers.setdefault(StorageError, storage_unavailable)
+    app.exception_handlers.setdefault(405, method_not_allowed)
     return app

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from pycrdt import Doc, Map, YSyncMessageType
+from pycrdt import get_update as pycrdt_get_update
 
 from .connection import Connection
 from .store import StorageError, Store
@@ -23,15 +24,63 @@ from .sync import (
     encode_awareness,
     encode_sync_step1,
     encode_sync_step2,
+    _Reader,
     encode_update,
     parse_message,
+    write_uint,
 )
 
 log = logging.getLogger("netwerkbord.rooms")
 
 MAX_CLIENT_IDS_PER_CONNECTION = 16
+AWARENESS_BATCH_FROM = 32  # connections; smaller rooms relay presence at once
+AWARENESS_BATCH_SECONDS = 0.1
 
 RoomKey = tuple[str, str]  # (meeting id, board id)
+
+
+def _unintegrated(update: bytes, state: bytes) -> bool:
+    """Whether the update holds changes beyond the state vector it was just applied to."""
+    try:
+        rest = pycrdt_get_update(update, state)
+    except ValueError:
+        return True
+    return rest[:1] != b"\x00"  # the first number counts the clients with changes left
+
+
+def _apply_all(doc: Doc, snapshot: bytes | None, updates: list[bytes]) -> None:
+    """Load a stored board; one transaction for the whole log is about twice as fast."""
+    with doc.transaction():
+        if snapshot is not None:
+            doc.apply_update(snapshot)
+        for update in updates:
+            doc.apply_update(update)
+
+
+def _first_gap(update: bytes, state: bytes) -> tuple[int, int, int] | None:
+    """(client, from, to) of the first client whose part of the update starts past the
+    state vector, or None."""
+    try:
+        rest = _Reader(pycrdt_get_update(update, state))
+        if rest.uint() == 0:
+            return None
+        rest.uint()  # number of structs
+        client, clock = rest.uint(), rest.uint()
+        known = _Reader(state)
+        have = 0
+        for _ in range(known.uint()):
+            c, k = known.uint(), known.uint()
+            if c == client:
+                have = k
+    except (ValueError, ProtocolError):
+        return None
+    return (client, have, clock) if clock > have else None
+
+
+def _gc_update(client: int, start: int, end: int) -> bytes:
+    """An update holding one garbage-collected range of a client's clock, no deletions."""
+    return (write_uint(1) + write_uint(1) + write_uint(client) + write_uint(start)
+            + b"\x00" + write_uint(end - start) + write_uint(0))
 
 
 class Room:
@@ -48,13 +97,12 @@ class Room:
         # awareness: client id -> (clock, JSON state); "null" marks a departed client
         self.awareness: dict[int, tuple[int, str]] = {}
         self._owner: dict[int, Connection] = {}
+        self._awareness_out: dict[int, AwarenessEntry] = {}  # batched, in big rooms
+        self._awareness_flush: asyncio.TimerHandle | None = None
 
     def _load(self) -> None:
         snapshot, updates = self.store.load_board(*self.key)
-        if snapshot is not None:
-            self.doc.apply_update(snapshot)
-        for update in updates:
-            self.doc.apply_update(update)
+        _apply_all(self.doc, snapshot, updates)
         self._pending = len(updates)
 
     # connections --------------------------------------------------------------------------
@@ -101,6 +149,7 @@ class Room:
             return
         # Step 2 carries writes just like an update does: both need write access.
         if not conn.can_write:
+            conn.refused_writes = True
             return
         self.apply(message.payload, origin=conn)
 
@@ -111,7 +160,44 @@ class Room:
             self.doc.apply_update(update)
         except ValueError:
             raise ProtocolError("invalid update") from None
+        except BaseException as e:
+            if type(e).__name__ != "PanicException":  # Yrs panicked on this input
+                raise
+            log.warning("pycrdt panicked on an update for %s/%s", *self.key)
+            self._captured.clear()
+            self._reload()
+            raise ProtocolError("invalid update") from None
+        if _unintegrated(update, self.doc.get_state()):
+            # Part of it waits for history the server does not have: a gap in a client's
+            # clock. Yrs may show such a part without reporting it as a change, so it would be
+            # shown but never stored or forwarded: start again from what is stored.
+            self._captured.clear()
+            self._reload()
+            if origin is None or not origin.refused_writes or not self._fill_gaps(update):
+                # Refuse it: the device reconnects, and its resync has no gap.
+                raise ProtocolError("update depends on changes the server does not have")
         self._commit(origin)
+
+    def _fill_gaps(self, update: bytes) -> bool:
+        """Apply an update from a device whose earlier writes were refused (read-only then).
+
+        Its later updates follow those writes in its clock, so no Yjs peer could ever take
+        them. The refused part is filled with garbage-collected placeholders (GC structs),
+        stored and forwarded like any update: the refused writes stay refused everywhere, and
+        what the device may write now goes through. Returns False if that did not work.
+        """
+        for _ in range(8):  # one client's gap per round
+            gap = _first_gap(update, self.doc.get_state())
+            if gap is None:
+                break
+            client, start, end = gap
+            self.doc.apply_update(_gc_update(client, start, end))
+            self.doc.apply_update(update)
+        if _unintegrated(update, self.doc.get_state()):
+            self._captured.clear()
+            self._reload()
+            return False
+        return True
 
     def transact(self, change: Callable[[Doc], None]) -> None:
         """Make a server-side change (e.g. the verloop board) and store and forward it."""
@@ -142,8 +228,7 @@ class Room:
         try:
             doc = Doc()
             snapshot, updates = self.store.load_board(*self.key)
-            for update in ([snapshot] if snapshot is not None else []) + updates:
-                doc.apply_update(update)
+            _apply_all(doc, snapshot, updates)
         except Exception:
             log.exception("reloading %s/%s after a failed write failed", *self.key)
             return
@@ -178,12 +263,29 @@ class Room:
                 conn.client_ids.add(e.client_id)
             self.awareness[e.client_id] = (e.clock, e.state)
             accepted.append(e)
-        if accepted:
+        if not accepted:
+            return
+        if len(self.connections) < AWARENESS_BATCH_FROM:
             self._broadcast(encode_awareness(accepted), exclude=conn)
+            return
+        # A big room: every device's presence to every device is quadratic. Gather what
+        # changed and send it as one message a few times per second; the clocks keep order.
+        for e in accepted:
+            self._awareness_out[e.client_id] = e
+        if self._awareness_flush is None:
+            loop = asyncio.get_running_loop()
+            self._awareness_flush = loop.call_later(AWARENESS_BATCH_SECONDS, self._flush_awareness)
+
+    def _flush_awareness(self) -> None:
+        self._awareness_flush = None
+        entries, self._awareness_out = list(self._awareness_out.values()), {}
+        if entries:
+            self._broadcast(encode_awareness(entries))  # a device ignores its own echo
 
     def _drop_awareness_of(self, conn: Connection) -> None:
         gone = []
         for cid in conn.client_ids:
+            self._awareness_out.pop(cid, None)
             clock = self.awareness.get(cid, (0, "null"))[0] + 1
             self.awareness[cid] = (clock, "null")
             self._owner.pop(cid, None)

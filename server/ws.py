@@ -61,6 +61,7 @@ async def board_socket(websocket: WebSocket) -> None:
     room = rooms.get(meeting_id, board_id)
     conn = Connection(_StarletteChannel(websocket), access, principal, config.send_queue_size,
                       config.max_send_queue_bytes)
+    conn.direct = True
     room.join(conn)
     sender = asyncio.create_task(conn.run_sender())
     watchdog = _IdleWatchdog(conn, config.idle_timeout_seconds)

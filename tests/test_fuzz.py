@@ -30,7 +30,7 @@ from server.sync import (
 )
 from tests.yclient import YClient
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 json_values = st.recursive(
@@ -139,7 +139,8 @@ def _change(doc: Doc, op: int, key: str, text: str) -> None:
 
 
 step = st.tuples(
-    st.sampled_from(["edit", "edit", "mutated", "bytes", "awareness", "step1", "query"]),
+    st.sampled_from(["edit", "edit", "mutated", "bytes", "awareness", "step1", "query",
+                     "access"]),
     st.integers(0, 2), st.integers(0, 4), st.sampled_from(["n1", "n2", "n3"]),
     st.text(max_size=12), st.integers(0, 5), st.integers(0, 10_000), st.integers(0, 255),
     st.binary(max_size=60), st.lists(awareness_entries, max_size=3))
@@ -161,6 +162,9 @@ def test_room_survives_any_sequence_and_stores_what_it_forwards(steps, compact_a
 
     for kind, who, op, key, text, how, where, value, raw, entries in steps:
         conn, doc = clients[who]
+        if kind == "access":  # e.g. a lock: its writes are refused for a while
+            conn.access = Access.READ if conn.access is Access.WRITE else Access.WRITE
+            continue
         if kind in ("edit", "mutated"):
             before = doc.get_state()
             _change(doc, op, key, text)
@@ -223,7 +227,7 @@ def _sample_update() -> bytes:
     return doc.get_update()
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(frames, min_size=1, max_size=4))
 async def test_live_server_takes_any_frames_and_other_rooms_never_notice(live_server, sent):

@@ -100,7 +100,7 @@ async def test_failing_storage_refuses_writes_clearly_and_keeps_serving(tmp_path
         r = await live.post(f"/api/meetings/{m['id']}/participants", tok,
                             {"name": "Opa Piet", "relation": "opa"})
         if failure == "read-only":  # (a small write may still fit in a full database)
-            assert r.status_code >= 500 and r.json()["error"]
+            assert r.status_code == 503 and "opslaan" in r.json()["error"]
 
         # Once the disk has room again, the device that kept its note delivers it.
         db.execute("PRAGMA max_page_count=1073741823" if failure == "disk-full"
@@ -219,3 +219,74 @@ async def test_no_token_reaches_the_log(tmp_path):
     assert "WebSocket" in text  # the handshakes are logged ...
     for secret in [*tokens, "Geheim123xyz"]:
         assert secret not in text  # ... without their tokens
+
+
+async def test_presence_in_a_big_room_is_batched_not_quadratic():
+    from board.permissions import Access
+    from server.connection import Connection
+    from server.rooms import AWARENESS_BATCH_FROM, AWARENESS_BATCH_SECONDS, Room
+    from server.store import Store
+    from server.sync import AwarenessEntry, AwarenessMessage, encode_awareness, parse_message
+
+    class Channel:
+        async def send(self, data): ...
+
+        async def close(self, code, reason): ...
+
+    room = Room(("m1", "drieluik"), Store(None), 500)
+    conns = [Connection(Channel(), Access.WRITE) for _ in range(AWARENESS_BATCH_FROM + 8)]
+    for c in conns:
+        room.join(c)
+        while not c._queue.empty():
+            c._queue.get_nowait()
+    for i, c in enumerate(conns):
+        room.receive(c, encode_awareness([AwarenessEntry(1000 + i, 1, '{"user": {"name": "Bo"}}')]))
+    assert all(c._queue.empty() for c in conns)  # nothing yet: gathered first
+    await asyncio.sleep(AWARENESS_BATCH_SECONDS * 2)
+    for c in conns:
+        (frame,) = [c._queue.get_nowait() for _ in range(1)]
+        assert c._queue.empty()  # one message per device, not one per other device
+        message = parse_message(frame)
+        assert isinstance(message, AwarenessMessage) and len(message.entries) == len(conns)
+    # Leaving is still told at once.
+    room.leave(conns[0])
+    assert all(not c._queue.empty() for c in conns[1:])
+
+
+async def test_a_send_that_has_to_wait_keeps_its_order_and_a_close_still_goes_out():
+    from board.permissions import Access
+    from server.connection import Connection
+
+    class SlowChannel:  # like uvicorn: a send waits while the socket's buffer is full
+        def __init__(self):
+            self.writable, self.sent, self.closed = asyncio.Event(), [], None
+            self.writable.set()
+
+        async def send(self, data):
+            await self.writable.wait()
+            self.sent.append(data)
+
+        async def close(self, code, reason):
+            await self.writable.wait()
+            self.closed = code
+
+    channel = SlowChannel()
+    conn = Connection(channel, Access.READ)
+    conn.direct = True
+    sender = asyncio.create_task(conn.run_sender())
+    conn.send(b"1")
+    channel.writable.clear()
+    for data in (b"2", b"3", b"4"):
+        conn.send(data)
+    await asyncio.sleep(0.01)
+    assert channel.sent == [b"1"]
+    channel.writable.set()
+    await asyncio.sleep(0.01)
+    assert channel.sent == [b"1", b"2", b"3", b"4"]
+    # Shut while a send waits: what waits is dropped, and the close is still sent.
+    channel.writable.clear()
+    conn.send(b"5")
+    conn.shut(4403, "Dit bord is nu niet zichtbaar")
+    channel.writable.set()
+    await asyncio.wait_for(sender, 1)
+    assert channel.sent == [b"1", b"2", b"3", b"4"] and channel.closed == 4403

@@ -77,6 +77,7 @@ async def test_goals_become_a_plan_filled_on_two_devices_and_printed(live_server
                   .includes('Afspraak met de juf maken')""", timeout=5000)
     await fac.page.locator(".team-list", has_text="Opa Henk").wait_for()
     await fac.screenshot("plan-facilitator")
+    assert await tablet.axe_violations() == []
 
     # Consent, then the plan page printed to PDF.
     fac_token = m["tokens"]["facilitator"]
