@@ -115,7 +115,8 @@ class Reference:
         log.close()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and self.proc.poll() is None:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 1):
+            with contextlib.suppress(OSError), \
+                    socket.create_connection(("127.0.0.1", self.port), 1):
                 return
             time.sleep(0.05)
         raise RuntimeError("the reference server did not start")
@@ -140,7 +141,7 @@ class Reference:
 
 # one load run --------------------------------------------------------------------------------
 
-def run_load(server, job: dict, folder: Path, time_limit: float) -> dict:  # type: ignore[no-untyped-def]
+def run_load(server: "Ours | Reference", job: dict, folder: Path, time_limit: float) -> dict:
     """Run bench/load_server.mjs with a job; returns its result plus the server's memory at "ready"
     and its CPU over the measured window."""
     job = {**job, "timeLimitS": time_limit}
@@ -177,7 +178,7 @@ def run_load(server, job: dict, folder: Path, time_limit: float) -> dict:  # typ
 
 
 @contextlib.contextmanager
-def running(server) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def running(server: "Ours | Reference") -> Iterator[None]:
     server.start()
     try:
         yield
@@ -441,8 +442,8 @@ def main() -> None:
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=1))
         print()
-        print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-              f"node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}, "
+        node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
+        print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, node {node.strip()}, "
               f"{time.monotonic() - started:.0f} s")
         if results:
             print(table(results))

@@ -5,6 +5,7 @@ ends up in a close frame or a JSON error.
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from .config import Config
@@ -44,7 +45,8 @@ class AuthThrottle:
 
     MAX_ADDRESSES = 10_000  # the oldest entries go first; a flood of addresses cannot grow it
 
-    def __init__(self, burst: int, per_minute: float, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, burst: int, per_minute: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.burst, self.rate = burst, per_minute / 60.0
         self.clock = clock
         self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()

@@ -12,6 +12,7 @@ from . import closecodes
 from .config import Config
 from .connection import Connection
 from .limits import THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address
+from .rooms import Room
 from .store import StorageError
 from .sync import ProtocolError
 
@@ -100,7 +101,7 @@ class _IdleWatchdog:
         self.timer.cancel()
 
 
-async def _receive_loop(websocket: WebSocket, room, conn: Connection, config: Config,  # type: ignore[no-untyped-def]
+async def _receive_loop(websocket: WebSocket, room: Room, conn: Connection, config: Config,
                         watchdog: _IdleWatchdog) -> None:
     limit = config.max_message_bytes
     loop = asyncio.get_running_loop()
