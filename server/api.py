@@ -17,6 +17,7 @@ from board.roles import Role
 from board.scripts import DEFAULT_SCRIPT, SCRIPTS, get_script
 
 from .content import board_content
+from .limits import meeting_limit_error
 from .meetings import Meetings, Principal
 from .tokens import bearer, same_secret
 
@@ -68,8 +69,11 @@ def create_meeting_checked(request: Request, title: object, admin_key: str | Non
         return None, (400, f"Geef de bijeenkomst een naam (hoogstens {MAX_TITLE} tekens)")
     if script in (None, ""):
         script = DEFAULT_SCRIPT
-    if script not in SCRIPTS:
+    if not isinstance(script, str) or script not in SCRIPTS:
         return None, (400, f"Kies een soort bijeenkomst: {', '.join(SCRIPTS)}")
+    full = meeting_limit_error(request.app.state)
+    if full:
+        return None, (503, full)
     return meetings_of(request).create(title.strip(), script), None
 
 

@@ -9,11 +9,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from . import api, control, exports, pages
+from . import api, control, exports, guard, openapi, pages
 from .config import Config
 from .meetings import Meetings
 from .rooms import Rooms
@@ -64,6 +64,7 @@ def create_app(config: Config | None = None) -> Starlette:
             *exports.routes,
             *api.routes,
             *control.routes,
+            Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
             WebSocketRoute("/ws/{meeting_id}/{board_id}", board_socket),
             Mount("/static", StaticFiles(directory=config.static_dir), name="static"),
         ],
@@ -73,4 +74,4 @@ def create_app(config: Config | None = None) -> Starlette:
     )
     app.state.config = config
     app.state.templates = Jinja2Templates(directory=config.templates_dir)
-    return app
+    return guard.install(app)  # HTTP throttle of invalid links, StorageError -> 503, JSON 405

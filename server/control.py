@@ -83,7 +83,8 @@ async def set_posting(meetings, principal, data, by):  # type: ignore[no-untyped
 
 async def set_lock(meetings, principal, data, by):  # type: ignore[no-untyped-def]
     board = data.get("board")
-    if board not in BOARDS or BOARDS[board].server_only or not isinstance(data.get("locked"), bool):
+    if not isinstance(board, str) or board not in BOARDS or BOARDS[board].server_only \
+            or not isinstance(data.get("locked"), bool):
         return error(400, "Verwacht {\"board\": \"drieluik\", \"locked\": true}")
     locked = set(meetings.get(principal.meeting_id).state.locked)
     locked = locked | {board} if data["locked"] else locked - {board}
@@ -104,7 +105,8 @@ async def set_timer(meetings, principal, data, by):  # type: ignore[no-untyped-d
 
 async def set_spotlight(meetings, principal, data, by):  # type: ignore[no-untyped-def]
     board, group = data.get("board"), data.get("group")
-    if group is not None and (board not in BOARDS or not isinstance(group, str) or len(group) > 64):
+    if group is not None and (not isinstance(board, str) or board not in BOARDS
+                              or not isinstance(group, str) or len(group) > 64):
         return error(400, "Verwacht {\"board\": \"drieluik\", \"group\": \"<id>\"} of group null")
     meetings.spotlight(principal.meeting_id, board, group)
     return JSONResponse({"spotlight": {"board": board, "group": group} if group else None})

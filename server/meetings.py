@@ -169,7 +169,7 @@ class Meetings:
         for room in list(self.rooms.loaded(meeting_id)):
             for conn in list(room.connections):
                 room.revoke(conn, closecodes.UNAUTHORIZED, "Deze bijeenkomst is verwijderd")
-        _forget_rooms(self.rooms, meeting_id)
+        self.rooms.forget(meeting_id)
         self.store.delete_meeting(meeting_id)
         log.info("meeting %s deleted", meeting_id)
 
@@ -247,15 +247,6 @@ class Meetings:
             room.transact(change)
         finally:
             self.rooms.release(room)
-
-
-def _forget_rooms(rooms: Rooms, meeting_id: str) -> None:
-    """Drop a deleted meeting's boards from memory without compacting them back to disk."""
-    for key in [k for k in rooms._rooms if k[0] == meeting_id]:
-        timer = rooms._unload_timers.pop(key, None)
-        if timer is not None:
-            timer.cancel()
-        del rooms._rooms[key]
 
 
 def _submap(doc: Doc, name: str) -> Map:

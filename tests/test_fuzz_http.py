@@ -2,6 +2,7 @@
 server process: never a 5xx, the process never dies, and a board elsewhere keeps syncing."""
 
 import asyncio
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
           suppress_health_check=list(HealthCheck))
 def test_api_never_fails_on_generated_requests(case, fuzzed):
     sp, meeting = fuzzed["server"], fuzzed["meeting"]
-    if "meeting_id" in (case.path_parameters or {}) and hash(repr(case.body)) % 4:
+    if "meeting_id" in (case.path_parameters or {}) and zlib.crc32(repr(case.body).encode()) % 4:
         # Mostly the real meeting with the facilitator's link, so requests get past the
         # token check; the rest keeps whatever was generated.
         case.path_parameters["meeting_id"] = meeting["id"]
