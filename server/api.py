@@ -16,7 +16,6 @@ from board.phases import phase_label
 from board.roles import Role
 from board.scripts import DEFAULT_SCRIPT, SCRIPTS, get_script
 
-from .content import board_content
 from .limits import meeting_limit_error
 from .meetings import Meetings, Principal
 from .tokens import bearer, same_secret
@@ -155,21 +154,26 @@ async def give_consent(request: Request) -> JSONResponse:
     return JSONResponse(entry, status_code=201)
 
 
-async def get_board_json(request: Request) -> JSONResponse:
-    board_id = request.path_params["board_id"]
-    if get_board(board_id) is None:
-        return error(404, "Onbekend bord")
+def readable_board(request: Request, board_id: str) -> dict[str, Any] | JSONResponse:
+    """The board's content, if the request's token may read it now (same rules as the
+    WebSocket), else the error to answer with."""
     principal = principal_of(request, request.path_params["meeting_id"])
     if isinstance(principal, JSONResponse):
         return principal
     meetings = meetings_of(request)
     if meetings.access(principal, board_id) is Access.NONE:
         return error(403, "Dit bord is nu niet zichtbaar voor jou")
-    room = meetings.rooms.get(principal.meeting_id, board_id)
-    try:
-        return JSONResponse(board_json(board_id, board_content(room.doc)))
-    finally:
-        meetings.rooms.release(room)
+    return meetings.content(principal.meeting_id, board_id)
+
+
+async def get_board_json(request: Request) -> JSONResponse:
+    board_id = request.path_params["board_id"]
+    if get_board(board_id) is None:
+        return error(404, "Onbekend bord")
+    content = readable_board(request, board_id)
+    if isinstance(content, JSONResponse):
+        return content
+    return JSONResponse(board_json(board_id, content))
 
 
 routes = [

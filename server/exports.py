@@ -20,9 +20,9 @@ from board.permissions import Access
 from board.plan import STATUSES
 from board.roles import ROLE_LABELS, Role
 
-from .api import error, meetings_of, principal_of
+from .api import error, meetings_of, principal_of, readable_board
 from .meetings import Meetings, Principal
-from .pages import qr_svg
+from .pages import qr_svg, render
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
@@ -85,13 +85,9 @@ async def export_svg(request: Request) -> Response:
     board = get_board(board_id)
     if board is None or board.server_only or not board.zones and board_id != "plan":
         return error(404, "Van dit bord is geen plaatje te maken")
-    principal = principal_of(request, request.path_params["meeting_id"])
-    if isinstance(principal, JSONResponse):
-        return principal
-    meetings = meetings_of(request)
-    if meetings.access(principal, board_id) is Access.NONE:
-        return error(403, "Dit bord is nu niet zichtbaar voor jou")
-    content = meetings.content(principal.meeting_id, board_id)
+    content = readable_board(request, board_id)
+    if isinstance(content, JSONResponse):
+        return content
     return Response(board_svg(board_json(board_id, content)), media_type="image/svg+xml")
 
 
@@ -109,8 +105,7 @@ async def plan_page(request: Request) -> Response:
     meetings = meetings_of(request)
     principal = meetings.authenticate(request.path_params["token"])
     if principal is None:
-        return request.app.state.templates.TemplateResponse(
-            request, "invalid_link.html", {}, status_code=404)
+        return render(request, "invalid_link.html", status=404)
     boards = _readable(meetings, principal)
     if boards is None or "plan" not in boards:
         return error(403, "Het plan is nu niet zichtbaar voor jou")
@@ -122,8 +117,7 @@ async def shared_plan(request: Request) -> Response:
     meetings = meetings_of(request)
     meeting_id = meetings.shared_meeting(request.path_params["token"])
     if meeting_id is None:
-        return request.app.state.templates.TemplateResponse(
-            request, "invalid_link.html", {}, status_code=404)
+        return render(request, "invalid_link.html", status=404)
     return _plan_page(request, meetings, meeting_id, ["verloop", "plan", "drieluik"], shared=True)
 
 

@@ -15,7 +15,6 @@ from board.phases import PHASES, phase_label
 from board.roles import ROLE_LABELS, ROLES, Role
 from board.scripts import SCRIPTS, client_script, get_script
 
-from .content import board_content
 from .api import create_meeting_checked, error, join_links
 
 # Which screen each role gets at its link.
@@ -96,11 +95,7 @@ async def text_view(request: Request) -> Response:
     for board_id in NOTE_BOARDS:
         if meetings.access(principal, board_id) is Access.NONE:
             continue
-        room = meetings.rooms.get(meeting.id, board_id)
-        try:
-            boards.append(board_json(board_id, board_content(room.doc)))
-        finally:
-            meetings.rooms.release(room)
+        boards.append(board_json(board_id, meetings.content(meeting.id, board_id)))
     step = get_script(meeting.state.script).step(meeting.state.phase)
     return render(request, "text_view.html", meeting=meeting, boards=boards,
                   role_label=ROLE_LABELS[principal.role],

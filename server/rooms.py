@@ -10,10 +10,11 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pycrdt import Doc, Map, YSyncMessageType
+from pycrdt import Doc, YSyncMessageType
 from pycrdt import get_update as pycrdt_get_update
 
 from .connection import Connection
+from .content import board_content
 from .store import StorageError, Store
 from .sync import (
     AwarenessEntry,
@@ -306,13 +307,7 @@ class Room:
 
     def to_py(self) -> dict[str, Any]:
         """The document's top-level maps as plain Python data."""
-        out: dict[str, Any] = {}
-        for name in ("meta", "notes", "groups", "state"):
-            try:
-                out[name] = self.doc.get(name, type=Map).to_py() or {}
-            except Exception:  # a client wrote another type under this name
-                out[name] = {}
-        return out
+        return board_content(self.doc)
 
 
 class _RoomIndex(dict[RoomKey, Room]):

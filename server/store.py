@@ -161,9 +161,7 @@ class Store:
              "created_at": time.time(), "revoked_at": None}))
 
     def revoke_tokens(self, meeting_id: str, role: str) -> None:
-        self._write(lambda: self.db.execute(
-            "UPDATE tokens SET revoked_at = ? WHERE meeting_id = ? AND role = ? "
-            "AND revoked_at IS NULL", [time.time(), meeting_id, role]))
+        self._write(lambda: self._revoke(meeting_id, role, time.time()))
 
     # removed devices and the audit list --------------------------------------------------
 
@@ -205,14 +203,16 @@ class Store:
         )]
 
         def write() -> None:
-            self.db.execute(
-                "UPDATE tokens SET revoked_at = ? WHERE meeting_id = ? AND role = ? "
-                "AND revoked_at IS NULL", [now, meeting_id, role])
+            self._revoke(meeting_id, role, now)
             self.db["tokens"].insert({"hash": new_hash, "meeting_id": meeting_id, "role": role,
                                       "created_at": now, "revoked_at": None})
 
         self._write(write)
         return old
+
+    def _revoke(self, meeting_id: str, role: str, now: float) -> None:
+        self.db.execute("UPDATE tokens SET revoked_at = ? WHERE meeting_id = ? AND role = ? "
+                        "AND revoked_at IS NULL", [now, meeting_id, role])
 
     # board documents ----------------------------------------------------------------------
 
