@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
@@ -19,7 +19,7 @@ from .meetings import Meetings
 from .rooms import Rooms
 from .security import SecurityHeaders
 from .store import Store
-from .ws import board_socket
+from .ws import BoardSockets
 
 log = logging.getLogger("netwerkbord")
 
@@ -65,12 +65,12 @@ def create_app(config: Config | None = None) -> Starlette:
             *api.routes,
             *control.routes,
             Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
-            WebSocketRoute("/ws/{meeting_id}/{board_id}", board_socket),
             Mount("/static", StaticFiles(directory=config.static_dir), name="static"),
         ],
         lifespan=lifespan,
         exception_handlers={404: pages.not_found, 500: server_error},
-        middleware=[Middleware(SecurityHeaders)],
+        # BoardSockets first: the sync WebSockets skip the layers below (see ws.py).
+        middleware=[Middleware(BoardSockets), Middleware(SecurityHeaders)],
     )
     app.state.config = config
     app.state.templates = Jinja2Templates(directory=config.templates_dir)

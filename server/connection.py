@@ -1,5 +1,9 @@
 """One device's WebSocket on one board, seen from the room: what it may do, and a bounded
-queue of outgoing messages drained by its own task, so a slow device never holds up a room.
+queue of outgoing messages, so a slow device never holds up a room.
+
+A message is normally written to the socket right away. Only when the socket cannot take it
+(the device is slow) is it queued, and a task is started to drain the queue: most devices
+never need one, which saves memory with thousands of connections.
 """
 
 import asyncio
@@ -93,7 +97,10 @@ class Connection:
         self._queue = SendQueue(queue_size, queue_bytes)
         self._sending = False  # the sender task is in the middle of a send
         self._inflight: Any = None  # a direct send that had to wait (a suspended coroutine)
-        self.direct = False  # try to send at once, without waking the sender task (ws.py)
+        # Try to send at once and start a sender task only when needed (ws.py). Without it
+        # the owner runs run_sender() itself, or only looks at the queue (tests).
+        self.direct = False
+        self._sender: asyncio.Task[None] | None = None
 
     @property
     def can_write(self) -> bool:
@@ -107,6 +114,24 @@ class Connection:
             return
         if not self._queue.put(data):
             self.shut(closecodes.TRY_AGAIN, "Te veel achterstand, opnieuw verbinden")
+        else:
+            self._ensure_sender()
+
+    def _ensure_sender(self) -> None:
+        if self.direct and self._sender is None:
+            self._sender = asyncio.get_running_loop().create_task(self.run_sender())
+
+    async def stop_sender(self) -> None:
+        """When the device has gone: let a close that is on its way go out, drop the rest."""
+        task = self._sender
+        if task is None:
+            return
+        if not self.closed:
+            task.cancel()
+        try:
+            await asyncio.wait_for(task, timeout=5)
+        except (asyncio.CancelledError, asyncio.TimeoutError, Exception):
+            pass
 
     def _send_now(self, data: bytes) -> bool:
         """Run the transport's send right here when it completes without waiting, which is
@@ -124,6 +149,7 @@ class Connection:
             return True
         self._inflight = (coro, waiting_for)
         self._queue.put(_Resume())
+        self._ensure_sender()
         return True
 
     def shut(self, code: int, reason: str) -> None:
@@ -141,25 +167,32 @@ class Connection:
             self._inflight[0].close()
             self._inflight = None
         self._queue.put(_Close(code, reason))
+        self._ensure_sender()
 
     async def run_sender(self) -> None:
-        while True:
-            item = await self._queue.get()
-            self._sending = True
-            try:
-                if isinstance(item, _Close):
-                    await self.channel.close(item.code, item.reason)
+        try:
+            while True:
+                if self.direct and self._queue.empty():
+                    return  # caught up: direct sends again, and a new task when needed
+                item = await self._queue.get()
+                self._sending = True
+                try:
+                    if isinstance(item, _Close):
+                        await self.channel.close(item.code, item.reason)
+                        return
+                    if isinstance(item, _Resume):
+                        await self._finish_inflight()
+                    else:
+                        await self.channel.send(item)
+                except Exception as e:  # the peer went away; the receive loop will notice
+                    log.debug("send failed: %s", e)
+                    self.closed = True
                     return
-                if isinstance(item, _Resume):
-                    await self._finish_inflight()
-                else:
-                    await self.channel.send(item)
-            except Exception as e:  # the peer went away; the receive loop will notice
-                log.debug("send failed: %s", e)
-                self.closed = True
-                return
-            finally:
-                self._sending = False
+                finally:
+                    self._sending = False
+        finally:
+            if self._sender is asyncio.current_task():
+                self._sender = None
 
     async def _finish_inflight(self) -> None:
         """Drive a suspended direct send to its end, as a task would have."""

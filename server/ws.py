@@ -1,9 +1,18 @@
-"""The WebSocket endpoint /ws/{meeting_id}/{board_id}?token=… (y-websocket protocol)."""
+"""The WebSocket endpoint /ws/{meeting_id}/{board_id}?token=… (y-websocket protocol).
+
+It is plain ASGI, installed as the outermost middleware (see app.py) rather than as a route:
+every message of every device passes here, and the router and exception layers would wrap
+each send and each receive of a connection that lives for hours. HTTP requests and other
+paths go on to the application unchanged.
+"""
 
 import asyncio
 import logging
+import re
+from typing import Any
+from urllib.parse import parse_qs
 
-from starlette.websockets import WebSocket
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from board.boards import get_board
 from board.permissions import Access
@@ -18,66 +27,93 @@ from .sync import ProtocolError
 
 log = logging.getLogger("netwerkbord.ws")
 
+PATH = re.compile(r"/ws/(?P<meeting_id>[^/]+)/(?P<board_id>[^/]+)")
 
-class _StarletteChannel:
-    def __init__(self, websocket: WebSocket) -> None:
-        self.websocket = websocket
 
-    async def send(self, data: bytes) -> None:
-        await self.websocket.send_bytes(data)
+class BoardSockets:
+    """ASGI middleware: WebSockets on /ws/{meeting_id}/{board_id} are handled here."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        match = PATH.fullmatch(scope["path"]) if scope["type"] == "websocket" else None
+        if match is None:
+            await self.app(scope, receive, send)
+            return
+        if (await receive())["type"] != "websocket.connect":
+            return
+        # Accept first: a close code can only be sent on an open WebSocket.
+        await send({"type": "websocket.accept"})
+        channel = _AsgiChannel(send)
+        refused = _admit(scope, match["meeting_id"], match["board_id"], channel)
+        if refused is not None:
+            await channel.close(*refused)
+            return
+        await _serve(scope["app"].state, receive, *channel.joined)
+
+
+class _AsgiChannel:
+    """The transport as rooms see it. send() hands back the ASGI send's own awaitable (no
+    extra coroutine per message), which Connection may drive itself."""
+
+    __slots__ = ("_send", "joined")
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.joined: tuple[Room, Connection] | tuple[()] = ()
+
+    def send(self, data: bytes) -> Any:
+        return self._send({"type": "websocket.send", "bytes": data})
 
     async def close(self, code: int, reason: str) -> None:
-        await self.websocket.close(code, reason)
+        await self._send({"type": "websocket.close", "code": code, "reason": reason})
 
 
-async def board_socket(websocket: WebSocket) -> None:
-    state = websocket.app.state
+def _admit(scope: Scope, meeting_id: str, board_id: str,
+           channel: _AsgiChannel) -> tuple[int, str] | None:
+    """Check the link and the limits and join the room, or say why not (code, reason).
+
+    Synchronous from deciding access to joining: the closed part cannot start in between.
+    """
+    state = scope["app"].state
     meetings, rooms, config = state.meetings, state.rooms, state.config
-    meeting_id = websocket.path_params["meeting_id"]
-    board_id = websocket.path_params["board_id"]
-    # Accept first: a close code can only be sent on an open WebSocket.
-    await websocket.accept()
-    throttle, address = AuthThrottle.of(state), client_address(websocket.scope)
+    throttle, address = AuthThrottle.of(state), client_address(scope)
     if throttle.blocked(address):
-        await websocket.close(closecodes.RATE_LIMITED, THROTTLED)
-        return
+        return closecodes.RATE_LIMITED, THROTTLED
     if get_board(board_id) is None:
-        await websocket.close(closecodes.NOT_FOUND, "Onbekend bord")
-        return
-    device = websocket.query_params.get("device", "")[:64]
-    principal = meetings.authenticate(websocket.query_params.get("token"), meeting_id, device)
+        return closecodes.NOT_FOUND, "Onbekend bord"
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    device = query.get("device", [""])[0][:64]
+    principal = meetings.authenticate(query.get("token", [None])[0], meeting_id, device)
     if principal is None:
         throttle.failed(address)
-        await websocket.close(closecodes.UNAUTHORIZED, "Ongeldige of verlopen link")
-        return
-    # No await between deciding access and joining: the closed part cannot start in between.
+        return closecodes.UNAUTHORIZED, "Ongeldige of verlopen link"
     access = meetings.access(principal, board_id)
     if access is Access.NONE:
-        await websocket.close(closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar")
-        return
+        return closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar"
     refused = admission_error(rooms, config, meeting_id, board_id)
     if refused:
-        await websocket.close(closecodes.FULL, refused)
-        return
+        return closecodes.FULL, refused
     room = rooms.get(meeting_id, board_id)
-    conn = Connection(_StarletteChannel(websocket), access, principal, config.send_queue_size,
+    conn = Connection(channel, access, principal, config.send_queue_size,
                       config.max_send_queue_bytes)
     conn.direct = True
     room.join(conn)
-    sender = asyncio.create_task(conn.run_sender())
+    channel.joined = (room, conn)
+    return None
+
+
+async def _serve(state: Any, receive: Receive, room: Room, conn: Connection) -> None:
+    config: Config = state.config
     watchdog = _IdleWatchdog(conn, config.idle_timeout_seconds)
     try:
-        await _receive_loop(websocket, room, conn, config, watchdog)
+        await _receive_loop(receive, room, conn, config, watchdog)
     finally:
         watchdog.stop()
         room.leave(conn)
-        rooms.release(room)
-        if not conn.closed:
-            sender.cancel()
-        try:
-            await asyncio.wait_for(sender, timeout=5)
-        except (asyncio.CancelledError, asyncio.TimeoutError, Exception):
-            pass
+        state.rooms.release(room)
+        await conn.stop_sender()
 
 
 class _IdleWatchdog:
@@ -101,15 +137,15 @@ class _IdleWatchdog:
         self.timer.cancel()
 
 
-async def _receive_loop(websocket: WebSocket, room: Room, conn: Connection, config: Config,
+async def _receive_loop(receive: Receive, room: Room, conn: Connection, config: Config,
                         watchdog: _IdleWatchdog) -> None:
     limit = config.max_message_bytes
     loop = asyncio.get_running_loop()
     bucket = TokenBucket(config.max_messages_per_second, config.message_burst, loop.time())
     while True:
-        message = await websocket.receive()
-        if message["type"] == "websocket.disconnect":
-            return
+        message = await receive()
+        if message["type"] != "websocket.receive":
+            return  # websocket.disconnect
         if conn.closed:
             continue  # closing; wait for the peer's disconnect
         now = watchdog.last = loop.time()

@@ -272,8 +272,7 @@ async def test_a_send_that_has_to_wait_keeps_its_order_and_a_close_still_goes_ou
 
     channel = SlowChannel()
     conn = Connection(channel, Access.READ)
-    conn.direct = True
-    sender = asyncio.create_task(conn.run_sender())
+    conn.direct = True  # as in ws.py: sends at once, a sender task only while one waits
     conn.send(b"1")
     channel.writable.clear()
     for data in (b"2", b"3", b"4"):
@@ -283,10 +282,11 @@ async def test_a_send_that_has_to_wait_keeps_its_order_and_a_close_still_goes_ou
     channel.writable.set()
     await asyncio.sleep(0.01)
     assert channel.sent == [b"1", b"2", b"3", b"4"]
+    assert conn._sender is None  # caught up: no task is kept per device
     # Shut while a send waits: what waits is dropped, and the close is still sent.
     channel.writable.clear()
     conn.send(b"5")
     conn.shut(4403, "Dit bord is nu niet zichtbaar")
     channel.writable.set()
-    await asyncio.wait_for(sender, 1)
+    await asyncio.wait_for(conn.stop_sender(), 1)
     assert channel.sent == [b"1", b"2", b"3", b"4"] and channel.closed == 4403
