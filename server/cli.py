@@ -9,6 +9,7 @@ import uvicorn
 from . import guard, logredact
 from .app import create_app
 from .config import Config
+from .wsprotocol import uvicorn_options
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
         guard.install(create_app(config)),
         host=args.host,
         port=args.port,
-        ws_max_size=config.max_message_bytes + 1024,  # our own check answers with a reason
+        **uvicorn_options(config),  # WebSocket settings, see wsprotocol.py
         ws_ping_interval=20,
         ws_ping_timeout=20,
         access_log=False,  # URLs carry tokens: keep them out of the logs

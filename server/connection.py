@@ -23,6 +23,9 @@ class Channel(Protocol):
 
     async def send(self, data: bytes) -> None: ...
 
+    # Optional: write at once without waiting, or return False (then send() is used).
+    # send_now(data: bytes) -> bool
+
     async def close(self, code: int, reason: str) -> None: ...
 
 
@@ -88,6 +91,7 @@ class Connection:
     def __init__(self, channel: Channel, access: Access, principal: Any = None,
                  queue_size: int = 1024, queue_bytes: int = 16_777_216) -> None:
         self.channel = channel
+        self._write_now = getattr(channel, "send_now", None)
         self.access = access
         self.principal = principal  # who is behind it (role, token hash); opaque to rooms
         self.client_ids: set[int] = set()  # awareness client ids this connection speaks for
@@ -110,8 +114,9 @@ class Connection:
         """Queue a message; a device that cannot keep up is closed, never silently skipped."""
         if self.closed:
             return
-        if self.direct and not self._sending and self._queue.empty() and self._send_now(data):
-            return
+        if self.direct and not self._sending and self._queue.empty():
+            if (self._write_now is not None and self._write_now(data)) or self._send_now(data):
+                return
         if not self._queue.put(data):
             self.shut(closecodes.TRY_AGAIN, "Te veel achterstand, opnieuw verbinden")
         else:

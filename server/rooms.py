@@ -2,17 +2,21 @@
 
 A room knows nothing of roles or phases: each connection carries an Access that the caller
 decided (see board.permissions) and may change at any time. Updates are stored before they
-are forwarded. Rooms load on first use and unload after being idle.
+are forwarded: the room applies an update at once, hands it to the store's writer, and sends
+it on when the writer reports it committed (server/writer.py). Rooms load on first use and
+unload after being idle.
 """
 
 import asyncio
 import logging
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from pycrdt import Doc, YSyncMessageType
 from pycrdt import get_update as pycrdt_get_update
 
+from . import closecodes
 from .connection import Connection
 from .content import board_content
 from .store import StorageError, Store
@@ -146,7 +150,12 @@ class Room:
                 missing = self.doc.get_update(message.payload)
             except ValueError:
                 raise ProtocolError("invalid state vector") from None
-            conn.send(encode_sync_step2(missing))
+            reply = encode_sync_step2(missing)
+            writer = self.store.writer
+            if writer.idle():
+                conn.send(reply)
+            else:  # it may hold updates not yet on disk: hand it out once they are
+                writer.after(partial(self._send_when_stored, conn, reply))
             return
         # Step 2 carries writes just like an update does: both need write access.
         if not conn.can_write:
@@ -201,29 +210,44 @@ class Room:
         return True
 
     def transact(self, change: Callable[[Doc], None]) -> None:
-        """Make a server-side change (e.g. the verloop board) and store and forward it."""
+        """Make a server-side change (e.g. the verloop board) and store and forward it.
+        Waits for the disk: the caller answers a request with it (StorageError if it failed)."""
         self._captured.clear()
         with self.doc.transaction(origin="server"):
             change(self.doc)
+        writer = self.store.writer
+        failures = writer.failures
         self._commit(None)
+        writer.flush()
+        if writer.failures > failures:
+            raise StorageError("the change was not stored")
 
     def _commit(self, origin: Connection | None) -> None:
         captured, self._captured = self._captured, []
         for update in captured:
-            try:
-                self.store.append_update(*self.key, update)
-            except StorageError:
-                # Nothing of it is forwarded. The document in memory already holds it, though,
-                # and would hand it to the next device: go back to what is stored.
-                self._reload()
-                raise
             self._pending += 1
-            self._broadcast(encode_update(update), exclude=origin)
+            self.store.writer.append(self.key, update, partial(self._stored, update, origin))
         if self._pending >= self.compact_after:
-            try:
-                self.compact()
-            except StorageError:  # the log stays and is complete; compaction can wait
-                log.warning("compacting %s/%s failed; trying again later", *self.key)
+            self.compact()
+
+    def _stored(self, update: bytes, origin: Connection | None, error: Exception | None) -> None:
+        """The writer's report on one update: forward it, or undo it."""
+        if error is None:
+            self._broadcast(encode_update(update), exclude=origin)
+            return
+        # Nothing of it is forwarded. The document in memory already holds it, though, and
+        # would hand it to the next device: go back to what is stored. The device that sent
+        # it still has it and sends it again when it reconnects.
+        log.error("storing an update for %s/%s failed: %s", *self.key, error)
+        if origin is not None:
+            origin.shut(closecodes.INTERNAL_ERROR, "Opslaan mislukt, probeer het opnieuw")
+        self._reload()
+
+    def _send_when_stored(self, conn: Connection, reply: bytes, error: Exception | None) -> None:
+        if error is None:
+            conn.send(reply)
+        else:  # the reply may hold an update that was not stored: start again
+            conn.shut(closecodes.INTERNAL_ERROR, "Opslaan mislukt, probeer het opnieuw")
 
     def _reload(self) -> None:
         try:
@@ -238,7 +262,7 @@ class Room:
 
     def compact(self) -> None:
         if self._pending:
-            self.store.compact(*self.key, self.doc.get_update())
+            self.store.writer.compact(self.key, self.doc.get_update())
             self._pending = 0
 
     # awareness ----------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """SQLite storage through sqlite-utils: meetings, hashed tokens, and per board an append-only
 update log that is compacted into a snapshot.
 
-Every update is committed before the room forwards it, so whatever a device has received is on
-disk. WAL with synchronous=NORMAL survives a killed process; synchronous=FULL (config) also
-survives power loss at the cost of an fsync per update.
+Updates and compactions go through `self.writer` (server/writer.py: group commit). Every update is committed before the room forwards
+it, so whatever a device has received is on disk. WAL with synchronous=NORMAL survives a killed
+process; synchronous=FULL (config) also survives power loss at the cost of an fsync per commit.
 """
 
 import json
@@ -16,11 +16,11 @@ from sqlite_utils import Database
 
 from board.phases import FIRST_PHASE, MeetingState
 
+from .writer import StorageError, Writer
+
+__all__ = ["Meeting", "Store", "StorageError", "TokenRecord"]
+
 SCHEMA_VERSION = 3
-
-
-class StorageError(RuntimeError):
-    """Writing to the database failed (disk full, read-only file, ...)."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,11 @@ class Store:
         # Deleted meetings are overwritten, not just unlinked: youth-care data must really go.
         self.db.execute("PRAGMA secure_delete=ON")
         self._migrate()
+        # Group commit per turn of the event loop; an in-memory database (tests) writes at once.
+        self.writer = Writer(conn, batch=path is not None)
 
     def close(self) -> None:
+        self.writer.close()
         self.db.close()
 
     def _migrate(self) -> None:
@@ -143,6 +146,8 @@ class Store:
     def delete_meeting(self, meeting_id: str) -> None:
         """Every row of a meeting, its update history included; then the WAL is emptied so
         no copy of the deleted pages stays behind in it."""
+        self.writer.flush()  # no update of it may still be on its way
+
         def write() -> None:
             for table in ("updates", "snapshots", "tokens", "audit", "blocked_devices"):
                 self.db.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
@@ -216,13 +221,9 @@ class Store:
 
     # board documents ----------------------------------------------------------------------
 
-    def append_update(self, meeting_id: str, board_id: str, update: bytes) -> None:
-        self._write(lambda: self.db.execute(
-            "INSERT INTO updates (meeting_id, board_id, data) VALUES (?, ?, ?)",
-            [meeting_id, board_id, update]))
-
     def load_board(self, meeting_id: str, board_id: str) -> tuple[bytes | None, list[bytes]]:
         """The snapshot (if any) and the updates logged after it, oldest first."""
+        self.writer.flush()  # what is still on its way to the disk belongs to it too
         snap = list(self.db.query(
             "SELECT data FROM snapshots WHERE meeting_id = ? AND board_id = ?",
             [meeting_id, board_id]))
@@ -232,25 +233,7 @@ class Store:
         return (snap[0]["data"] if snap else None), updates
 
     def pending_updates(self, meeting_id: str, board_id: str) -> int:
+        self.writer.flush()
         return self.db.execute(
             "SELECT count(*) FROM updates WHERE meeting_id = ? AND board_id = ?",
             [meeting_id, board_id]).fetchone()[0]
-
-    def compact(self, meeting_id: str, board_id: str, state: bytes) -> None:
-        """Replace the board's snapshot and log by one snapshot holding the full state.
-
-        The caller passes the state of a document that has applied every logged update, so
-        dropping the log loses nothing. Both happen in one transaction.
-        """
-        def write() -> None:
-            upto = self.db.execute(
-                "SELECT coalesce(max(id), 0) FROM updates WHERE meeting_id = ? AND board_id = ?",
-                [meeting_id, board_id]).fetchone()[0]
-            self.db.execute(
-                "INSERT OR REPLACE INTO snapshots (meeting_id, board_id, data, upto) "
-                "VALUES (?, ?, ?, ?)", [meeting_id, board_id, state, upto])
-            self.db.execute(
-                "DELETE FROM updates WHERE meeting_id = ? AND board_id = ? AND id <= ?",
-                [meeting_id, board_id, upto])
-
-        self._write(write)

@@ -9,6 +9,7 @@ paths go on to the application unchanged.
 import asyncio
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -22,8 +23,8 @@ from .config import Config
 from .connection import Connection
 from .limits import THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address
 from .rooms import Room
-from .store import StorageError
 from .sync import ProtocolError
+from .wsprotocol import SEND_NOW
 
 log = logging.getLogger("netwerkbord.ws")
 
@@ -45,7 +46,7 @@ class BoardSockets:
             return
         # Accept first: a close code can only be sent on an open WebSocket.
         await send({"type": "websocket.accept"})
-        channel = _AsgiChannel(send)
+        channel = _AsgiChannel(send, scope.get("extensions", {}).get(SEND_NOW))
         refused = _admit(scope, match["meeting_id"], match["board_id"], channel)
         if refused is not None:
             await channel.close(*refused)
@@ -55,12 +56,14 @@ class BoardSockets:
 
 class _AsgiChannel:
     """The transport as rooms see it. send() hands back the ASGI send's own awaitable (no
-    extra coroutine per message), which Connection may drive itself."""
+    extra coroutine per message), which Connection may drive itself; send_now() writes at
+    once when the server offers that (see wsprotocol.py) and the socket takes it."""
 
-    __slots__ = ("_send", "joined")
+    __slots__ = ("_send", "send_now", "joined")
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, send_now: Callable[[bytes], bool] | None) -> None:
         self._send = send
+        self.send_now = send_now or _never
         self.joined: tuple[Room, Connection] | tuple[()] = ()
 
     def send(self, data: bytes) -> Any:
@@ -68,6 +71,10 @@ class _AsgiChannel:
 
     async def close(self, code: int, reason: str) -> None:
         await self._send({"type": "websocket.close", "code": code, "reason": reason})
+
+
+def _never(data: bytes) -> bool:
+    return False
 
 
 def _admit(scope: Scope, meeting_id: str, board_id: str,
@@ -161,9 +168,6 @@ async def _receive_loop(receive: Receive, room: Room, conn: Connection, config: 
                 room.receive(conn, data)
             except ProtocolError as e:
                 conn.shut(closecodes.PROTOCOL_ERROR, f"Ongeldig bericht: {e}")
-            except StorageError:
-                log.exception("storing an update for %s/%s failed", *room.key)
-                conn.shut(closecodes.INTERNAL_ERROR, "Opslaan mislukt, probeer het opnieuw")
             except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
                 raise
             except BaseException:  # also a Rust panic in pycrdt (pyo3's PanicException)

@@ -9,6 +9,7 @@ import uvicorn
 
 from server.app import create_app
 from server.config import Config
+from server.wsprotocol import uvicorn_options
 from tests.serverprocess import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,8 +76,7 @@ async def live_server(tmp_path: Path) -> AsyncIterator[LiveServer]:
 
 async def _serve(app, port: int, config: Config):  # type: ignore[no-untyped-def]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           ws_max_size=config.max_message_bytes + 1024,
-                                           lifespan="on"))
+                                           lifespan="on", **uvicorn_options(config)))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

@@ -9,6 +9,7 @@ import uvicorn
 
 from server.app import create_app
 from server.config import Config
+from server.wsprotocol import uvicorn_options
 from tests.conftest import LiveServer, free_port
 
 
@@ -56,7 +57,7 @@ async def server_with_admin_key(tmp_path):
     config = Config(data_dir=tmp_path / "d", admin_key="beheer-sleutel-123")
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+                                           log_level="warning", **uvicorn_options(config)))
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.01)

@@ -80,12 +80,17 @@ async def test_failing_storage_refuses_writes_clearly_and_keeps_serving(tmp_path
         writer, reader = await YClient(url).connect(), await YClient(url).connect()
         writer.add_note("n1", "Staat al veilig")
         await reader.wait_for(lambda: "n1" in reader.notes)
-        db = live.app.state.store.db
+        store = live.app.state.store
+
+        def on_every_connection(sql: str) -> None:  # the store's and its writer thread's
+            for conn in (store.db.conn, store.writer.conn):
+                conn.execute(sql)
+
         if failure == "disk-full":
-            pages = db.execute("PRAGMA page_count").fetchone()[0]
-            db.execute(f"PRAGMA max_page_count={pages}")
+            pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+            on_every_connection(f"PRAGMA max_page_count={pages}")
         else:
-            db.execute("PRAGMA query_only=ON")
+            on_every_connection("PRAGMA query_only=ON")
 
         writer.add_note("n2", "Past niet meer " + "y" * 50_000)
         assert await writer.wait_closed() == closecodes.INTERNAL_ERROR
@@ -103,8 +108,8 @@ async def test_failing_storage_refuses_writes_clearly_and_keeps_serving(tmp_path
             assert r.status_code == 503 and "opslaan" in r.json()["error"]
 
         # Once the disk has room again, the device that kept its note delivers it.
-        db.execute("PRAGMA max_page_count=1073741823" if failure == "disk-full"
-                   else "PRAGMA query_only=OFF")
+        on_every_connection("PRAGMA max_page_count=1073741823" if failure == "disk-full"
+                            else "PRAGMA query_only=OFF")
         retry = YClient(url)
         retry.doc.apply_update(writer.doc.get_update())
         await retry.connect()
