@@ -198,7 +198,7 @@ def fanout(ours: Ours, ref: Reference, folder: Path, q: bool) -> dict:
 
 
 def capacity(ours: Ours, ref: Reference, folder: Path, q: bool) -> dict:
-    steps = [50, 200] if q else [100, 250, 350, 500, 700, 1000, 1400, 1800]  # fd limit 20,000
+    steps = [50, 200] if q else [100, 250, 350, 500, 700, 850, 1000, 1400, 1800]  # fd limit 20,000
     job = {"scenario": "capacity", "per": 10, "editRate": 2, "presenceEvery": 10,
            "seconds": 8 if q else 15}
     with running(ours):
@@ -206,16 +206,20 @@ def capacity(ours: Ours, ref: Reference, folder: Path, q: bool) -> dict:
     found: dict = {"ours": [], "reference": []}
     for name, server in (("ours", ours), ("reference", ref)):
         for k in steps:
-            with running(server):
-                urls = boards[:k] if server is ours else ref.board_urls(k, f"cap{k}")
-                r = run_load(server, {**job, "urls": urls}, folder, 240)
-            r["meetings"] = k
+            # A single stall of the shared machine can fail a step: a failed step is run once
+            # more, for both servers alike, and the second run counts.
+            for attempt in (1, 2):
+                with running(server):
+                    urls = boards[:k] if server is ours else ref.board_urls(k, f"cap{k}")
+                    r = run_load(server, {**job, "urls": urls}, folder, 240)
+                r["meetings"], r["attempts"] = k, attempt
+                p99 = (r.get("edit") or {}).get("p99")
+                print(f"   {name} K={k} (run {attempt}): p99 {p99} ms, errors {r.get('errors')}, "
+                      f"cpu {r.get('cpu_cores', 0):.2f}, rss {r.get('rss_ready_mb', 0):.0f} MB")
+                if _capacity_ok(r):
+                    break
             found[name].append(r)
-            p99 = (r.get("edit") or {}).get("p99")
-            print(f"   {name} K={k}: p99 {p99} ms, errors {r.get('errors')}, "
-                  f"cpu {r.get('cpu_cores', 0):.2f}, rss {r.get('rss_ready_mb', 0):.0f} MB")
-            if p99 is None or p99 > 100 or r.get("errors") or r.get("closedEarly") \
-                    or r.get("setupErrors") or r.get("error"):
+            if not _capacity_ok(r):
                 break
     return found
 
@@ -335,7 +339,8 @@ def table(results: dict) -> str:
                      get(best, "reference", "clientLag", "p99"), "", ""))
         for name in ("ours", "reference"):
             for s in r[name]:
-                rows.append((f"  {name} K={s['meetings']}: p50/p99 ms, cpu, errors",
+                again = " (2nd run)" if s.get("attempts") == 2 else ""
+                rows.append((f"  {name} K={s['meetings']}{again}: p50/p99 ms, cpu, errors",
                              f"{_n(get(s, 'edit', 'p50'))}/{_n(get(s, 'edit', 'p99'))}",
                              f"{_n(s.get('cpu_cores'))} / {s.get('errors', '?')}"
                              f"+{s.get('closedEarly', 0)}+{s.get('setupErrors', 0)}", "", ""))

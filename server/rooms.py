@@ -54,7 +54,8 @@ def _unintegrated(update: bytes, state: bytes) -> bool:
 
 
 def _apply_all(doc: Doc, snapshot: bytes | None, updates: list[bytes]) -> None:
-    """Load a stored board; one transaction for the whole log is about twice as fast."""
+    """Load a stored board; one transaction for the whole log is about twice as fast.
+    (Merging the log with Yrs' merge_updates first was tried: ten times slower.)"""
     with doc.transaction():
         if snapshot is not None:
             doc.apply_update(snapshot)

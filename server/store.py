@@ -224,13 +224,13 @@ class Store:
     def load_board(self, meeting_id: str, board_id: str) -> tuple[bytes | None, list[bytes]]:
         """The snapshot (if any) and the updates logged after it, oldest first."""
         self.writer.flush()  # what is still on its way to the disk belongs to it too
-        snap = list(self.db.query(
-            "SELECT data FROM snapshots WHERE meeting_id = ? AND board_id = ?",
-            [meeting_id, board_id]))
-        updates = [r["data"] for r in self.db.query(
+        conn = self.db.conn  # plain tuples: a log can hold thousands of rows
+        snap = conn.execute("SELECT data FROM snapshots WHERE meeting_id = ? AND board_id = ?",
+                            (meeting_id, board_id)).fetchone()
+        updates = [r[0] for r in conn.execute(
             "SELECT data FROM updates WHERE meeting_id = ? AND board_id = ? ORDER BY id",
-            [meeting_id, board_id])]
-        return (snap[0]["data"] if snap else None), updates
+            (meeting_id, board_id))]
+        return (snap[0] if snap else None), updates
 
     def pending_updates(self, meeting_id: str, board_id: str) -> int:
         self.writer.flush()
