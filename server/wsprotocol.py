@@ -22,12 +22,14 @@ behind, not after every message (two system calls per message less).
 
 import asyncio
 import struct
+import sys
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
 from .config import Config
+from .connection import SendQueue
 
 SEND_NOW = "netwerkbord.send_now"
 
@@ -73,31 +75,17 @@ class _Flag:
             await waiter
 
 
-class _Inbox:
-    """What uvicorn needs of asyncio.Queue (one consumer): put_nowait, get, empty, qsize."""
+class _Inbox(SendQueue):
+    """What uvicorn needs of asyncio.Queue (one consumer): put_nowait, get, empty, qsize.
+    Unbounded here: reading pauses at PAUSE_READING_AT instead."""
 
-    __slots__ = ("_items", "_waiter")
+    __slots__ = ()
 
     def __init__(self) -> None:
-        self._items: list[Any] = []
-        self._waiter: asyncio.Future[None] | None = None
+        super().__init__(sys.maxsize, sys.maxsize)
 
     def put_nowait(self, item: Any) -> None:
-        self._items.append(item)
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
-
-    async def get(self) -> Any:
-        while not self._items:
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
-        return self._items.pop(0)  # short: reading pauses at PAUSE_READING_AT
-
-    def empty(self) -> bool:
-        return not self._items
+        self.put(item)
 
     def qsize(self) -> int:
         return len(self._items)
