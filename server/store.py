@@ -1,9 +1,10 @@
 """SQLite storage through sqlite-utils: meetings, hashed tokens, and per board an append-only
 update log that is compacted into a snapshot.
 
-Updates and compactions go through `self.writer` (server/writer.py: group commit). Every update is committed before the room forwards
-it, so whatever a device has received is on disk. WAL with synchronous=NORMAL survives a killed
-process; synchronous=FULL (config) also survives power loss at the cost of an fsync per commit.
+Updates and compactions go through `self.writer` (server/writer.py: group commit). Every
+update is committed before the room forwards it, so whatever a device has received is on disk.
+WAL with synchronous=NORMAL survives a killed process; synchronous=FULL (config) also survives
+power loss at the cost of an fsync per commit.
 """
 
 import json

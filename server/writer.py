@@ -16,7 +16,6 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 log = logging.getLogger("netwerkbord.writer")
 

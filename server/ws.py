@@ -47,11 +47,12 @@ class BoardSockets:
         # Accept first: a close code can only be sent on an open WebSocket.
         await send({"type": "websocket.accept"})
         channel = _AsgiChannel(send, scope.get("extensions", {}).get(SEND_NOW))
-        refused = _admit(scope, match["meeting_id"], match["board_id"], channel)
-        if refused is not None:
-            await channel.close(*refused)
+        try:
+            room, conn = _admit(scope, match["meeting_id"], match["board_id"], channel)
+        except _Refused as refused:
+            await channel.close(refused.code, refused.reason)
             return
-        await _serve(scope["app"].state, receive, *channel.joined)
+        await _serve(scope["app"].state, receive, room, conn)
 
 
 class _AsgiChannel:
@@ -59,12 +60,11 @@ class _AsgiChannel:
     extra coroutine per message), which Connection may drive itself; send_now() writes at
     once when the server offers that (see wsprotocol.py) and the socket takes it."""
 
-    __slots__ = ("_send", "send_now", "joined")
+    __slots__ = ("_send", "send_now")
 
     def __init__(self, send: Send, send_now: Callable[[bytes], bool] | None) -> None:
         self._send = send
-        self.send_now = send_now or _never
-        self.joined: tuple[Room, Connection] | tuple[()] = ()
+        self.send_now = send_now  # None: the server does not offer it
 
     def send(self, data: bytes) -> Any:
         return self._send({"type": "websocket.send", "bytes": data})
@@ -73,13 +73,15 @@ class _AsgiChannel:
         await self._send({"type": "websocket.close", "code": code, "reason": reason})
 
 
-def _never(data: bytes) -> bool:
-    return False
+class _Refused(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        self.code, self.reason = code, reason
 
 
 def _admit(scope: Scope, meeting_id: str, board_id: str,
-           channel: _AsgiChannel) -> tuple[int, str] | None:
-    """Check the link and the limits and join the room, or say why not (code, reason).
+           channel: _AsgiChannel) -> tuple[Room, Connection]:
+    """Check the link and the limits and join the room, or raise _Refused with the close
+    code and reason.
 
     Synchronous from deciding access to joining: the closed part cannot start in between.
     """
@@ -87,28 +89,27 @@ def _admit(scope: Scope, meeting_id: str, board_id: str,
     meetings, rooms, config = state.meetings, state.rooms, state.config
     throttle, address = AuthThrottle.of(state), client_address(scope)
     if throttle.blocked(address):
-        return closecodes.RATE_LIMITED, THROTTLED
+        raise _Refused(closecodes.RATE_LIMITED, THROTTLED)
     if get_board(board_id) is None:
-        return closecodes.NOT_FOUND, "Onbekend bord"
+        raise _Refused(closecodes.NOT_FOUND, "Onbekend bord")
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     device = query.get("device", [""])[0][:64]
     principal = meetings.authenticate(query.get("token", [None])[0], meeting_id, device)
     if principal is None:
         throttle.failed(address)
-        return closecodes.UNAUTHORIZED, "Ongeldige of verlopen link"
+        raise _Refused(closecodes.UNAUTHORIZED, "Ongeldige of verlopen link")
     access = meetings.access(principal, board_id)
     if access is Access.NONE:
-        return closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar"
+        raise _Refused(closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar")
     refused = admission_error(rooms, config, meeting_id, board_id)
     if refused:
-        return closecodes.FULL, refused
+        raise _Refused(closecodes.FULL, refused)
     room = rooms.get(meeting_id, board_id)
     conn = Connection(channel, access, principal, config.send_queue_size,
                       config.max_send_queue_bytes)
     conn.direct = True
     room.join(conn)
-    channel.joined = (room, conn)
-    return None
+    return room, conn
 
 
 async def _serve(state: Any, receive: Receive, room: Room, conn: Connection) -> None:
