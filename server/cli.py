@@ -25,13 +25,12 @@ def main(argv: list[str] | None = None) -> None:
 
     config = Config.from_env(data_dir=args.data, admin_key=args.admin_key)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = guard.install(create_app(config))
     server = uvicorn.Server(uvicorn.Config(
-        guard.install(create_app(config)),
+        app,
         host=args.host,
         port=args.port,
-        **uvicorn_options(config),  # WebSocket settings, see wsprotocol.py
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
+        **uvicorn_options(app),  # the board WebSocket, see wsprotocol.py
         access_log=False,  # URLs carry tokens: keep them out of the logs
         timeout_graceful_shutdown=10,  # then the lifespan still compacts every board
         backlog=4096,  # many devices (re)connecting at once after a restart

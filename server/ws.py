@@ -1,15 +1,16 @@
 """The WebSocket endpoint /ws/{meeting_id}/{board_id}?token=… (y-websocket protocol).
 
-It is plain ASGI, installed as the outermost middleware (see app.py) rather than as a route:
-every message of every device passes here, and the router and exception layers would wrap
-each send and each receive of a connection that lives for hours. HTTP requests and other
-paths go on to the application unchanged.
+Its rules are here: admit() decides who joins which room, Session applies the limits to each
+message. Two front ends use them. On uvicorn (`netwerkbord serve`, the tests) the server
+protocol in wsprotocol.py talks to them directly. On any other ASGI server, BoardSockets
+does: plain ASGI, installed as the outermost middleware (see app.py) rather than as a route,
+since the router and exception layers would wrap each send and receive of a connection that
+lives for hours. HTTP requests and other paths go on to the application unchanged.
 """
 
 import asyncio
 import logging
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -24,7 +25,6 @@ from .connection import Connection
 from .limits import THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address
 from .rooms import Room
 from .sync import ProtocolError
-from .wsprotocol import SEND_NOW
 
 log = logging.getLogger("netwerkbord.ws")
 
@@ -32,7 +32,11 @@ PATH = re.compile(r"/ws/(?P<meeting_id>[^/]+)/(?P<board_id>[^/]+)")
 
 
 class BoardSockets:
-    """ASGI middleware: WebSockets on /ws/{meeting_id}/{board_id} are handled here."""
+    """ASGI middleware: WebSockets on /ws/{meeting_id}/{board_id} are handled here.
+
+    On uvicorn the server itself serves this endpoint with less overhead (wsprotocol.py); this
+    is the same endpoint for any ASGI server, and the rules are the same: admit() and Session.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -46,25 +50,30 @@ class BoardSockets:
             return
         # Accept first: a close code can only be sent on an open WebSocket.
         await send({"type": "websocket.accept"})
-        channel = _AsgiChannel(send, scope.get("extensions", {}).get(SEND_NOW))
+        channel, state = _AsgiChannel(send), scope["app"].state
         try:
-            room, conn = _admit(scope, match["meeting_id"], match["board_id"], channel)
-        except _Refused as refused:
+            room, conn = admit(state, client_address(scope), scope.get("query_string", b""),
+                               match["meeting_id"], match["board_id"], channel)
+        except Refused as refused:
             await channel.close(refused.code, refused.reason)
             return
-        await _serve(scope["app"].state, receive, room, conn)
+        session = Session(state, room, conn)
+        try:
+            while (message := await receive())["type"] == "websocket.receive":
+                session.receive(message.get("bytes"))  # None for a text message
+        finally:
+            session.end()
+            await conn.stop_sender()
 
 
 class _AsgiChannel:
     """The transport as rooms see it. send() hands back the ASGI send's own awaitable (no
-    extra coroutine per message), which Connection may drive itself; send_now() writes at
-    once when the server offers that (see wsprotocol.py) and the socket takes it."""
+    extra coroutine per message), which Connection may drive itself."""
 
-    __slots__ = ("_send", "send_now")
+    __slots__ = ("_send",)
 
-    def __init__(self, send: Send, send_now: Callable[[bytes], bool] | None) -> None:
+    def __init__(self, send: Send) -> None:
         self._send = send
-        self.send_now = send_now  # None: the server does not offer it
 
     def send(self, data: bytes) -> Any:
         return self._send({"type": "websocket.send", "bytes": data})
@@ -73,37 +82,36 @@ class _AsgiChannel:
         await self._send({"type": "websocket.close", "code": code, "reason": reason})
 
 
-class _Refused(Exception):
+class Refused(Exception):
     def __init__(self, code: int, reason: str) -> None:
         self.code, self.reason = code, reason
 
 
-def _admit(scope: Scope, meeting_id: str, board_id: str,
-           channel: _AsgiChannel) -> tuple[Room, Connection]:
-    """Check the link and the limits and join the room, or raise _Refused with the close
-    code and reason.
+def admit(state: Any, address: str, query_string: bytes, meeting_id: str, board_id: str,
+          channel: Any) -> tuple[Room, Connection]:
+    """Check the link and the limits and join the room, or raise Refused with the close
+    code and reason. `channel` is what the Connection sends through (see connection.py).
 
     Synchronous from deciding access to joining: the closed part cannot start in between.
     """
-    state = scope["app"].state
     meetings, rooms, config = state.meetings, state.rooms, state.config
-    throttle, address = AuthThrottle.of(state), client_address(scope)
+    throttle = AuthThrottle.of(state)
     if throttle.blocked(address):
-        raise _Refused(closecodes.RATE_LIMITED, THROTTLED)
+        raise Refused(closecodes.RATE_LIMITED, THROTTLED)
     if get_board(board_id) is None:
-        raise _Refused(closecodes.NOT_FOUND, "Onbekend bord")
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        raise Refused(closecodes.NOT_FOUND, "Onbekend bord")
+    query = parse_qs(query_string.decode("latin-1"))
     device = query.get("device", [""])[0][:64]
     principal = meetings.authenticate(query.get("token", [None])[0], meeting_id, device)
     if principal is None:
         throttle.failed(address)
-        raise _Refused(closecodes.UNAUTHORIZED, "Ongeldige of verlopen link")
+        raise Refused(closecodes.UNAUTHORIZED, "Ongeldige of verlopen link")
     access = meetings.access(principal, board_id)
     if access is Access.NONE:
-        raise _Refused(closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar")
+        raise Refused(closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar")
     refused = admission_error(rooms, config, meeting_id, board_id)
     if refused:
-        raise _Refused(closecodes.FULL, refused)
+        raise Refused(closecodes.FULL, refused)
     room = rooms.get(meeting_id, board_id)
     conn = Connection(channel, access, principal, config.send_queue_size,
                       config.max_send_queue_bytes)
@@ -112,65 +120,58 @@ def _admit(scope: Scope, meeting_id: str, board_id: str,
     return room, conn
 
 
-async def _serve(state: Any, receive: Receive, room: Room, conn: Connection) -> None:
-    config: Config = state.config
-    watchdog = _IdleWatchdog(conn, config.idle_timeout_seconds)
-    try:
-        await _receive_loop(receive, room, conn, config, watchdog)
-    finally:
-        watchdog.stop()
-        room.leave(conn)
-        state.rooms.release(room)
-        await conn.stop_sender()
+class Session:
+    """One admitted device on one board: the limits on what it sends, and its idle timer.
 
+    The idle timer runs once per period, not once per message: a message only records the
+    time. end() must be called when the connection is gone.
+    """
 
-class _IdleWatchdog:
-    """Closes a connection that sent nothing for `seconds`. One timer per period, not one per
-    message: each message only records the time."""
+    __slots__ = ("room", "conn", "rooms", "limit", "bucket", "loop", "idle_seconds", "last",
+                 "timer")
 
-    def __init__(self, conn: Connection, seconds: float) -> None:
-        self.conn, self.seconds = conn, seconds
+    def __init__(self, state: Any, room: Room, conn: Connection) -> None:
+        config: Config = state.config
+        self.room, self.conn, self.rooms = room, conn, state.rooms
+        self.limit = config.max_message_bytes
         self.loop = asyncio.get_running_loop()
         self.last = self.loop.time()
-        self.timer = self.loop.call_later(seconds, self._check)
+        self.bucket = TokenBucket(config.max_messages_per_second, config.message_burst,
+                                  self.last)
+        self.idle_seconds = config.idle_timeout_seconds
+        self.timer = self.loop.call_later(self.idle_seconds, self._check_idle)
 
-    def _check(self) -> None:
-        quiet = self.loop.time() - self.last
-        if quiet >= self.seconds:
-            self.conn.shut(closecodes.IDLE, "Te lang geen bericht ontvangen; opnieuw verbinden")
-        else:
-            self.timer = self.loop.call_later(self.seconds - quiet, self._check)
-
-    def stop(self) -> None:
-        self.timer.cancel()
-
-
-async def _receive_loop(receive: Receive, room: Room, conn: Connection, config: Config,
-                        watchdog: _IdleWatchdog) -> None:
-    limit = config.max_message_bytes
-    loop = asyncio.get_running_loop()
-    bucket = TokenBucket(config.max_messages_per_second, config.message_burst, loop.time())
-    while True:
-        message = await receive()
-        if message["type"] != "websocket.receive":
-            return  # websocket.disconnect
+    def receive(self, data: bytes | None) -> None:
+        """One message from the device (None: a text message)."""
+        conn = self.conn
         if conn.closed:
-            continue  # closing; wait for the peer's disconnect
-        now = watchdog.last = loop.time()
-        data = message.get("bytes")
+            return  # closing; wait for the peer's disconnect
+        now = self.last = self.loop.time()
         if data is None:
             conn.shut(closecodes.UNSUPPORTED_DATA, "Alleen binaire berichten")
-        elif len(data) > limit:
-            conn.shut(closecodes.TOO_BIG, f"Bericht groter dan {limit} bytes")
-        elif not bucket.take(now):
+        elif len(data) > self.limit:
+            conn.shut(closecodes.TOO_BIG, f"Bericht groter dan {self.limit} bytes")
+        elif not self.bucket.take(now):
             conn.shut(closecodes.RATE_LIMITED, "Te veel berichten per seconde; even wachten")
         else:
             try:
-                room.receive(conn, data)
+                self.room.receive(conn, data)
             except ProtocolError as e:
                 conn.shut(closecodes.PROTOCOL_ERROR, f"Ongeldig bericht: {e}")
             except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
                 raise
             except BaseException:  # also a Rust panic in pycrdt (pyo3's PanicException)
-                log.exception("unexpected error on %s/%s", *room.key)
+                log.exception("unexpected error on %s/%s", *self.room.key)
                 conn.shut(closecodes.INTERNAL_ERROR, "Interne fout")
+
+    def _check_idle(self) -> None:
+        quiet = self.loop.time() - self.last
+        if quiet >= self.idle_seconds:
+            self.conn.shut(closecodes.IDLE, "Te lang geen bericht ontvangen; opnieuw verbinden")
+        else:
+            self.timer = self.loop.call_later(self.idle_seconds - quiet, self._check_idle)
+
+    def end(self) -> None:
+        self.timer.cancel()
+        self.room.leave(self.conn)
+        self.rooms.release(self.room)

@@ -1,137 +1,229 @@
-"""uvicorn's WebSocket protocol with a faster way out for binary messages.
+"""The board WebSocket as a uvicorn protocol: lean enough for thousands of devices.
 
-A room sends every update to every other device on the board: most of the server's work is
-these sends. Through ASGI each one builds a message dict, runs a coroutine, and goes through
-the `websockets` frame machinery. This protocol class offers, next to the standard ASGI send,
-a plain function in the scope's extensions, "netwerkbord.send_now": it writes one binary
-frame straight to the socket when the socket takes it, and returns False when the caller
-must use the ASGI send instead (before the handshake, while closing, or while the socket's
-buffer is full: then the ASGI send waits, as it should).
+Each device keeps its WebSocket open for hours, and a room sends each update to every other
+device on the board. Through ASGI every connection is a task with a chain of coroutines,
+every message a dict passed through awaits, and uvicorn's own WebSocket protocol keeps a
+`websockets` parser and the handshake per connection: twice the memory per idle device of
+the reference Yjs server, and most of the CPU of a busy server.
 
-Frames written this way are complete, unfragmented and uncompressed, so they mix freely with
-the frames uvicorn writes itself (pings, close). Compression (permessage-deflate) is off:
-Yjs messages are small, and a compressor per connection costs far more memory and CPU than
-it saves.
+So uvicorn hands the socket to this protocol after its HTTP parser has seen the upgrade
+request, and the protocol talks to the room itself: a received frame goes to ws.Session in
+the same call, and a room's send writes one frame on the socket (`send_now`). No task, no
+queue, no dict. Only a device that cannot keep up gets a sender task (see connection.py).
 
-It is also leaner per connection, for thousands of mostly idle devices: the handshake's
-request and response are dropped once it is done, the queue of received messages and the
-"writable" flag are small objects instead of asyncio.Queue and asyncio.Event (each holds
-deques of ~600 bytes even when empty), and reading pauses only when the application falls
-behind, not after every message (two system calls per message less).
+The endpoint, its close codes and its rules are the same as ws.BoardSockets (plain ASGI, for
+any other server). uvicorn serves no other WebSocket path through this class: those get 404,
+as the app has none. There are no server pings: devices send awareness every 15 seconds, and
+one that sends nothing for Config.idle_timeout_seconds is closed (ws.Session).
 """
 
 import asyncio
-import struct
-import sys
+import functools
+import logging
 from typing import Any
+from urllib.parse import unquote
 
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.protocol import State
+from . import closecodes
+from .wsframes import (BINARY, CLOSE, PING, TEXT, FrameError, FrameReader, accept_key,
+                       binary_frame, close_frame, parse_close, pong_frame)
+from .ws import PATH, Refused, Session, admit
 
-from .config import Config
-from .connection import SendQueue
+try:
+    from uvicorn.middleware.proxy_headers import _TrustedHosts
+except ImportError:  # pragma: no cover
+    _TrustedHosts = None
 
-SEND_NOW = "netwerkbord.send_now"
+log = logging.getLogger("netwerkbord.ws")
 
-
-def binary_frame(data: bytes) -> bytes:
-    """A server-to-client WebSocket frame (FIN, opcode 2, not masked) holding `data`."""
-    n = len(data)
-    if n < 126:
-        return bytes((0x82, n)) + data
-    if n < 65536:
-        return struct.pack("!BBH", 0x82, 126, n) + data
-    return struct.pack("!BBQ", 0x82, 127, n) + data
+CLOSE_TIMEOUT = 5.0  # seconds to wait for the device to answer our close frame
+RESTART = 1012  # the server is going down; the device reconnects
 
 
-class _Flag:
-    """What uvicorn needs of asyncio.Event: set, clear, is_set, wait."""
+class BoardProtocol(asyncio.Protocol):
+    """One device's WebSocket, from the upgrade request on. It is also the channel the
+    device's Connection sends through: send_now(), send() and close()."""
 
-    __slots__ = ("_set", "_waiters")
+    __slots__ = ("app", "uvicorn", "connections", "loop", "transport", "reader", "session",
+                 "closing", "lost", "_waiters", "_close_timer")
 
-    def __init__(self) -> None:
-        self._set = True
+    def __init__(self, config: Any, server_state: Any, app_state: Any,
+                 _loop: asyncio.AbstractEventLoop | None = None, *, app: Any) -> None:
+        self.app, self.uvicorn = app, config
+        self.connections = server_state.connections  # uvicorn shuts these down on exit
+        self.loop = _loop or asyncio.get_running_loop()
+        self.transport: asyncio.Transport = None  # type: ignore[assignment]
+        self.reader: FrameReader | None = None  # set once the handshake is answered
+        self.session: Session | None = None  # set once the device is admitted
+        self.closing = False  # our close frame is sent (or the handshake was refused)
+        self.lost = False
+        # None while the socket takes writes; while its buffer is full, the send() calls
+        # waiting for it to drain (uvicorn's pause_writing/resume_writing)
         self._waiters: list[asyncio.Future[None]] | None = None
+        self._close_timer: asyncio.TimerHandle | None = None
 
-    def is_set(self) -> bool:
-        return self._set
+    # asyncio callbacks
 
-    def set(self) -> None:
-        self._set = True
-        waiters, self._waiters = self._waiters, None
-        for w in waiters or ():
-            if not w.done():
-                w.set_result(None)
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.connections.add(self)
 
-    def clear(self) -> None:
-        self._set = False
+    def data_received(self, data: bytes) -> None:
+        if self.reader is None:
+            if not self.closing:
+                self._handshake(data)
+            return
+        reader = self.reader
+        for opcode, payload in reader.feed(data):
+            if opcode == BINARY or opcode == TEXT:
+                if self.session is not None and not self.closing:
+                    self.session.receive(payload if opcode == BINARY else None)
+            elif opcode == PING:
+                if not self.closing:
+                    self.transport.write(pong_frame(payload))
+            elif opcode == CLOSE:
+                self._peer_closed(payload)
+                return
+            # PONG: nothing to do (we send no pings)
+        if reader.error is not None:
+            self._close(reader.error.code, reader.error.reason)
+            if reader.error.code != closecodes.TOO_BIG:
+                # Nothing more can be read, so no answer to our close frame: hang up our
+                # side once it is sent; the device then hangs up too.
+                self.transport.write_eof()
 
-    async def wait(self) -> None:
-        while not self._set:
-            waiter = asyncio.get_running_loop().create_future()
-            if self._waiters is None:
-                self._waiters = []
-            self._waiters.append(waiter)
-            await waiter
+    def pause_writing(self) -> None:
+        if self._waiters is None:
+            self._waiters = []
 
+    def resume_writing(self) -> None:
+        self._wake()
 
-class _Inbox(SendQueue):
-    """What uvicorn needs of asyncio.Queue (one consumer): put_nowait, get, empty, qsize.
-    Unbounded here: reading pauses at PAUSE_READING_AT instead."""
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = self.closing = True
+        self.connections.discard(self)
+        if self._close_timer is not None:
+            self._close_timer.cancel()
+        self._wake()
+        if self.session is not None:
+            self.session.conn.closed = True  # a sender task still running ends at once
+            self.session.end()
+            self.session = None
 
-    __slots__ = ()
+    def shutdown(self) -> None:
+        """uvicorn is stopping: tell the device to come back later."""
+        if self.reader is not None:
+            self._close(RESTART, "De server start opnieuw op")
+        self.transport.close()
 
-    def __init__(self) -> None:
-        super().__init__(sys.maxsize, sys.maxsize)
-
-    def put_nowait(self, item: Any) -> None:
-        self.put(item)
-
-    def qsize(self) -> int:
-        return len(self._items)
-
-
-PAUSE_READING_AT = 32  # received messages waiting for the application
-
-
-class FastSendProtocol(WebSocketsSansIOProtocol):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.queue = _Inbox()  # type: ignore[assignment]
-        self.writable = _Flag()  # type: ignore[assignment]
-
-    def handle_connect(self, event: Any) -> None:
-        super().handle_connect(event)
-        scope = getattr(self, "scope", None)  # absent when the handshake was refused
-        if scope is not None:
-            scope["extensions"][SEND_NOW] = self.send_now
-
-    def send_receive_event_to_app(self) -> None:
-        paused, self.read_paused = self.read_paused, True  # (uvicorn pauses after each one)
-        super().send_receive_event_to_app()
-        self.read_paused = paused
-        if not paused and self.queue.qsize() >= PAUSE_READING_AT:
-            self.read_paused = True
-            self.transport.pause_reading()
-
-    async def send(self, message: Any) -> None:
-        await super().send(message)
-        if message["type"] == "websocket.accept":
-            self.request = self.response = None  # the handshake is done
+    # The channel a Connection sends through
 
     def send_now(self, data: bytes) -> bool:
-        if (not self.handshake_complete or self.close_sent or self.disconnected
-                or not self.writable.is_set() or self.conn.state is not State.OPEN
-                or self.transport.is_closing()):
+        """Write one binary message now, or return False when the socket's buffer is full
+        (then send() waits) or the socket is closing (then send() fails)."""
+        if self._waiters is not None or self.closing:
             return False
         self.transport.write(binary_frame(data))
         return True
 
+    async def send(self, data: bytes) -> None:
+        while self._waiters is not None and not self.lost:
+            waiter = self.loop.create_future()
+            self._waiters.append(waiter)
+            await waiter
+        if self.closing:
+            raise ConnectionError("WebSocket is closing")
+        self.transport.write(binary_frame(data))
 
-def uvicorn_options(config: Config) -> dict[str, Any]:
+    async def close(self, code: int, reason: str) -> None:
+        self._close(code, reason)
+
+    # Handshake and closing
+
+    def _handshake(self, request: bytes) -> None:
+        """Answer the upgrade request (as uvicorn's HTTP parser passed it on), then admit."""
+        head, _, rest = request.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        target = lines[0].split(b" ")[1] if lines[0].count(b" ") == 2 else b""
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower()] = value.strip()
+        raw_path, _, query = target.partition(b"?")
+        match = PATH.fullmatch(unquote(raw_path.decode("latin-1")))
+        if match is None:
+            return self._refuse_http(b"404 Not Found", "Onbekend adres")
+        if headers.get(b"sec-websocket-version") != b"13":
+            return self._refuse_http(b"426 Upgrade Required", "Alleen WebSocket versie 13",
+                                     b"Sec-WebSocket-Version: 13\r\n")
+        accept = accept_key(headers.get(b"sec-websocket-key", b""))
+        if accept is None:
+            return self._refuse_http(b"400 Bad Request", "Ongeldige WebSocket-aanvraag")
+        self.transport.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                             b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept +
+                             b"\r\n\r\n")
+        state, address = self.app.state, self._client_address(headers)
+        self.reader = FrameReader(state.config.max_message_bytes)
+        try:  # like BoardSockets: accept first, as a close code needs an open WebSocket
+            room, conn = admit(state, address, query, match["meeting_id"], match["board_id"],
+                               self)
+        except Refused as refused:
+            log.info('%s - "WebSocket %s" refused %d', address, match[0], refused.code)
+            self._close(refused.code, refused.reason)
+        except Exception:  # e.g. the board cannot be read from disk
+            log.exception('%s - "WebSocket %s" failed', address, match[0])
+            self._close(closecodes.INTERNAL_ERROR, "Het bord kan nu niet geopend worden")
+        else:
+            log.info('%s - "WebSocket %s" accepted', address, match[0])  # no query: no token
+            self.session = Session(state, room, conn)
+        if rest:
+            self.data_received(rest)
+
+    def _client_address(self, headers: dict[bytes, bytes]) -> str:
+        """The device's address for the invalid-link throttle; behind a trusted proxy, the
+        address it forwards (as uvicorn's proxy headers middleware does for HTTP)."""
+        peer = self.transport.get_extra_info("peername")
+        host = str(peer[0]) if peer else "?"
+        forwarded = headers.get(b"x-forwarded-for")
+        if forwarded and _TrustedHosts is not None and self.uvicorn.proxy_headers:
+            trusted = _TrustedHosts(self.uvicorn.forwarded_allow_ips)
+            if host in trusted:
+                return trusted.get_trusted_client_address(forwarded.decode("latin-1"))[0]
+        return host
+
+    def _refuse_http(self, status: bytes, text: str, extra: bytes = b"") -> None:
+        body = text.encode()
+        self.closing = True
+        self.transport.write(b"HTTP/1.1 " + status + b"\r\nContent-Type: text/plain; "
+                             b"charset=utf-8\r\nContent-Length: " + str(len(body)).encode() +
+                             b"\r\nConnection: close\r\n" + extra + b"\r\n" + body)
+        self.transport.close()
+
+    def _close(self, code: int, reason: str) -> None:
+        """Send our close frame; the device answers with its own, then we hang up."""
+        if self.closing:
+            return
+        self.closing = True
+        self.transport.write(close_frame(code, reason))
+        self._close_timer = self.loop.call_later(CLOSE_TIMEOUT, self.transport.close)
+
+    def _peer_closed(self, payload: bytes) -> None:
+        if not self.closing:
+            try:
+                code, _ = parse_close(payload)
+            except FrameError as e:
+                code = e.code
+            self.closing = True
+            self.transport.write(close_frame(code))  # the echo the RFC asks for
+        self.transport.close()
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, None
+        for waiter in waiters or ():
+            if not waiter.done():
+                waiter.set_result(None)
+
+
+def uvicorn_options(app: Any) -> dict[str, Any]:
     """The WebSocket settings for uvicorn.Config (the server and the tests use the same)."""
-    return {
-        "ws": FastSendProtocol,
-        "ws_max_size": config.max_message_bytes + 1024,  # our own check answers with a reason
-        "ws_per_message_deflate": False,
-    }
+    return {"ws": functools.partial(BoardProtocol, app=app)}
+

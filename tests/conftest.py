@@ -76,7 +76,7 @@ async def live_server(tmp_path: Path) -> AsyncIterator[LiveServer]:
 
 async def _serve(app, port: int, config: Config):  # type: ignore[no-untyped-def]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on", **uvicorn_options(config)))
+                                           lifespan="on", **uvicorn_options(app)))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

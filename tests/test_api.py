@@ -56,8 +56,9 @@ async def test_board_json_has_zones_notes_and_groups(live_server):
 async def server_with_admin_key(tmp_path):
     config = Config(data_dir=tmp_path / "d", admin_key="beheer-sleutel-123")
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port,
-                                           log_level="warning", **uvicorn_options(config)))
+    app = create_app(config)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", **uvicorn_options(app)))
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.01)
