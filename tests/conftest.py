@@ -62,10 +62,23 @@ class LiveServer:
 @pytest.fixture
 async def live_server(tmp_path: Path) -> AsyncIterator[LiveServer]:
     """The real app on uvicorn in this event loop, with its database in a temporary folder."""
+    async for live in _live(tmp_path, asgi_ws=False):
+        yield live
+
+
+@pytest.fixture
+async def asgi_live_server(tmp_path: Path) -> AsyncIterator[LiveServer]:
+    """As live_server, but with uvicorn's own WebSocket protocol, so the board endpoint is
+    served through ASGI (ws.BoardSockets), as on any other ASGI server."""
+    async for live in _live(tmp_path, asgi_ws=True):
+        yield live
+
+
+async def _live(tmp_path: Path, asgi_ws: bool) -> AsyncIterator[LiveServer]:
     config = Config(data_dir=tmp_path / "data", max_message_bytes=65_536, idle_unload_seconds=0.2)
     port = free_port()
     app = create_app(config)
-    server, task = await _serve(app, port, config)
+    server, task = await _serve(app, port, config, asgi_ws)
     live = LiveServer(f"http://127.0.0.1:{port}", config, app, server, task)
     try:
         yield live
@@ -74,9 +87,10 @@ async def live_server(tmp_path: Path) -> AsyncIterator[LiveServer]:
             await live.stop()
 
 
-async def _serve(app, port: int, config: Config):  # type: ignore[no-untyped-def]
+async def _serve(app, port: int, config: Config, asgi_ws: bool = False):  # type: ignore[no-untyped-def]
+    ws = {"ws": "websockets-sansio"} if asgi_ws else uvicorn_options(app)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on", **uvicorn_options(app)))
+                                           lifespan="on", **ws))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

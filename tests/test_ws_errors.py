@@ -13,7 +13,14 @@ async def refused_with(url: str) -> tuple[int, str]:
     return client.close_code, client.close_reason
 
 
-async def test_tokens_and_boards_are_checked(live_server):
+@pytest.fixture(params=["live_server", "asgi_live_server"])
+def any_server(request):
+    """Both ways the endpoint is served: our uvicorn protocol, and plain ASGI."""
+    return request.getfixturevalue(request.param)
+
+
+async def test_tokens_and_boards_are_checked(any_server):
+    live_server = any_server
     m = await live_server.create_meeting()
     mid, tok = m["id"], m["tokens"]
     assert (await refused_with(live_server.ws_url(mid, "drieluik", None)))[0] == 4401
@@ -35,10 +42,11 @@ async def test_tokens_and_boards_are_checked(live_server):
         (b"\x01\x06\x01\x07\x01\x03{x}", closecodes.PROTOCOL_ERROR),  # awareness not JSON
         (b"\x07", closecodes.PROTOCOL_ERROR),  # unknown message type
         (b"\x00\x02" + b"\x00" * 65_600, closecodes.TOO_BIG),  # over max_message_bytes
-        (b"\x00\x02" + b"\x00" * 200_000, closecodes.TOO_BIG),  # over uvicorn's own limit
+        (b"\x00\x02" + b"\x00" * 200_000, closecodes.TOO_BIG),  # refused from its header
     ],
 )
-async def test_bad_frame_closes_only_that_connection(live_server, frame, code):
+async def test_bad_frame_closes_only_that_connection(any_server, frame, code):
+    live_server = any_server
     m = await live_server.create_meeting()
     url = live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"])
     a = await YClient(url).connect()
