@@ -5,6 +5,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from pycrdt import Doc
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -46,6 +47,7 @@ def create_app(config: Config | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        Doc()  # the first Doc imports anyio's asyncio backend (~20 ms): not while a device waits
         store = Store(config.database_path, config.synchronous)
         rooms = Rooms(store, config.idle_unload_seconds, config.compact_after)
         app.state.store, app.state.rooms = store, rooms
