@@ -259,7 +259,13 @@ async function fill ({ urls, updates = 10000 }) {
 }
 
 // 3: a new device joins each board; time until it holds the whole board.
-async function coldLoad ({ urls, notes = 500 }) {
+async function coldLoad ({ urls, warmup, notes = 500 }) {
+  if (warmup) { // untimed: warms up this process (see bench/server.py)
+    const device = new Device(warmup, { doc: new Y.Doc() })
+    await device.connect()
+    device.close()
+    await sleep(100)
+  }
   const times = []
   for (const url of urls) {
     const device = new Device(url, { doc: new Y.Doc() })
