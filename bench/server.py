@@ -143,14 +143,14 @@ class Reference:
 
 def run_load(server: "Ours | Reference", job: dict, folder: Path, time_limit: float) -> dict:
     """Run bench/load_server.mjs with a job; returns its result plus the server's memory at "ready"
-    and its CPU over the measured window."""
+    and the CPU of the server and of the load generator over the measured window."""
     job = {**job, "timeLimitS": time_limit}
     job_file = folder / "job.json"
     job_file.write_text(json.dumps(job))
     out: dict = {"rss_before_mb": rss_mb(server.pid)}
     proc = subprocess.Popen(["node", str(LOAD), str(job_file)], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    cpu0 = wall0 = None
+    cpu0 = load0 = wall0 = None
     try:
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -163,10 +163,13 @@ def run_load(server: "Ours | Reference", job: dict, folder: Path, time_limit: fl
                 out["rss_ready_mb"] = rss_mb(server.pid)
                 out["ready"] = event
             elif event["event"] == "measure":
-                cpu0, wall0 = cpu_seconds(server.pid), time.monotonic()
+                cpu0, load0 = cpu_seconds(server.pid), cpu_seconds(proc.pid)
+                wall0 = time.monotonic()
             elif event["event"] == "result":
-                if cpu0 is not None and wall0 is not None:
-                    out["cpu_cores"] = (cpu_seconds(server.pid) - cpu0) / (time.monotonic() - wall0)
+                if cpu0 is not None and load0 is not None and wall0 is not None:
+                    wall = time.monotonic() - wall0
+                    out["cpu_cores"] = (cpu_seconds(server.pid) - cpu0) / wall
+                    out["load_cpu_cores"] = (cpu_seconds(proc.pid) - load0) / wall
                 out["rss_end_mb"] = rss_mb(server.pid)
                 out.update(event)
         proc.wait(time_limit + 30)
@@ -343,12 +346,16 @@ def table(results: dict) -> str:
         rows.append(("  load generator's own loop lag p99 at that K (ms)",
                      get(best, "ours", "clientLag", "p99"),
                      get(best, "reference", "clientLag", "p99"), "", ""))
+        rows.append(("  load generator's CPU at that K (cores)",  # it shares the 2 CPUs
+                     get(best, "ours", "load_cpu_cores"),
+                     get(best, "reference", "load_cpu_cores"), "", ""))
         for name in ("ours", "reference"):
             for s in r[name]:
                 again = " (2nd run)" if s.get("attempts") == 2 else ""
-                rows.append((f"  {name} K={s['meetings']}{again}: p50/p99 ms, cpu, errors",
+                rows.append((f"  {name} K={s['meetings']}{again}: p50/p99 ms, cpu+load, errors",
                              f"{_n(get(s, 'edit', 'p50'))}/{_n(get(s, 'edit', 'p99'))}",
-                             f"{_n(s.get('cpu_cores'))} / {s.get('errors', '?')}"
+                             f"{_n(s.get('cpu_cores'))}+{_n(s.get('load_cpu_cores'))}"
+                             f" / {s.get('errors', '?')}"
                              f"+{s.get('closedEarly', 0)}+{s.get('setupErrors', 0)}", "", ""))
     if "cold" in results:
         r = results["cold"]
