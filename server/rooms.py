@@ -98,6 +98,7 @@ class Room:
         self.doc: Doc = Doc()
         self._captured: list[bytes] = []
         self._pending = 0  # updates logged since the last snapshot
+        self._loads = 1  # times the document was read from disk (see _stored)
         self._load()
         self.doc.observe(lambda event: self._captured.append(event.update))
         # awareness: client id -> (clock, JSON state); "null" marks a departed client
@@ -227,12 +228,15 @@ class Room:
         captured, self._captured = self._captured, []
         for update in captured:
             self._pending += 1
-            self.store.writer.append(self.key, update, partial(self._stored, update, origin))
+            self.store.writer.append(self.key, update,
+                                     partial(self._stored, update, origin, self._loads))
         if self._pending >= self.compact_after:
             self.compact()
 
-    def _stored(self, update: bytes, origin: Connection | None, error: Exception | None) -> None:
-        """The writer's report on one update: forward it, or undo it."""
+    def _stored(self, update: bytes, origin: Connection | None, loads: int,
+                error: Exception | None) -> None:
+        """The writer's report on one update: forward it, or undo it. (`loads`: how often
+        the document had been read from disk when the update came.)"""
         if error is None:
             self._broadcast(encode_update(update), exclude=origin)
             return
@@ -242,7 +246,8 @@ class Room:
         log.error("storing an update for %s/%s failed: %s", *self.key, error)
         if origin is not None:
             origin.shut(closecodes.INTERNAL_ERROR, "Opslaan mislukt, probeer het opnieuw")
-        self._reload()
+        if loads == self._loads:  # else the failure of an earlier update reloaded it already
+            self._reload()
 
     def _send_when_stored(self, conn: Connection, reply: bytes, error: Exception | None) -> None:
         if error is None:
@@ -259,6 +264,7 @@ class Room:
             log.exception("reloading %s/%s after a failed write failed", *self.key)
             return
         self.doc, self._pending = doc, len(updates)
+        self._loads += 1
         doc.observe(lambda event: self._captured.append(event.update))
 
     def compact(self) -> None:

@@ -194,3 +194,26 @@ async def test_write_arriving_from_a_revoked_connection_is_not_applied(room):
     room.revoke(pro, closecodes.FORBIDDEN, "besloten")
     room.receive(pro, encode_update(note_update("te laat")))
     assert texts(room) == {}
+
+
+async def test_a_failed_group_commit_takes_the_board_back_to_disk_once(tmp_path):
+    import asyncio
+
+    store = Store(tmp_path / "nb.db")  # on disk: updates are committed once per loop turn
+    room = Room(("m1", "drieluik"), store, compact_after=1000)
+    a, b, reader = connect(room), connect(room), connect(room)
+    room.receive(a, encode_update(note_update("Staat veilig", "n0")))
+    await asyncio.sleep(0.01)
+    queued(reader)
+    reads = []
+    load_board = store.load_board
+    store.load_board = lambda *key: reads.append(key) or load_board(*key)
+    store.writer.conn.execute("PRAGMA query_only=ON")  # the disk refuses from now on
+    room.receive(a, encode_update(note_update("Van tablet A", "n1")))
+    room.receive(b, encode_update(note_update("Van tablet B", "n2")))
+    await asyncio.sleep(0.01)
+    assert a.close_code == b.close_code == closecodes.INTERNAL_ERROR
+    assert texts(room) == {"n0": "Staat veilig"} and queued_updates(reader) == []
+    assert len(reads) == 1  # both failures were in one commit: the board is read back once
+    store.writer.conn.execute("PRAGMA query_only=OFF")
+    store.close()
