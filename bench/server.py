@@ -29,7 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.serverprocess import ServerProcess, free_port  # noqa: E402
+from tests.serverprocess import ServerProcess, free_port, stop_process  # noqa: E402
 
 REFERENCE = ROOT / "node_modules" / "@y" / "websocket-server" / "src" / "server.js"
 LOAD = ROOT / "bench" / "load_server.mjs"
@@ -127,13 +127,7 @@ class Reference:
         return self.proc.pid
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc)
 
     def board_urls(self, n: int, prefix: str) -> list[str]:
         return [f"ws://127.0.0.1:{self.port}/{prefix}-{i}" for i in range(n)]
