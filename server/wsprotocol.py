@@ -85,8 +85,11 @@ class BoardProtocol(asyncio.Protocol):
                 return
             # PONG: nothing to do (we send no pings)
         if reader.error is not None:
-            self._close(reader.error.code, reader.error.reason)
-            if reader.error.code != closecodes.TOO_BIG:
+            code, reason = reader.error.code, reader.error.reason
+            if self.session is not None:
+                self.session.conn.shut(code, reason)  # nothing more goes to the device
+            self._close(code, reason)  # now, not after the sender task: write_eof follows
+            if code != closecodes.TOO_BIG:
                 # Nothing more can be read, so no answer to our close frame: hang up our
                 # side once it is sent; the device then hangs up too.
                 self.transport.write_eof()
