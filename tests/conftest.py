@@ -87,7 +87,8 @@ async def _live(tmp_path: Path, asgi_ws: bool) -> AsyncIterator[LiveServer]:
             await live.stop()
 
 
-async def _serve(app, port: int, config: Config, asgi_ws: bool = False):  # type: ignore[no-untyped-def]
+async def _serve(app, port: int, config: Config,  # type: ignore[no-untyped-def]
+                 asgi_ws: bool = False):
     ws = {"ws": "websockets-sansio"} if asgi_ws else uvicorn_options(app)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="on", **ws))
