@@ -6,7 +6,7 @@ from pathlib import Path
 
 import uvicorn
 
-from . import guard, logredact
+from . import logredact
 from .app import create_app
 from .config import Config
 from .wsprotocol import uvicorn_options
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> None:
 
     config = Config.from_env(data_dir=args.data, admin_key=args.admin_key)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = guard.install(create_app(config))
+    app = create_app(config)  # the HTTP guard included
     server = uvicorn.Server(uvicorn.Config(
         app,
         host=args.host,

@@ -70,10 +70,8 @@ async def method_not_allowed(request: Request, exc: Exception) -> Response:
 
 
 def install(app: Starlette) -> Starlette:
-    """Add the guard and the error answers unless create_app already did (call before the app
-    starts)."""
-    if not any(m.cls is AuthGuard for m in app.user_middleware):
-        app.add_middleware(AuthGuard)
+    """Add the guard and the error answers (create_app does, before the app starts)."""
+    app.add_middleware(AuthGuard)
     app.exception_handlers.setdefault(StorageError, storage_unavailable)
     app.exception_handlers.setdefault(405, method_not_allowed)
     return app

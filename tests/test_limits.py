@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server import closecodes, guard
+from server import closecodes
 from server.app import create_app
 from server.config import Config
 from server.limits import AuthThrottle, TokenBucket, meeting_limit_error
@@ -20,11 +20,11 @@ from tests.yclient import YClient
 
 @contextlib.asynccontextmanager
 async def serving(tmp_path: Path, **limits: object) -> AsyncIterator[LiveServer]:
-    """A live server with the given Config fields, and the HTTP guard installed."""
+    """A live server with the given Config fields."""
     config = replace(Config(data_dir=tmp_path / "data", max_message_bytes=65_536,
                             idle_unload_seconds=0.2), **limits)
     port = free_port()
-    app = guard.install(create_app(config))
+    app = create_app(config)
     server, task = await _serve(app, port, config)
     live = LiveServer(f"http://127.0.0.1:{port}", config, app, server, task)
     try:
