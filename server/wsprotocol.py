@@ -44,7 +44,7 @@ class BoardProtocol(asyncio.Protocol):
     device's Connection sends through: send_now(), send() and close()."""
 
     __slots__ = ("app", "uvicorn", "connections", "loop", "transport", "reader", "session",
-                 "closing", "lost", "_waiters", "_close_timer")
+                 "closing", "_waiters", "_close_timer")
 
     def __init__(self, config: Any, server_state: Any, app_state: Any,
                  _loop: asyncio.AbstractEventLoop | None = None, *, app: Any) -> None:
@@ -54,8 +54,7 @@ class BoardProtocol(asyncio.Protocol):
         self.transport: asyncio.Transport = None  # type: ignore[assignment]
         self.reader: FrameReader | None = None  # set once the handshake is answered
         self.session: Session | None = None  # set once the device is admitted
-        self.closing = False  # our close frame is sent (or the handshake was refused)
-        self.lost = False
+        self.closing = False  # our close frame is sent, the handshake refused, or the socket gone
         # None while the socket takes writes; while its buffer is full, the send() calls
         # waiting for it to drain (uvicorn's pause_writing/resume_writing)
         self._waiters: list[asyncio.Future[None]] | None = None
@@ -102,7 +101,7 @@ class BoardProtocol(asyncio.Protocol):
         self._wake()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.lost = self.closing = True
+        self.closing = True
         self.connections.discard(self)
         if self._close_timer is not None:
             self._close_timer.cancel()
@@ -129,7 +128,7 @@ class BoardProtocol(asyncio.Protocol):
         return True
 
     async def send(self, data: bytes) -> None:
-        while self._waiters is not None and not self.lost:
+        while self._waiters is not None:  # (connection_lost wakes them too)
             waiter = self.loop.create_future()
             self._waiters.append(waiter)
             await waiter
