@@ -80,6 +80,11 @@ class AuthThrottle:
 THROTTLED = "Te veel pogingen met een ongeldige link; probeer het over een minuut opnieuw"
 
 
+def too_big(limit: int) -> str:
+    """The close reason for a message over Config.max_message_bytes (code 1009)."""
+    return f"Bericht groter dan {limit} bytes"
+
+
 def client_address(scope: dict[str, Any]) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "?"

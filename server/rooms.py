@@ -35,6 +35,8 @@ from .sync import (
     write_uint,
 )
 
+NOT_STORED = "Opslaan mislukt, probeer het opnieuw"  # close reason with INTERNAL_ERROR
+
 log = logging.getLogger("netwerkbord.rooms")
 
 MAX_CLIENT_IDS_PER_CONNECTION = 16
@@ -245,7 +247,7 @@ class Room:
         # it still has it and sends it again when it reconnects.
         log.error("storing an update for %s/%s failed: %s", *self.key, error)
         if origin is not None:
-            origin.shut(closecodes.INTERNAL_ERROR, "Opslaan mislukt, probeer het opnieuw")
+            origin.shut(closecodes.INTERNAL_ERROR, NOT_STORED)
         if loads == self._loads:  # else the failure of an earlier update reloaded it already
             self._reload()
 
@@ -253,7 +255,7 @@ class Room:
         if error is None:
             conn.send(reply)
         else:  # the reply may hold an update that was not stored: start again
-            conn.shut(closecodes.INTERNAL_ERROR, "Opslaan mislukt, probeer het opnieuw")
+            conn.shut(closecodes.INTERNAL_ERROR, NOT_STORED)
 
     def _reload(self) -> None:
         try:

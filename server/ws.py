@@ -22,7 +22,8 @@ from board.permissions import Access
 from . import closecodes
 from .config import Config
 from .connection import Connection
-from .limits import THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address
+from .limits import (THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address,
+                     too_big)
 from .rooms import Room
 from .sync import ProtocolError
 
@@ -150,7 +151,7 @@ class Session:
         if data is None:
             conn.shut(closecodes.UNSUPPORTED_DATA, "Alleen binaire berichten")
         elif len(data) > self.limit:
-            conn.shut(closecodes.TOO_BIG, f"Bericht groter dan {self.limit} bytes")
+            conn.shut(closecodes.TOO_BIG, too_big(self.limit))
         elif not self.bucket.take(now):
             conn.shut(closecodes.RATE_LIMITED, "Te veel berichten per seconde; even wachten")
         else:

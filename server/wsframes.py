@@ -9,6 +9,7 @@ import hashlib
 import struct
 
 from . import closecodes
+from .limits import too_big
 
 try:  # the C helper of the `websockets` package (installed with uvicorn[standard])
     from websockets.speedups import apply_mask
@@ -175,7 +176,7 @@ class FrameReader:
         elif (opcode == CONT) != bool(self._opcode):
             return FrameError(closecodes.PROTOCOL_ERROR, "Berichtdelen in de verkeerde volgorde")
         elif self._size + length > self.max_size:
-            return FrameError(closecodes.TOO_BIG, f"Bericht groter dan {self.max_size} bytes")
+            return FrameError(closecodes.TOO_BIG, too_big(self.max_size))
         return None
 
     def _message(self, first: int, payload: bytes) -> tuple[int, bytes] | None:
