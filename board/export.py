@@ -2,12 +2,18 @@
 
 The server turns a Y document into plain dicts and lists; this module decides what of it is
 shown and in which order, so the HTTP API and later exports share one definition.
+
+Everything in a board document was written by a client, so nothing in it is trusted: board
+titles always come from the server's own BOARDS (never the document's `meta.title`), the
+Markdown export escapes every user-written field (`board.markdown.md_text`) and the SVG
+picture XML-escapes every piece of text.
 """
 
 import re
 from typing import Any
 
 from .boards import BOARDS
+from .markdown import md_text
 
 NOTE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "text": str,
@@ -59,12 +65,12 @@ def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
         }
     notes = content.get("notes") if isinstance(content.get("notes"), dict) else {}
     groups = content.get("groups") if isinstance(content.get("groups"), dict) else {}
-    meta = content.get("meta") if isinstance(content.get("meta"), dict) else {}
     note_list = [{"id": k, **_pick(v, NOTE_FIELDS)} for k, v in notes.items()]
     group_list = [{"id": k, **_pick(v, GROUP_FIELDS)} for k, v in groups.items()]
     return {
         "board": board_id,
-        "title": meta.get("title") if isinstance(meta.get("title"), str) else board.title,
+        # the server's title: any device that may write a board can write its meta.title
+        "title": board.title,
         "template": board_id,
         "zones": [{"id": z.id, "title": z.title} for z in board.zones],
         "notes": sorted(note_list, key=_position),
@@ -125,59 +131,66 @@ def meeting_export(meeting: dict[str, Any], boards: dict[str, dict[str, Any]]) -
 
 
 def markdown(export: dict[str, Any]) -> str:
-    """The export as Markdown (Dutch headings), for the case file."""
+    """The export as Markdown (Dutch headings), for the case file.
+
+    Every user-written field goes through `md_text`, so it reads as the text that was typed
+    and can never add a heading, list item, quote, code, table, link or HTML of its own.
+    Board titles are the server's.
+    """
+    e = md_text
     m = export["meeting"]
-    lines = [f"# {m['title']}", "", f"Datum: {m.get('date', '')}", ""]
+    lines = [f"# {e(m['title'])}", "", f"Datum: {e(m.get('date', ''))}", ""]
     if export["participants"]:
         lines += ["## Wie waren er", ""]
-        lines += [f"- {p['name']}" + (f" ({p['relation']})" if p["relation"] else "")
+        lines += [f"- {e(p['name'])}" + (f" ({e(p['relation'])})" if p["relation"] else "")
                   for p in export["participants"]]
         lines.append("")
     plan = export.get("plan")
     if plan:
         lines += ["## Het plan", ""]
         for goal in plan["goals"]:
-            tags = f" _({', '.join(goal['tags'])})_" if goal["tags"] else ""
-            lines += [f"### {goal['text']}{tags}", ""]
+            tags = f" _({', '.join(e(t) for t in goal['tags'])})_" if goal["tags"] else ""
+            lines += [f"### {e(goal['text'])}{tags}", ""]
             for a in goal["actions"]:
-                when = " – ".join(x for x in (a["vanaf"], a["tot"]) if x)
-                lines.append(f"- **{a['wat']}** — {a['wie'] or 'nog niemand'}"
-                             + (f", {when}" if when else "") + f" — {a['statusLabel']}"
-                             + (f". Nog doen: {a['nogDoen']}" if a["nogDoen"] else ""))
+                when = " – ".join(e(x) for x in (a["vanaf"], a["tot"]) if x)
+                lines.append(f"- **{e(a['wat'])}** — {e(a['wie']) or 'nog niemand'}"
+                             + (f", {when}" if when else "") + f" — {e(a['statusLabel'])}"
+                             + (f". Nog doen: {e(a['nogDoen'])}" if a["nogDoen"] else ""))
             for label, key in (("Hulp van het netwerk", "hulpNetwerk"),
                                ("Hulp van professionals", "hulpProfessionals")):
                 if goal[key]:
-                    lines.append(f"- {label}: {goal[key]}")
+                    lines.append(f"- {label}: {e(goal[key])}")
             lines.append("")
         if plan["team"]:
-            lines += ["### Actieteam", "", *[f"- {name}" for name in plan["team"]], ""]
+            lines += ["### Actieteam", "", *[f"- {e(name)}" for name in plan["team"]], ""]
         if plan["evaluatie"]:
-            lines += [f"We evalueren op {plan['evaluatie']}.", ""]
+            lines += [f"We evalueren op {e(plan['evaluatie'])}.", ""]
     if export["consent"]:
         lines += ["## Instemming", ""]
         for c in export["consent"]:
-            lines.append(f"- {c['name']}: {'akkoord' if c['agree'] else 'niet akkoord'}"
-                         + (f" — “{c['comment']}”" if c["comment"] else ""))
+            lines.append(f"- {e(c['name'])}: {'akkoord' if c['agree'] else 'niet akkoord'}"
+                         + (f" — “{e(c['comment'])}”" if c["comment"] else ""))
         lines.append("")
     themes = export.get("drieluik")
     if themes:
-        lines += ["## Drieluik", ""]
-        for zone, title in (("zorgen", "Als er niks verandert"), ("plan", "Plan"),
-                            ("wensen", "Hoe willen we het")):
-            if themes["themes"].get(zone):
-                lines.append(f"- {title}: {', '.join(themes['themes'][zone])}")
+        summary = [f"- {title}: {', '.join(e(t) for t in themes['themes'][zone])}"
+                   for zone, title in (("zorgen", "Als er niks verandert"), ("plan", "Plan"),
+                                       ("wensen", "Hoe willen we het"))
+                   if themes["themes"].get(zone)]
         if themes["ergste"]:
-            lines.append(f"- Het ergste dat kan gebeuren: {themes['ergste']}")
+            summary.append(f"- Het ergste dat kan gebeuren: {e(themes['ergste'])}")
         if themes["wens"]:
-            lines.append(f"- De grootste wens: {themes['wens']}")
-        lines.append("")
-    for board in export["boards"].values():
-        lines += [f"## {board['title']}", ""]
+            summary.append(f"- De grootste wens: {e(themes['wens'])}")
+        if summary:  # as on the plan page: no empty section
+            lines += ["## Drieluik", "", *summary, ""]
+    for board_id, board in export["boards"].items():
+        lines += [f"## {BOARDS[board_id].title}", ""]
         for zone in board["zones"] or [{"id": None, "title": ""}]:
             notes = [n for n in board["notes"] if zone["id"] is None or n.get("zone") == zone["id"]]
             if zone["title"]:
-                lines += [f"### {zone['title']}", ""]
-            lines += [f"- {n.get('text', '')}" + (f" — {n['authorName']}" if n.get("authorName") else "")
+                lines += [f"### {zone['title']}", ""]  # the server's zone titles
+            lines += [f"- {e(n.get('text', ''))}"
+                      + (f" — {e(n['authorName'])}" if n.get("authorName") else "")
                       for n in notes] or ["- (leeg)"]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -187,7 +200,8 @@ _COLORS = {"oranje": "#ffd9b0", "groen": "#cdeec8", "blauw": "#d3e4fb", "geel": 
 
 
 def _esc(text: str) -> str:
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)  # not allowed in XML
+    """Text for XML content or a double-quoted attribute; drops what XML 1.0 does not allow."""
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
 
@@ -205,8 +219,13 @@ def _wrap(text: str, width: int = 24, lines: int = 4) -> list[str]:
 
 
 def board_svg(board: dict[str, Any]) -> str:
-    """A picture of a board as it was left: its zones side by side, the notes in order."""
-    zones = board["zones"] or [{"id": None, "title": board["title"]}]
+    """A picture of a board as it was left: its zones side by side, the notes in order.
+
+    The title is the server's (looked up again here, whatever `board["title"]` says); every
+    piece of text is XML-escaped.
+    """
+    title = BOARDS[board["board"]].title if board.get("board") in BOARDS else ""
+    zones = board["zones"] or [{"id": None, "title": title}]
     col, note_h, pad = 260, 96, 12
     heights = [sum(1 for n in board["notes"] if z["id"] is None or n.get("zone") == z["id"])
                for z in zones]
@@ -214,9 +233,9 @@ def board_svg(board: dict[str, Any]) -> str:
     width = len(zones) * (col + pad) + pad
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="14">',
-             f'<title>{_esc(board["title"])}</title>',
+             f'<title>{_esc(title)}</title>',
              f'<rect width="{width}" height="{height}" fill="#fbfaf7"/>',
-             f'<text x="{pad}" y="28" font-size="20" font-weight="bold">{_esc(board["title"])}</text>']
+             f'<text x="{pad}" y="28" font-size="20" font-weight="bold">{_esc(title)}</text>']
     for i, zone in enumerate(zones):
         x = pad + i * (col + pad)
         parts.append(f'<text x="{x}" y="60" font-weight="bold">'

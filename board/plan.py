@@ -17,7 +17,7 @@ STATUSES: dict[str, str] = {
 }
 DEFAULT_STATUS = "nog-niet"
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # used with fullmatch: "$" allows a "\n"
 _TEXT_LIMIT = 500
 
 
@@ -26,7 +26,7 @@ def _text(value: Any) -> str:
 
 
 def _date(value: Any) -> str:
-    return value if isinstance(value, str) and _DATE.match(value) else ""
+    return value if isinstance(value, str) and _DATE.fullmatch(value) else ""
 
 
 def _order(item: dict[str, Any]) -> tuple[float, str]:
