@@ -16,7 +16,7 @@ from board.phases import phase_label
 from board.roles import Role
 from board.scripts import DEFAULT_SCRIPT, SCRIPTS, get_script
 
-from .limits import meeting_limit_error
+from .limits import client_address, meeting_limit_error, meeting_quota_error
 from .meetings import Meetings, Principal
 from .tokens import bearer, same_secret
 
@@ -25,8 +25,8 @@ MAX_BODY = 16_384
 MAX_COMMENT = 500
 
 
-def error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
 async def read_json(request: Request) -> dict[str, Any] | None:
@@ -60,7 +60,8 @@ def principal_of(request: Request, meeting_id: str) -> Principal | JSONResponse:
 
 def create_meeting_checked(request: Request, title: object, admin_key: str | None,
                            script: object = None):  # type: ignore[no-untyped-def]
-    """Shared by the API and the start page: (meeting, tokens) or an (status, message) error."""
+    """Shared by the API and the start page: (meeting, tokens) or an error: (status, message)
+    or, when this address has made enough meetings for now, (429, message, headers)."""
     required = request.app.state.config.admin_key
     if required and (admin_key is None or not same_secret(admin_key, required)):
         return None, (401, "Beheersleutel ontbreekt of klopt niet")
@@ -73,6 +74,9 @@ def create_meeting_checked(request: Request, title: object, admin_key: str | Non
     full = meeting_limit_error(request.app.state)
     if full:
         return None, (503, full)
+    quota = meeting_quota_error(request.app.state, client_address(request.scope))
+    if quota:
+        return None, (429, quota[0], {"retry-after": str(quota[1])})
     return meetings_of(request).create(title.strip(), script), None
 
 
@@ -122,9 +126,16 @@ async def add_participant(request: Request) -> JSONResponse:
     person = clean_person(data.get("name"), data.get("relation")) if data else None
     if person is None:
         return error(400, f"Vul een naam in (hoogstens {MAX_NAME} tekens)")
+    cap = request.app.state.config.max_participants
+    if participant_count(meetings_of(request), principal.meeting_id) >= cap:
+        return error(409, f"De lijst van deze bijeenkomst is vol (hoogstens {cap} mensen)")
     pid = meetings_of(request).add_participant(principal.meeting_id, principal.role, *person)
     return JSONResponse({"id": pid, "name": person[0], "relation": person[1],
                          "role": principal.role.value}, status_code=201)
+
+
+def participant_count(meetings: Meetings, meeting_id: str) -> int:
+    return len(meetings.content(meeting_id, "verloop")["state"].get("participants") or {})
 
 
 async def give_consent(request: Request) -> JSONResponse:

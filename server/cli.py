@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> None:
         app,
         host=args.host,
         port=args.port,
-        **uvicorn_options(app),  # the board WebSocket, see wsprotocol.py
+        **uvicorn_options(app),  # HTTP limits and the board WebSocket (wsprotocol.py)
         access_log=False,  # URLs carry tokens: keep them out of the logs
         timeout_graceful_shutdown=10,  # then the lifespan still compacts every board
         backlog=4096,  # many devices (re)connecting at once after a restart

@@ -27,8 +27,28 @@ class Config:
     max_active_meetings: int = 5000  # meetings with a board in memory (4503 beyond)
     max_meetings: int = 100_000  # stored meetings; creating more answers 503
     idle_timeout_seconds: float = 120.0  # a connection that sends nothing this long is closed
+    board_quota_bytes: int = 8 * 2**20  # stored state of one board (4413 beyond)
+    meeting_quota_bytes: int = 64 * 2**20  # stored state of all boards of a meeting
     auth_failure_burst: int = 20  # invalid-link attempts per client address before throttling
     auth_failures_per_minute: float = 20.0  # ... and how fast that allowance comes back
+    # HTTP limits: nothing here takes big uploads, and a client must not hold a connection
+    # open by sending its request slowly (slowloris).
+    max_body_bytes: int = 65_536  # largest request body; most routes allow less (bodylimit.py)
+    max_header_bytes: int = 32_768  # request line and headers together (431 beyond)
+    header_timeout_seconds: float = 10.0  # from a request's first byte to its last header
+    body_timeout_seconds: float = 30.0  # ... and then to the end of its body (else: closed)
+    max_half_open_per_address: int = 32  # connections still sending headers; the oldest goes
+    meetings_per_hour: int = 20  # per client address without admin key (429 beyond; 0: none)
+    max_participants: int = 200  # people on one meeting's list (409 beyond)
+    # Presence (awareness, server/awareness.py): any link may send it, read-only ones too.
+    max_awareness_state_bytes: int = 4096  # JSON text of one state (4413 beyond)
+    max_awareness_states_per_connection: int = 4  # client ids one connection speaks for
+    max_awareness_json_depth: int = 16  # nesting of a state (1002 beyond)
+    awareness_bytes_per_second: float = 65_536  # presence relayed per board (4529 beyond)
+    awareness_burst_bytes: int = 131_072  # ... of which at once
+    awareness_connection_bytes_per_second: float = 8192  # presence per connection (4529)
+    awareness_connection_burst_bytes: int = 32_768  # ... of which at once
+    awareness_query_seconds: float = 1.0  # a connection's query is answered once per this
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 
@@ -71,5 +91,24 @@ _NUMERIC_ENV: dict[str, tuple[str, type]] = {
     "max_meetings": ("NETWERKBORD_MAX_MEETINGS", int),
     "idle_timeout_seconds": ("NETWERKBORD_IDLE_TIMEOUT_SECONDS", float),
     "auth_failure_burst": ("NETWERKBORD_AUTH_FAILURE_BURST", int),
+    "board_quota_bytes": ("NETWERKBORD_BOARD_QUOTA_BYTES", int),
+    "meeting_quota_bytes": ("NETWERKBORD_MEETING_QUOTA_BYTES", int),
     "auth_failures_per_minute": ("NETWERKBORD_AUTH_FAILURES_PER_MINUTE", float),
+    "max_body_bytes": ("NETWERKBORD_MAX_BODY_BYTES", int),
+    "max_header_bytes": ("NETWERKBORD_MAX_HEADER_BYTES", int),
+    "header_timeout_seconds": ("NETWERKBORD_HEADER_TIMEOUT_SECONDS", float),
+    "body_timeout_seconds": ("NETWERKBORD_BODY_TIMEOUT_SECONDS", float),
+    "max_half_open_per_address": ("NETWERKBORD_MAX_HALF_OPEN_PER_ADDRESS", int),
+    "meetings_per_hour": ("NETWERKBORD_MEETINGS_PER_HOUR", int),
+    "max_participants": ("NETWERKBORD_MAX_PARTICIPANTS", int),
+    "max_awareness_state_bytes": ("NETWERKBORD_MAX_AWARENESS_STATE_BYTES", int),
+    "max_awareness_states_per_connection": ("NETWERKBORD_MAX_AWARENESS_STATES_PER_CONNECTION",
+                                            int),
+    "max_awareness_json_depth": ("NETWERKBORD_MAX_AWARENESS_JSON_DEPTH", int),
+    "awareness_bytes_per_second": ("NETWERKBORD_AWARENESS_BYTES_PER_SECOND", float),
+    "awareness_burst_bytes": ("NETWERKBORD_AWARENESS_BURST_BYTES", int),
+    "awareness_connection_bytes_per_second": (
+        "NETWERKBORD_AWARENESS_CONNECTION_BYTES_PER_SECOND", float),
+    "awareness_connection_burst_bytes": ("NETWERKBORD_AWARENESS_CONNECTION_BURST_BYTES", int),
+    "awareness_query_seconds": ("NETWERKBORD_AWARENESS_QUERY_SECONDS", float),
 }

@@ -3,6 +3,8 @@ whether a new connection or meeting still fits. Each refusal comes with a Dutch 
 ends up in a close frame or a JSON error.
 """
 
+import ipaddress
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -12,7 +14,8 @@ from .config import Config
 
 
 class TokenBucket:
-    """`burst` tokens, refilled at `rate` per second; take() spends one if there is one."""
+    """`burst` tokens, refilled at `rate` per second; take() spends one (or `amount`, e.g.
+    bytes) if there are that many."""
 
     __slots__ = ("rate", "burst", "tokens", "stamp")
 
@@ -20,20 +23,47 @@ class TokenBucket:
         self.rate, self.burst = rate, burst
         self.tokens, self.stamp = float(burst), now
 
-    def take(self, now: float) -> bool:
+    def take(self, now: float, amount: float = 1) -> bool:
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens < 1:
+        if self.tokens < amount:
             return False
-        self.tokens -= 1
+        self.tokens -= amount
         return True
 
     def peek(self, now: float) -> bool:
         """Whether take() would succeed, without spending."""
         return min(self.burst, self.tokens + (now - self.stamp) * self.rate) >= 1
 
+    def wait(self, now: float) -> float:
+        """Seconds until take() would succeed (0 when it would now)."""
+        tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
 
-class AuthThrottle:
+
+class AddressBuckets:
+    """A TokenBucket per client address, made on first use."""
+
+    MAX_ADDRESSES = 10_000  # the oldest entries go first; a flood of addresses cannot grow it
+
+    def __init__(self, rate: float, burst: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate, self.burst = rate, burst
+        self.clock = clock
+        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+
+    def bucket(self, address: str, now: float) -> TokenBucket:
+        bucket = self._buckets.get(address)
+        if bucket is None:
+            bucket = self._buckets[address] = TokenBucket(self.rate, self.burst, now)
+            while len(self._buckets) > self.MAX_ADDRESSES:
+                self._buckets.popitem(last=False)
+        else:
+            self._buckets.move_to_end(address)
+        return bucket
+
+
+class AuthThrottle(AddressBuckets):
     """Invalid-link attempts per client address.
 
     Every failed check spends a token of that address's bucket. While the bucket is empty,
@@ -43,13 +73,9 @@ class AuthThrottle:
     long by one device with a stale link. Attempts refused this way cost nothing extra.
     """
 
-    MAX_ADDRESSES = 10_000  # the oldest entries go first; a flood of addresses cannot grow it
-
     def __init__(self, burst: int, per_minute: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.burst, self.rate = burst, per_minute / 60.0
-        self.clock = clock
-        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+        super().__init__(per_minute / 60.0, burst, clock)
 
     def blocked(self, address: str) -> bool:
         bucket = self._buckets.get(address)
@@ -57,14 +83,7 @@ class AuthThrottle:
 
     def failed(self, address: str) -> None:
         now = self.clock()
-        bucket = self._buckets.get(address)
-        if bucket is None:
-            bucket = self._buckets[address] = TokenBucket(self.rate, self.burst, now)
-            while len(self._buckets) > self.MAX_ADDRESSES:
-                self._buckets.popitem(last=False)
-        else:
-            self._buckets.move_to_end(address)
-        bucket.take(now)
+        self.bucket(address, now).take(now)
 
     @classmethod
     def of(cls, state: Any) -> "AuthThrottle":
@@ -75,6 +94,44 @@ class AuthThrottle:
             throttle = state.auth_throttle = cls(config.auth_failure_burst,
                                                  config.auth_failures_per_minute)
         return throttle
+
+
+class MeetingQuota(AddressBuckets):
+    """Meetings created per client address (IPv6: per /64) while anyone on the network may
+    create one: an hour's allowance at once, coming back evenly over the hour."""
+
+    def __init__(self, per_hour: int, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(per_hour / 3600.0, per_hour, clock)
+
+    def take(self, address: str) -> float | None:
+        """Spend one meeting of the address's allowance and return None; or, when none is
+        left, return the seconds until there is one again."""
+        now = self.clock()
+        bucket = self.bucket(address_group(address), now)
+        return None if bucket.take(now) else bucket.wait(now)
+
+    @classmethod
+    def of(cls, state: Any) -> "MeetingQuota":
+        quota = getattr(state, "meeting_quota", None)
+        if quota is None:
+            quota = state.meeting_quota = cls(state.config.meetings_per_hour)
+        return quota
+
+
+def meeting_quota_error(state: Any, address: str) -> tuple[str, int] | None:
+    """(Dutch reason, seconds to wait) when this address has created its meetings for this
+    hour, else None and one meeting is counted. `state` is app.state. With an admin key
+    there is no quota: only the operator creates meetings then."""
+    config: Config = state.config
+    if config.admin_key or config.meetings_per_hour <= 0:
+        return None
+    wait = MeetingQuota.of(state).take(address)
+    if wait is None:
+        return None
+    minutes = max(1, math.ceil(wait / 60))
+    return (f"Vanaf dit adres zijn het afgelopen uur al veel bijeenkomsten gemaakt; probeer "
+            f"het over {minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw",
+            max(1, math.ceil(wait)))
 
 
 THROTTLED = "Te veel pogingen met een ongeldige link; probeer het over een minuut opnieuw"
@@ -88,6 +145,20 @@ def too_big(limit: int) -> str:
 def client_address(scope: dict[str, Any]) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "?"
+
+
+def address_group(address: str) -> str:
+    """What per-address limits count: an IPv4 address, or an IPv6 /64 (a home or a phone
+    gets a whole /64, so counting single IPv6 addresses would limit nothing)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return address
 
 
 def admission_error(rooms: Any, config: Config, meeting_id: str, board_id: str) -> str | None:

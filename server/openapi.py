@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 
 _ERROR = {"description": "JSON {\"error\": \"<Dutch message>\"}",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-_ERRORS = {str(code): _ERROR for code in (400, 401, 403, 404, 409, 429)}
+_ERRORS = {str(code): _ERROR for code in (400, 401, 403, 404, 409, 413, 429)}
 
 
 def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:

@@ -41,7 +41,9 @@ async def create(request: Request) -> Response:
     created, err = create_meeting_checked(request, form.get("title"), form.get("admin_key"),
                                           form.get("script"))
     if err:
-        return _start_page(request, err[0], error=err[1], title=form.get("title") or "")
+        page = _start_page(request, err[0], error=err[1], title=form.get("title") or "")
+        page.headers.update(err[2] if len(err) > 2 else {})  # Retry-After with a 429
+        return page
     meeting, tokens = created
     links = join_links(request, tokens)
     return render(request, "created.html", status=201, meeting=meeting,

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import closecodes
+from .httpprotocol import http_protocol
 from .wsframes import (BINARY, CLOSE, PING, TEXT, FrameError, FrameReader, accept_key,
                        binary_frame, close_frame, parse_close, pong_frame)
 from .ws import PATH, Refused, Session, admit
@@ -226,6 +227,7 @@ class BoardProtocol(asyncio.Protocol):
 
 
 def uvicorn_options(app: Any) -> dict[str, Any]:
-    """The WebSocket settings for uvicorn.Config (the server and the tests use the same)."""
-    return {"ws": functools.partial(BoardProtocol, app=app)}
+    """The protocols for uvicorn.Config (the server and the tests use the same): HTTP with
+    its deadlines and limits (httpprotocol.py), and this board WebSocket."""
+    return {"http": http_protocol(app), "ws": functools.partial(BoardProtocol, app=app)}
 

@@ -89,9 +89,11 @@ async def _live(tmp_path: Path, asgi_ws: bool) -> AsyncIterator[LiveServer]:
 
 async def _serve(app, port: int, config: Config,  # type: ignore[no-untyped-def]
                  asgi_ws: bool = False):
-    ws = {"ws": "websockets-sansio"} if asgi_ws else uvicorn_options(app)
+    protocols = uvicorn_options(app)  # as `netwerkbord serve`
+    if asgi_ws:
+        protocols["ws"] = "websockets-sansio"
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on", **ws))
+                                           lifespan="on", **protocols))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

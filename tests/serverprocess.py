@@ -20,8 +20,10 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path, log_path: Path | None = None) -> None:
+    def __init__(self, data_dir: Path, log_path: Path | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
+        self.env = env or {}  # NETWERKBORD_* settings for this server
         self.port = free_port()
         self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
@@ -36,7 +38,7 @@ class ServerProcess:
             [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
              "--data", str(self.data_dir)],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-            env={**os.environ, "NETWERKBORD_ADMIN_KEY": ""},
+            env={**os.environ, "NETWERKBORD_ADMIN_KEY": "", **self.env},
         )
         if out is not subprocess.DEVNULL:
             out.close()  # the child has its own copy
