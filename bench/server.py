@@ -40,6 +40,11 @@ OUR_ENV = {
     "NETWERKBORD_MAX_ACTIVE_MEETINGS": "100000",
     "NETWERKBORD_MAX_MESSAGES_PER_SECOND": "100000",  # the cold-load history is written in bulk
     "NETWERKBORD_MESSAGE_BURST": "1000000",
+    "NETWERKBORD_MEETINGS_PER_HOUR": "0",  # hundreds of meetings from this one address
+    # scenario 5 renews 500 devices' presence every second on one board (a real device: every
+    # 15 s), about 130 KB/s of presence: over the board's default budget of 64 KiB/s
+    "NETWERKBORD_AWARENESS_BYTES_PER_SECOND": "1000000",
+    "NETWERKBORD_AWARENESS_BURST_BYTES": "1000000",
 }
 
 

@@ -3,21 +3,25 @@
 Messages (lib0 encoding): a var-uint message type, then
   0 SYNC:        var-uint subtype (0 step 1, 1 step 2, 2 update), var-uint8-array payload
   1 AWARENESS:   var-uint8-array of [var-uint count, count x (client id, clock, var-string JSON)]
-  3 QUERY_AWARENESS: nothing; the answer is every known awareness state.
+  3 QUERY_AWARENESS: nothing; the answer is the live awareness states.
 
-Decoding is strict: truncated input, trailing bytes or bad JSON raise ProtocolError, so one bad
-client can be closed without touching the room. We encode strings ourselves because
+Decoding is strict: truncated input, trailing bytes, bad JSON or JSON nested too deeply (found
+before json.loads could hit its recursion limit) raise ProtocolError, so one bad client can be
+closed without touching the room. We encode strings ourselves because
 pycrdt.Encoder.write_var_string writes the character count where the UTF-8 byte count belongs,
 which breaks names such as "Eliëtte".
 """
 
+import functools
 import json
+import re
 from dataclasses import dataclass
 
 from pycrdt import YMessageType, YSyncMessageType
 
 MESSAGE_QUERY_AWARENESS = 3
 _MAX_UINT = 2**53 - 1  # what a JavaScript number holds exactly
+MAX_JSON_DEPTH = 16  # nesting of an awareness state (Config.max_awareness_json_depth)
 
 
 class ProtocolError(ValueError):
@@ -93,7 +97,9 @@ class _Reader:
             raise ProtocolError("unexpected bytes after message")
 
 
-def parse_message(data: bytes) -> Message:
+def parse_message(data: bytes, max_json_depth: int = MAX_JSON_DEPTH,
+                  max_state_bytes: int | None = None) -> Message:
+    """One message. See parse_awareness_update for the two limits."""
     reader = _Reader(data)
     kind = reader.uint()
     message: Message
@@ -103,7 +109,8 @@ def parse_message(data: bytes) -> Message:
             raise ProtocolError(f"unknown sync message type {sub}")
         message = SyncMessage(YSyncMessageType(sub), reader.bytes())
     elif kind == YMessageType.AWARENESS:
-        message = AwarenessMessage(parse_awareness_update(reader.bytes()))
+        message = AwarenessMessage(parse_awareness_update(reader.bytes(), max_json_depth,
+                                                          max_state_bytes))
     elif kind == MESSAGE_QUERY_AWARENESS:
         message = QueryAwareness()
     else:
@@ -112,7 +119,12 @@ def parse_message(data: bytes) -> Message:
     return message
 
 
-def parse_awareness_update(data: bytes) -> tuple[AwarenessEntry, ...]:
+def parse_awareness_update(data: bytes, max_json_depth: int = MAX_JSON_DEPTH,
+                           max_state_bytes: int | None = None) -> tuple[AwarenessEntry, ...]:
+    """The entries of an awareness update. A state nested deeper than max_json_depth is
+    refused before json.loads sees it. A state longer than max_state_bytes is not read as
+    JSON at all: the caller refuses it by its size, or ignores it (an entry for a client id
+    its sender may not speak for)."""
     reader = _Reader(data)
     count = reader.uint()
     if count > 1000:
@@ -120,6 +132,11 @@ def parse_awareness_update(data: bytes) -> tuple[AwarenessEntry, ...]:
     entries = []
     for _ in range(count):
         client_id, clock, state = reader.uint(), reader.uint(), reader.string()
+        if max_state_bytes is not None and len(state) > max_state_bytes:
+            entries.append(AwarenessEntry(client_id, clock, state))  # more bytes than chars
+            continue
+        if nested_deeper_than(state, max_json_depth):
+            raise ProtocolError("awareness state nested too deeply")
         try:
             parsed = json.loads(state)
         except ValueError:
@@ -129,6 +146,35 @@ def parse_awareness_update(data: bytes) -> tuple[AwarenessEntry, ...]:
         entries.append(AwarenessEntry(client_id, clock, state if parsed is not None else "null"))
     reader.end()
     return tuple(entries)
+
+
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_STRING = re.compile(rb'"[^"]*+"')  # possessive: linear even without a closing quote
+_SQUARE = bytes.maketrans(b"{}", b"[]")  # a mismatch of kinds is json.loads' to refuse
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def nested_deeper_than(text: str, limit: int) -> bool:
+    """Whether JSON text nests arrays and objects more than `limit` deep, found without
+    recursion: json.loads recurses once per level and raises RecursionError (not a
+    ValueError) on deep input. Unbalanced brackets count as too deep (json.loads would refuse
+    them anyway). Linear, and in C: a megabyte takes milliseconds."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    # On the UTF-8 bytes: no byte of a multi-byte character is ASCII.
+    outside_strings = _STRING.sub(b"", _ESCAPE.sub(b"", text.encode()))
+    brackets = outside_strings.translate(_SQUARE, _NOT_BRACKET)
+    return _nested_within(limit).fullmatch(brackets) is None
+
+
+@functools.lru_cache(maxsize=4)
+def _nested_within(limit: int) -> "re.Pattern[bytes]":
+    """Brackets nested at most `limit` deep: for 2, (?:\\[(?:\\[\\])*+\\])*+. The repeats are
+    possessive, so a failed match never backtracks."""
+    group = rb"\[\]"
+    for _ in range(limit - 1):
+        group = rb"\[(?:" + group + rb")*+\]"
+    return re.compile(rb"(?:" + group + rb")*+")
 
 
 def write_uint(value: int) -> bytes:
