@@ -132,7 +132,7 @@ function edit (writer, key) {
   const note = notes.get(key)
   writer.doc.transact(() => {
     if (note) note.set('text', `Briefje @@${s}@@`)
-    else notes.set(key, new Y.Map([['text', `Briefje @@${s}@@`], ['zone', 'zorgen'], ['x', 0.1], ['y', 0.2]]))
+    else notes.set(key, new Y.Map([['text', `Briefje @@${s}@@`], ['zone', 'zorgen'], ['x', 0.1], ['y', 0.2], ['role', 'familie']]))
   })
   sentAt.set(s, now())
 }

@@ -8,6 +8,11 @@ TRY_AGAIN = 1013  # the device fell too far behind; it reconnects and resyncs
 UNAUTHORIZED = 4401  # missing, invalid or revoked token
 FORBIDDEN = 4403  # the role may not see this board now (e.g. the closed part)
 NOT_FOUND = 4404  # unknown board id
+# An update was refused whole (nothing of it stored or forwarded). The device's own copy of
+# the board holds a change the server did not keep: it drops that copy and loads the board
+# again (the stock client stops reconnecting on 44xx, which is right: it would resend it).
+QUOTA_EXCEEDED = 4413  # the board or the meeting would pass its size quota
+UPDATE_REFUSED = 4422  # the update breaks the board's rules: shape, sizes, rights, client id
 # 45xx: "try again later". The stock y-websocket client keeps reconnecting (with backoff) on
 # these, unlike 44xx, where it stops for good.
 FULL = 4503  # a limit is reached: connections per meeting, boards per meeting, active meetings

@@ -4,7 +4,7 @@ A room knows nothing of roles or phases: each connection carries an Access that 
 decided (see board.permissions) and may change at any time. Updates are stored before they
 are forwarded: the room applies an update at once, hands it to the store's writer, and sends
 it on when the writer reports it committed (server/writer.py). Rooms load on first use and
-unload after being idle.
+unload after being idle. Presence (awareness) is relayed by server/awareness.py.
 """
 
 import asyncio
@@ -17,31 +17,27 @@ from pycrdt import Doc, YSyncMessageType
 from pycrdt import get_update as pycrdt_get_update
 
 from . import closecodes
+from .awareness import AwarenessRelay
+from .config import Config
 from .connection import Connection
 from .content import board_content
 from .store import StorageError, Store
 from .sync import (
-    AwarenessEntry,
-    AwarenessMessage,
     ProtocolError,
-    QueryAwareness,
     SyncMessage,
     _Reader,
-    encode_awareness,
     encode_sync_step1,
     encode_sync_step2,
     encode_update,
     parse_message,
     write_uint,
 )
+from .validate import SERVER, BoardGuard, MeetingGuard, RefusedUpdate, writer_key
+from .yupdate import Summary
 
 NOT_STORED = "Opslaan mislukt, probeer het opnieuw"  # close reason with INTERNAL_ERROR
 
 log = logging.getLogger("netwerkbord.rooms")
-
-MAX_CLIENT_IDS_PER_CONNECTION = 16
-AWARENESS_BATCH_FROM = 32  # connections; smaller rooms relay presence at once
-AWARENESS_BATCH_SECONDS = 0.1
 
 RoomKey = tuple[str, str]  # (meeting id, board id)
 
@@ -92,41 +88,42 @@ def _gc_update(client: int, start: int, end: int) -> bytes:
 
 
 class Room:
-    def __init__(self, key: RoomKey, store: Store, compact_after: int) -> None:
+    def __init__(self, key: RoomKey, store: Store, compact_after: int,
+                 meeting: MeetingGuard | None = None, *, config: Config | None = None) -> None:
         self.key = key
         self.store = store
         self.compact_after = compact_after
         self.connections: set[Connection] = set()
+        self.meeting = meeting or MeetingGuard.load(store, key[0], 2**62, 2**62)
+        self.guard = BoardGuard(key[1])
         self.doc: Doc = Doc()
         self._captured: list[bytes] = []
         self._pending = 0  # updates logged since the last snapshot
         self._loads = 1  # times the document was read from disk (see _stored)
-        self._load()
-        self.doc.observe(lambda event: self._captured.append(event.update))
-        # awareness: client id -> (clock, JSON state); "null" marks a departed client
-        self.awareness: dict[int, tuple[int, str]] = {}
-        self._owner: dict[int, Connection] = {}
-        self._awareness_out: dict[int, AwarenessEntry] = {}  # batched, in big rooms
-        self._awareness_flush: asyncio.TimerHandle | None = None
+        self._load(self.doc)
+        # presence; reads as a mapping of the live states: client id -> (clock, JSON)
+        self.awareness = AwarenessRelay(self.connections, self._broadcast, config)
 
-    def _load(self) -> None:
+    def _load(self, doc: Doc) -> None:
+        """Read the board into a fresh `doc` and make it the room's document."""
         snapshot, updates = self.store.load_board(*self.key)
-        _apply_all(self.doc, snapshot, updates)
-        self._pending = len(updates)
+        _apply_all(doc, snapshot, updates)
+        self.doc, self._pending = doc, len(updates)
+        self.meeting.sizes.set(self.key[1], len(snapshot or b"") + sum(map(len, updates)))
+        doc.observe(lambda event: self._captured.append(event.update))
+        self.guard.attach(doc)
+        self.meeting.client_ids.claim([doc.client_id], SERVER, persist=False)
 
     # connections --------------------------------------------------------------------------
 
     def join(self, conn: Connection) -> None:
         self.connections.add(conn)
         conn.send(encode_sync_step1(self.doc.get_state()))
-        live = [AwarenessEntry(cid, clock, state)
-                for cid, (clock, state) in self.awareness.items() if state != "null"]
-        if live:
-            conn.send(encode_awareness(live))
+        self.awareness.join(conn)
 
     def leave(self, conn: Connection) -> None:
         self.connections.discard(conn)
-        self._drop_awareness_of(conn)
+        self.awareness.drop(conn)
 
     def revoke(self, conn: Connection, code: int, reason: str) -> None:
         """Cut a connection off now: it receives nothing more and is closed."""
@@ -139,14 +136,15 @@ class Room:
         """Handle one binary frame from a connection. Raises ProtocolError on bad input."""
         if conn.closed:
             return
-        message = parse_message(data)
+        message = parse_message(data, self.awareness.max_json_depth,
+                                self.awareness.max_state_bytes)
         if isinstance(message, SyncMessage):
             self._sync(conn, message)
-        elif isinstance(message, AwarenessMessage):
-            self._awareness(conn, message.entries)
-        elif isinstance(message, QueryAwareness):
-            live = [AwarenessEntry(c, clock, s) for c, (clock, s) in self.awareness.items()]
-            conn.send(encode_awareness(live))
+        else:  # presence, or a query for it
+            self.awareness.receive(conn, message)
+            if conn.client_ids:  # announcing a client id claims it, before it writes
+                self.meeting.client_ids.claim(conn.client_ids, writer_key(conn.principal),
+                                              persist=False)
 
     def _sync(self, conn: Connection, message: SyncMessage) -> None:
         if message.kind == YSyncMessageType.SYNC_STEP1:
@@ -168,7 +166,41 @@ class Room:
         self.apply(message.payload, origin=conn)
 
     def apply(self, update: bytes, origin: Connection | None = None) -> None:
-        """Apply a client's update: store what is new, then forward it to everyone else."""
+        """Apply a client's update: check it (server/validate.py), store what is new, then
+        forward it to everyone else. Raises RefusedUpdate or ProtocolError, having kept
+        nothing of it."""
+        if origin is None:  # from the server itself (tests, tools): trusted
+            self._apply(update, None)
+            self._commit(None)
+            return
+        principal = origin.principal
+        try:
+            summary = self._check(update, principal)
+        except RefusedUpdate as refused:
+            if refused.code != closecodes.QUOTA_EXCEEDED or not self._pending:
+                raise
+            self.compact()  # deleted content leaves with the log: it may fit now
+            self.store.writer.flush()
+            summary = self._check(update, principal)
+        self.guard.watch()
+        try:
+            self._apply(update, origin)
+        finally:
+            changes = self.guard.stop()
+        reason = self.guard.after(principal, changes)
+        if reason:
+            self._captured.clear()
+            self._reload()
+            raise RefusedUpdate(closecodes.UPDATE_REFUSED, reason)
+        self.guard.accept(changes)
+        self.meeting.client_ids.claim(summary.clients, writer_key(principal))
+        self._commit(origin)
+
+    def _check(self, update: bytes, principal: object) -> Summary:
+        return self.guard.before(update, principal, self.doc, self.meeting.client_ids,
+                                 self.meeting.sizes)
+
+    def _apply(self, update: bytes, origin: Connection | None) -> None:
         self._captured.clear()
         try:
             self.doc.apply_update(update)
@@ -190,7 +222,6 @@ class Room:
             if origin is None or not origin.refused_writes or not self._fill_gaps(update):
                 # Refuse it: the device reconnects, and its resync has no gap.
                 raise ProtocolError("update depends on changes the server does not have")
-        self._commit(origin)
 
     def _fill_gaps(self, update: bytes) -> bool:
         """Apply an update from a device whose earlier writes were refused (read-only then).
@@ -230,6 +261,7 @@ class Room:
         captured, self._captured = self._captured, []
         for update in captured:
             self._pending += 1
+            self.meeting.sizes.add(self.key[1], len(update))
             self.store.writer.append(self.key, update,
                                      partial(self._stored, update, origin, self._loads))
         if self._pending >= self.compact_after:
@@ -258,75 +290,20 @@ class Room:
             conn.shut(closecodes.INTERNAL_ERROR, NOT_STORED)
 
     def _reload(self) -> None:
+        """Go back to what is stored (after a failed write or a refused update)."""
         try:
-            doc = Doc()
-            snapshot, updates = self.store.load_board(*self.key)
-            _apply_all(doc, snapshot, updates)
+            self._load(Doc())
         except Exception:
-            log.exception("reloading %s/%s after a failed write failed", *self.key)
+            log.exception("reloading %s/%s failed", *self.key)
             return
-        self.doc, self._pending = doc, len(updates)
         self._loads += 1
-        doc.observe(lambda event: self._captured.append(event.update))
 
     def compact(self) -> None:
         if self._pending:
-            self.store.writer.compact(self.key, self.doc.get_update())
+            state = self.doc.get_update()
+            self.store.writer.compact(self.key, state)
+            self.meeting.sizes.set(self.key[1], len(state))
             self._pending = 0
-
-    # awareness ----------------------------------------------------------------------------
-
-    def _awareness(self, conn: Connection, entries: tuple[AwarenessEntry, ...]) -> None:
-        accepted = []
-        for e in entries:
-            owner = self._owner.get(e.client_id)
-            if owner is not None and owner is not conn:
-                continue  # a device may not speak for another device
-            known = self.awareness.get(e.client_id)
-            if known is not None and not (
-                e.clock > known[0] or (e.clock == known[0] and e.removed and known[1] != "null")
-            ):
-                continue  # outdated
-            if e.removed:
-                self._owner.pop(e.client_id, None)
-                conn.client_ids.discard(e.client_id)
-            else:
-                if owner is None and len(conn.client_ids) >= MAX_CLIENT_IDS_PER_CONNECTION:
-                    continue
-                self._owner[e.client_id] = conn
-                conn.client_ids.add(e.client_id)
-            self.awareness[e.client_id] = (e.clock, e.state)
-            accepted.append(e)
-        if not accepted:
-            return
-        if len(self.connections) < AWARENESS_BATCH_FROM:
-            self._broadcast(encode_awareness(accepted), exclude=conn)
-            return
-        # A big room: every device's presence to every device is quadratic. Gather what
-        # changed and send it as one message a few times per second; the clocks keep order.
-        for e in accepted:
-            self._awareness_out[e.client_id] = e
-        if self._awareness_flush is None:
-            loop = asyncio.get_running_loop()
-            self._awareness_flush = loop.call_later(AWARENESS_BATCH_SECONDS, self._flush_awareness)
-
-    def _flush_awareness(self) -> None:
-        self._awareness_flush = None
-        entries, self._awareness_out = list(self._awareness_out.values()), {}
-        if entries:
-            self._broadcast(encode_awareness(entries))  # a device ignores its own echo
-
-    def _drop_awareness_of(self, conn: Connection) -> None:
-        gone = []
-        for cid in conn.client_ids:
-            self._awareness_out.pop(cid, None)
-            clock = self.awareness.get(cid, (0, "null"))[0] + 1
-            self.awareness[cid] = (clock, "null")
-            self._owner.pop(cid, None)
-            gone.append(AwarenessEntry(cid, clock, "null"))
-        conn.client_ids.clear()
-        if gone:
-            self._broadcast(encode_awareness(gone), exclude=conn)
 
     def _broadcast(self, message: bytes, exclude: Connection | None = None) -> None:
         dropped = []
@@ -375,12 +352,17 @@ class _RoomIndex(dict[RoomKey, Room]):
 class Rooms:
     """The loaded rooms, created on first use and unloaded when idle."""
 
-    def __init__(self, store: Store, idle_seconds: float = 60.0, compact_after: int = 500):
+    def __init__(self, store: Store, idle_seconds: float = 60.0, compact_after: int = 500,
+                 board_quota: int = 8 * 2**20, meeting_quota: int = 64 * 2**20, *,
+                 config: Config | None = None):
         self.store = store
+        self.config = config  # for the rooms' presence limits (server/awareness.py)
         self.idle_seconds = idle_seconds
         self.compact_after = compact_after
+        self.board_quota, self.meeting_quota = board_quota, meeting_quota
         self._rooms = _RoomIndex()
         self._unload_timers: dict[RoomKey, asyncio.TimerHandle] = {}
+        self._meetings: dict[str, MeetingGuard] = {}  # of the meetings with a board loaded
 
     def get(self, meeting_id: str, board_id: str) -> Room:
         key = (meeting_id, board_id)
@@ -389,8 +371,18 @@ class Rooms:
             timer.cancel()
         room = self._rooms.get(key)
         if room is None:
-            room = self._rooms[key] = Room(key, self.store, self.compact_after)
+            meeting = self._meetings.get(meeting_id)
+            if meeting is None:
+                meeting = self._meetings[meeting_id] = MeetingGuard.load(
+                    self.store, meeting_id, self.board_quota, self.meeting_quota)
+            room = self._rooms[key] = Room(key, self.store, self.compact_after, meeting,
+                                           config=self.config)
         return room
+
+    def _drop(self, key: RoomKey) -> None:
+        del self._rooms[key]
+        if not self.boards_of(key[0]):
+            self._meetings.pop(key[0], None)
 
     def release(self, room: Room) -> None:
         """Call when done with a room; it unloads after idle_seconds without connections."""
@@ -408,7 +400,7 @@ class Rooms:
             room.compact()
         except Exception:
             log.exception("compacting %s/%s on unload failed; its log stays", *key)
-        del self._rooms[key]
+        self._drop(key)
 
     def forget(self, meeting_id: str) -> None:
         """Drop a (deleted) meeting's boards from memory without writing them back."""
@@ -416,7 +408,7 @@ class Rooms:
             timer = self._unload_timers.pop((meeting_id, board_id), None)
             if timer is not None:
                 timer.cancel()
-            del self._rooms[(meeting_id, board_id)]
+            self._drop((meeting_id, board_id))
 
     def loaded(self, meeting_id: str) -> Iterator[Room]:
         return iter(list(self.boards_of(meeting_id).values()))

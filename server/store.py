@@ -21,7 +21,7 @@ from .writer import StorageError, Writer
 
 __all__ = ["Meeting", "Store", "StorageError", "TokenRecord"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,12 @@ class Store:
             # 3: a meeting can be finished (read-only for everyone)
             with db.conn:
                 db["meetings"].add_column("finished", int, not_null_default=0)
+                db.execute("PRAGMA user_version=3")
+        if db.execute("PRAGMA user_version").fetchone()[0] < 4:
+            # 4: which device owns which Yjs client id (server/validate.py ClientIds)
+            with db.conn:
+                db["client_ids"].create({"meeting_id": str, "client_id": int, "owner": str},
+                                        pk=("meeting_id", "client_id"))
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _write(self, fn):  # type: ignore[no-untyped-def]
@@ -150,7 +156,8 @@ class Store:
         self.writer.flush()  # no update of it may still be on its way
 
         def write() -> None:
-            for table in ("updates", "snapshots", "tokens", "audit", "blocked_devices"):
+            for table in ("updates", "snapshots", "tokens", "audit", "blocked_devices",
+                          "client_ids"):
                 self.db.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
             self.db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
 
@@ -232,6 +239,22 @@ class Store:
             "SELECT data FROM updates WHERE meeting_id = ? AND board_id = ? ORDER BY id",
             (meeting_id, board_id))]
         return (snap[0] if snap else None), updates
+
+    def board_sizes(self, meeting_id: str) -> dict[str, int]:
+        """Bytes stored per board of a meeting: its snapshot and its log."""
+        self.writer.flush()
+        sizes: dict[str, int] = {}
+        for table in ("snapshots", "updates"):
+            for board_id, size in self.db.conn.execute(
+                    f"SELECT board_id, sum(length(data)) FROM {table} WHERE meeting_id = ? "
+                    "GROUP BY board_id", (meeting_id,)):
+                sizes[board_id] = sizes.get(board_id, 0) + size
+        return sizes
+
+    def client_ids(self, meeting_id: str) -> dict[int, str]:
+        self.writer.flush()
+        return dict(self.db.conn.execute(
+            "SELECT client_id, owner FROM client_ids WHERE meeting_id = ?", (meeting_id,)))
 
     def pending_updates(self, meeting_id: str, board_id: str) -> int:
         self.writer.flush()

@@ -28,11 +28,12 @@ class StorageError(RuntimeError):
 
 @dataclass(slots=True)
 class _Item:
-    kind: str  # "append", "compact" or "mark" (no write: only its callback)
+    kind: str  # "append", "compact", "claim" or "mark" (no write: only its callback)
     key: tuple[str, str] = ("", "")
     data: bytes = b""
     done: Done | None = None
     error: Exception | None = None
+    rows: list[tuple[int, str]] | None = None  # "claim": (client id, owner)
 
 
 _INSERT = "INSERT INTO updates (meeting_id, board_id, data) VALUES "
@@ -45,6 +46,12 @@ def _insert(conn: sqlite3.Connection, items: list[_Item]) -> None:
         chunk = items[start:start + _ROWS_PER_INSERT]
         conn.execute(_INSERT + ",".join(["(?, ?, ?)"] * len(chunk)),
                      [v for it in chunk for v in (*it.key, it.data)])
+
+
+def _claim(conn: sqlite3.Connection, items: list[_Item]) -> None:
+    conn.executemany("INSERT OR IGNORE INTO client_ids (meeting_id, client_id, owner) "
+                     "VALUES (?, ?, ?)",
+                     [(it.key[0], client, owner) for it in items for client, owner in it.rows or ()])
 
 
 def compact_board(conn: sqlite3.Connection, meeting_id: str, board_id: str,
@@ -76,6 +83,7 @@ def _write(conn: sqlite3.Connection, items: list[_Item]) -> None:
                     compact_board(conn, *group[0].key, group[0].data)
                 else:
                     _insert(conn, [it for it in group if it.kind == "append"])
+                    _claim(conn, [it for it in group if it.kind == "claim"])
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -106,6 +114,10 @@ class Writer:
 
     def append(self, key: tuple[str, str], update: bytes, done: Done) -> None:
         self._add(_Item("append", key, update, done))
+
+    def claim(self, meeting_id: str, rows: list[tuple[int, str]]) -> None:
+        """Record client ids as owned, in the same transaction as the updates around it."""
+        self._add(_Item("claim", (meeting_id, ""), rows=rows))
 
     def compact(self, key: tuple[str, str], state: bytes, done: Done | None = None) -> None:
         self._add(_Item("compact", key, state, done))

@@ -26,6 +26,7 @@ from .limits import (THROTTLED, AuthThrottle, TokenBucket, admission_error, clie
                      too_big)
 from .rooms import Room
 from .sync import ProtocolError
+from .validate import RefusedUpdate
 
 log = logging.getLogger("netwerkbord.ws")
 
@@ -157,6 +158,8 @@ class Session:
         else:
             try:
                 self.room.receive(conn, data)
+            except RefusedUpdate as e:  # nothing of it was kept; the device loads the board anew
+                conn.shut(e.code, e.reason)
             except ProtocolError as e:
                 conn.shut(closecodes.PROTOCOL_ERROR, f"Ongeldig bericht: {e}")
             except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):

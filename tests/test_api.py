@@ -38,7 +38,7 @@ async def test_board_json_has_zones_notes_and_groups(live_server):
     from tests.yclient import YClient
 
     m = await live_server.create_meeting()
-    fam = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"])).connect()
+    fam = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie").connect()
     fam.add_note("n1", "<img src=x onerror=alert(1)>", zone="zorgen", authorName="Aïsha")
     await asyncio.sleep(0.1)
     r = await live_server.get(f"/api/meetings/{m['id']}/boards/drieluik", m["tokens"]["scherm"])

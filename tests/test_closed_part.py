@@ -18,9 +18,9 @@ async def close_code_on_connect(url: str) -> int:
 async def test_professional_is_cut_off_refused_and_readmitted(live_server):
     m = await live_server.create_meeting()
     mid, tok = m["id"], m["tokens"]
-    pro = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"])).connect()
-    pro_course = await YClient(live_server.ws_url(mid, "verloop", tok["professional"])).connect()
-    fam = await YClient(live_server.ws_url(mid, "drieluik", tok["familie"])).connect()
+    pro = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional").connect()
+    pro_course = await YClient(live_server.ws_url(mid, "verloop", tok["professional"]), role="professional").connect()
+    fam = await YClient(live_server.ws_url(mid, "drieluik", tok["familie"]), role="familie").connect()
 
     r = await live_server.post(f"/api/meetings/{mid}/closed", tok["facilitator"], {"closed": True})
     assert r.status_code == 200 and r.json()["closed"] is True
@@ -50,7 +50,7 @@ async def test_professional_is_cut_off_refused_and_readmitted(live_server):
 
     r = await live_server.post(f"/api/meetings/{mid}/closed", tok["facilitator"], {"closed": False})
     assert r.json()["closed"] is False
-    back = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"])).connect()
+    back = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional").connect()
     assert back.note_texts()["geheim"] == SECRET
     r = await live_server.get(f"/api/meetings/{mid}/boards/drieluik", tok["professional"])
     assert [n["text"] for n in r.json()["notes"]] == [SECRET]
@@ -71,7 +71,7 @@ async def test_family_worksheet_refuses_professionals_always(live_server):
     # the projector does not show it either; the family does see it
     assert await close_code_on_connect(
         live_server.ws_url(mid, "familie", tok["scherm"])) == closecodes.FORBIDDEN
-    fam = await YClient(live_server.ws_url(mid, "familie", tok["familie"])).connect()
+    fam = await YClient(live_server.ws_url(mid, "familie", tok["familie"]), role="familie").connect()
     await fam.close()
 
 
@@ -93,7 +93,7 @@ async def test_only_the_facilitator_starts_the_closed_part(live_server):
 async def test_phase_is_written_into_the_course_board(live_server):
     m = await live_server.create_meeting()
     mid, tok = m["id"], m["tokens"]
-    course = await YClient(live_server.ws_url(mid, "verloop", tok["scherm"])).connect()
+    course = await YClient(live_server.ws_url(mid, "verloop", tok["scherm"]), role="scherm").connect()
     r = await live_server.post(f"/api/meetings/{mid}/phase", tok["facilitator"],
                                {"phase": "informatie-delen"})
     assert r.status_code == 200 and r.json()["phaseLabel"] == "Informatie delen"
@@ -110,7 +110,7 @@ async def test_phase_is_written_into_the_course_board(live_server):
 async def test_clients_cannot_write_the_course_board(live_server):
     m = await live_server.create_meeting()
     mid, tok = m["id"], m["tokens"]
-    fac = await YClient(live_server.ws_url(mid, "verloop", tok["facilitator"])).connect()
+    fac = await YClient(live_server.ws_url(mid, "verloop", tok["facilitator"]), role="facilitator").connect()
     from pycrdt import Map
 
     fac.doc.get("state", type=Map)["closed"] = True
@@ -118,14 +118,14 @@ async def test_clients_cannot_write_the_course_board(live_server):
     r = await live_server.get(f"/api/meetings/{mid}/boards/verloop", tok["familie"])
     assert r.json()["state"]["closed"] is False
     # and the professional is still let in: permissions come from the server's own state
-    pro = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"])).connect()
+    pro = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional").connect()
     await pro.close(); await fac.close()
 
 
 async def test_revoked_link_is_cut_off_and_refused(live_server):
     m = await live_server.create_meeting()
     mid, tok = m["id"], m["tokens"]
-    pro = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"])).connect()
+    pro = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional").connect()
     r = await live_server.post(f"/api/meetings/{mid}/tokens/professional", tok["facilitator"], {})
     assert r.status_code == 200
     new = r.json()["token"]

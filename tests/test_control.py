@@ -19,7 +19,7 @@ async def test_steps_carry_the_closed_part_and_write_the_course(live_server):
     path = f"/api/meetings/{m['id']}/step"
     r = await live_server.post(path, fac, {"move": "next", "by": "Joost"})
     assert r.json()["phase"] == "informatie-delen" and r.json()["closed"] is False
-    pro = await YClient(live_server.ws_url(m["id"], "doelen", m["tokens"]["professional"])).connect()
+    pro = await YClient(live_server.ws_url(m["id"], "doelen", m["tokens"]["professional"]), role="professional").connect()
     r = await live_server.post(path, fac, {"move": "next", "by": "Joost"})
     assert r.json()["phase"] == "besloten-deel" and r.json()["closed"] is True
     assert await pro.wait_closed() == closecodes.FORBIDDEN
@@ -44,20 +44,20 @@ async def test_posting_and_locks_are_enforced_on_the_wire(live_server):
     fac = m["tokens"]["facilitator"]
     await live_server.post(f"/api/meetings/{m['id']}/phase", fac, {"phase": "besloten-deel"})
     await live_server.post(f"/api/meetings/{m['id']}/phase", fac, {"phase": "instemming"})
-    fam = await YClient(live_server.ws_url(m["id"], "doelen", m["tokens"]["familie"])).connect()
-    fam.add_note("n1", "Mag niet in de stap instemming")
+    fam = await YClient(live_server.ws_url(m["id"], "doelen", m["tokens"]["familie"]), role="familie").connect()
+    fam.add_note("n1", "Mag niet in de stap instemming", zone="kort-zelf")
     await asyncio.sleep(0.2)
     r = await live_server.get(f"/api/meetings/{m['id']}/boards/doelen", fac)
     assert r.json()["notes"] == []
     await live_server.post(f"/api/meetings/{m['id']}/posting", fac, {"open": True})
-    fam.add_note("n2", "Iedereen plakt nu")
+    fam.add_note("n2", "Iedereen plakt nu", zone="kort-zelf")
     await asyncio.sleep(0.2)
     r = await live_server.get(f"/api/meetings/{m['id']}/boards/doelen", fac)
     assert [n["text"] for n in r.json()["notes"]] == ["Iedereen plakt nu"]
     r = await live_server.post(f"/api/meetings/{m['id']}/lock", fac,
                                {"board": "doelen", "locked": True})
     assert r.json()["locked"] == ["doelen"]
-    fam.add_note("n3", "Op slot")
+    fam.add_note("n3", "Op slot", zone="kort-zelf")
     await asyncio.sleep(0.2)
     r = await live_server.get(f"/api/meetings/{m['id']}/boards/doelen", fac)
     assert [n["text"] for n in r.json()["notes"]] == ["Iedereen plakt nu"]
@@ -67,7 +67,7 @@ async def test_posting_and_locks_are_enforced_on_the_wire(live_server):
 async def test_timer_and_spotlight_reach_every_screen(live_server):
     m = await live_server.create_meeting()
     fac = m["tokens"]["facilitator"]
-    tv = await YClient(live_server.ws_url(m["id"], "verloop", m["tokens"]["scherm"])).connect()
+    tv = await YClient(live_server.ws_url(m["id"], "verloop", m["tokens"]["scherm"]), role="scherm").connect()
     r = await live_server.post(f"/api/meetings/{m['id']}/timer", fac, {"action": "start", "minutes": 10})
     ends = r.json()["timerEndsAt"]
     await tv.wait_for(lambda: tv.doc.get("state", type=Map).get("timerEndsAt") == ends)

@@ -16,8 +16,8 @@ async def test_everything_received_survives_kill_9(server_process):
     async with httpx.AsyncClient() as http:
         meeting = (await http.post(sp.base + "/api/meetings",
                                    json={"title": "Familie De Vries"})).json()
-    writer = await YClient(ws_url(sp, meeting, "drieluik", "familie")).connect()
-    reader = await YClient(ws_url(sp, meeting, "drieluik", "facilitator")).connect()
+    writer = await YClient(ws_url(sp, meeting, "drieluik", "familie"), role="familie").connect()
+    reader = await YClient(ws_url(sp, meeting, "drieluik", "facilitator"), role="facilitator").connect()
     expected = {}
     for i in range(200):
         text = f"Briefje {i} van Oma Wiëbe"
@@ -29,7 +29,7 @@ async def test_everything_received_survives_kill_9(server_process):
     await writer.wait_closed(); await reader.wait_closed()
 
     sp.start()
-    after = await YClient(ws_url(sp, meeting, "drieluik", "familie")).connect()
+    after = await YClient(ws_url(sp, meeting, "drieluik", "familie"), role="familie").connect()
     assert after.note_texts() == expected
     async with httpx.AsyncClient() as http:
         r = await http.get(f"{sp.base}/api/meetings/{meeting['id']}/boards/drieluik",
@@ -47,10 +47,10 @@ async def test_meeting_state_and_tokens_survive_restart(server_process):
                         headers=fac)
     sp.kill9()
     sp.start()
-    pro = YClient(ws_url(sp, meeting, "drieluik", "professional"))
+    pro = YClient(ws_url(sp, meeting, "drieluik", "professional"), role="professional")
     await pro.connect(wait_synced=False)
     assert await pro.wait_closed() == 4403  # still in the closed part after the restart
-    fam = await YClient(ws_url(sp, meeting, "verloop", "familie")).connect()
+    fam = await YClient(ws_url(sp, meeting, "verloop", "familie"), role="familie").connect()
     from pycrdt import Map
 
     assert fam.doc.get("state", type=Map).to_py()["closed"] is True
@@ -61,8 +61,8 @@ async def test_long_history_is_compacted_and_restored(server_process):
     sp = server_process
     async with httpx.AsyncClient() as http:
         meeting = (await http.post(sp.base + "/api/meetings", json={"title": "Familie Smit"})).json()
-    writer = await YClient(ws_url(sp, meeting, "doelen", "familie")).connect()
-    reader = await YClient(ws_url(sp, meeting, "doelen", "familie")).connect()
+    writer = await YClient(ws_url(sp, meeting, "doelen", "familie"), role="familie").connect()
+    reader = await YClient(ws_url(sp, meeting, "doelen", "familie"), role="familie").connect()
     for i in range(1200):  # more than two compactions' worth (compact_after=500)
         writer.add_note("n1", f"versie {i}", zone="kort-zelf")
         if i % 100 == 0:
@@ -77,6 +77,6 @@ async def test_long_history_is_compacted_and_restored(server_process):
     db.close()
     assert snaps == 1 and logged < 500
     sp.start()
-    after = await YClient(ws_url(sp, meeting, "doelen", "familie")).connect()
+    after = await YClient(ws_url(sp, meeting, "doelen", "familie"), role="familie").connect()
     assert after.note_texts() == {"n1": "versie 1199"}
     await after.close()

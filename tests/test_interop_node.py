@@ -52,7 +52,7 @@ async def finish(proc: asyncio.subprocess.Process) -> str:
 
 async def test_notes_converge_both_ways(live_server):
     m = await live_server.create_meeting()
-    py = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"])).connect()
+    py = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie").connect()
     node = await start_node(live_server, m, "drieluik", noteId="node-1",
                             text="Oma Wiëbe komt elke woensdag", waitForNoteId="py-1",
                             awareness={"name": "Aïsha"})
@@ -78,7 +78,7 @@ async def test_notes_converge_both_ways(live_server):
 
 async def test_awareness_both_ways_and_removed_on_disconnect(live_server):
     m = await live_server.create_meeting()
-    py = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"])).connect()
+    py = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie").connect()
     await py.set_awareness(PY_CLIENT_ID, 1, {"user": {"name": "Eliëtte"}})
     node = await start_node(live_server, m, "drieluik", awareness={"name": "Aïsha"},
                             waitForAwareness=True, holdOpen=True)
@@ -109,7 +109,7 @@ async def test_awareness_removed_when_node_is_killed(live_server):
     """A client that vanishes without saying goodbye (kill -9: no awareness removal sent)
     is still removed at once: the server drops the departed connection's awareness."""
     m = await live_server.create_meeting()
-    py = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"])).connect()
+    py = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie").connect()
     node = await start_node(live_server, m, "drieluik", awareness={"name": "Aïsha"}, holdOpen=True)
     try:
         await read_result(node)

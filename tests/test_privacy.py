@@ -20,7 +20,7 @@ def db_bytes(live_server) -> bytes:
 async def test_deleting_a_meeting_removes_every_row_and_stops_its_links(live_server):
     m = await live_server.create_meeting("Familie Verwijder")
     keep = await live_server.create_meeting("Familie Blijft")
-    fam = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"])).connect()
+    fam = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie").connect()
     fam.add_note("n1", SECRET)
     for i in range(30):  # some history, and a compacted snapshot is not needed for this
         fam.add_note(f"x{i}", f"{SECRET} {i}")
@@ -69,12 +69,12 @@ async def test_meetings_older_than_the_retention_period_are_deleted(live_server)
 async def test_a_finished_meeting_is_read_only(live_server):
     m = await live_server.create_meeting()
     fac = m["tokens"]["facilitator"]
-    fam = await YClient(live_server.ws_url(m["id"], "doelen", m["tokens"]["familie"])).connect()
-    fam.add_note("n1", "Voor het afsluiten")
+    fam = await YClient(live_server.ws_url(m["id"], "doelen", m["tokens"]["familie"]), role="familie").connect()
+    fam.add_note("n1", "Voor het afsluiten", zone="kort-zelf")
     await asyncio.sleep(0.1)
     r = await live_server.post(f"/api/meetings/{m['id']}/finish", fac, {"finished": True})
     assert r.status_code == 200
-    fam.add_note("n2", "Na het afsluiten")
+    fam.add_note("n2", "Na het afsluiten", zone="kort-zelf")
     await asyncio.sleep(0.2)
     notes = (await live_server.get(f"/api/meetings/{m['id']}/boards/doelen", fac)).json()["notes"]
     assert [n["text"] for n in notes] == ["Voor het afsluiten"]
@@ -84,9 +84,9 @@ async def test_a_finished_meeting_is_read_only(live_server):
 async def test_exports_obey_the_board_rules(live_server):
     m = await live_server.create_meeting()
     tok = m["tokens"]
-    fam = await YClient(live_server.ws_url(m["id"], "familie", tok["familie"])).connect()
+    fam = await YClient(live_server.ws_url(m["id"], "familie", tok["familie"]), role="familie").connect()
     fam.add_note("w1", "Alleen voor de familie", zone="afspraken")
-    dl = await YClient(live_server.ws_url(m["id"], "drieluik", tok["familie"])).connect()
+    dl = await YClient(live_server.ws_url(m["id"], "drieluik", tok["familie"]), role="familie").connect()
     dl.add_note("d1", "Sem verzuimt")
     await asyncio.sleep(0.2)
     for role, sees_worksheet in (("familie", True), ("facilitator", True),
@@ -111,11 +111,11 @@ async def test_exports_obey_the_board_rules(live_server):
 async def test_shared_plan_link_shows_the_plan_and_can_be_revoked(live_server):
     m = await live_server.create_meeting()
     tok = m["tokens"]
-    plan = await YClient(live_server.ws_url(m["id"], "plan", tok["familie"])).connect()
+    plan = await YClient(live_server.ws_url(m["id"], "plan", tok["familie"]), role="familie").connect()
     from pycrdt import Map
 
     plan.doc.get("goals", type=Map)["g1"] = Map({"text": "Sem gaat elke dag naar school", "order": 1})
-    fam = await YClient(live_server.ws_url(m["id"], "familie", tok["familie"])).connect()
+    fam = await YClient(live_server.ws_url(m["id"], "familie", tok["familie"]), role="familie").connect()
     fam.add_note("w1", "Werkblad: niet delen", zone="afspraken")
     await asyncio.sleep(0.2)
     assert (await live_server.post(f"/api/meetings/{m['id']}/share", tok["familie"], {})).status_code == 403

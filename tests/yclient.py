@@ -5,7 +5,9 @@ import asyncio
 import json
 import time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import websockets
 from pycrdt import Doc, Map
 
@@ -21,9 +23,21 @@ from server.sync import (
 )
 
 
+async def _role_of(ws_url: str) -> str | None:
+    """The role of the link in a /ws/{meeting}/{board}?token=… URL, as the server says."""
+    parts = urlsplit(ws_url)
+    token = parse_qs(parts.query).get("token", [""])[0]
+    meeting = parts.path.split("/")[2] if parts.path.count("/") >= 3 else ""
+    url = f"http://{parts.netloc}/api/meetings/{meeting}"
+    async with httpx.AsyncClient() as http:
+        response = await http.get(url, headers={"Authorization": f"Bearer {token}"})
+    return response.json().get("role") if response.status_code == 200 else None
+
+
 class YClient:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, role: str | None = None) -> None:
         self.url = url
+        self.role = role  # the role of the link: new notes carry it (the server checks)
         self.doc: Doc = Doc()
         self.frames: list[bytes] = []
         self.awareness: dict[int, Any] = {}
@@ -44,6 +58,8 @@ class YClient:
             pass  # refused straight away; wait_closed() tells the code
         if wait_synced:
             await asyncio.wait_for(self.synced.wait(), 5)
+            if self.role is None:  # asked only for a link that works: no failed attempt
+                self.role = await _role_of(self.url)
         return self
 
     async def _run(self) -> None:
@@ -90,6 +106,8 @@ class YClient:
     def add_note(self, note_id: str, text: str, zone: str = "zorgen", **extra: Any) -> None:
         fields = {"text": text, "zone": zone, "x": 0.1, "y": 0.1,
                   "createdAt": time.time() * 1000, **extra}
+        if self.role and "role" not in fields:
+            fields["role"] = self.role
         self.notes[note_id] = Map(fields)
 
     def note_texts(self) -> dict[str, str]:

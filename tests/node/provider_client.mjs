@@ -87,6 +87,7 @@ if (config.noteId) {
   note.set('x', 0.2)
   note.set('y', 0.3)
   note.set('createdAt', Date.now())
+  note.set('role', config.role ?? 'familie') // the server checks it against the link's role
   notes.set(config.noteId, note)
 }
 
