@@ -9,7 +9,7 @@ import { PlanView, goalFromNote } from './planview.js'
 import { openPrivateNotes } from './privatenotes.js'
 import { loadDevicePeople, saveDevicePeople, currentPerson, describe } from './people.js'
 import { chooseSomeone } from './whoareyou.js'
-import { ConnectionStatus } from './status.js'
+import { ConnectionStatus, RefusedNotice } from './status.js'
 import { setPresence, renderPresence } from './presence.js'
 import { facilitatorPanel, rememberLinks } from './facilitator.js'
 import { projectorJoin } from './projector.js'
@@ -53,8 +53,10 @@ function start (cfg) {
   const verloop = openBoard(cfg, 'verloop', { onStatus })
   const boards = cfg.boards.map((b) => openBoard(cfg, b.id, {
     onStatus,
-    onRefused: (board, code) => refused(board, code)
+    onRefused: (board, code, reason) => refused(board, code, reason),
+    onReset: (board) => rebind(board)
   }))
+  const boardById = Object.fromEntries(boards.map((b) => [b.id, b]))
   const course = courseState(verloop)
 
   // --- layout ---------------------------------------------------------------------------
@@ -74,12 +76,13 @@ function start (cfg) {
   const postButton = h('button', { class: 'secondary', onclick: postAll }, 'Mijn briefjes plakken')
   const tools = writes
     ? h('div', { class: 'tools' },
-      h('button', { class: 'secondary', onclick: () => state.undo?.undo(), title: 'Ongedaan maken' }, '↶ Ongedaan maken'),
-      h('button', { class: 'secondary', onclick: () => state.undo?.redo(), title: 'Opnieuw doen' }, '↷ Opnieuw'),
+      h('button', { class: 'secondary', onclick: () => undoRedo('undo'), title: 'Ongedaan maken' }, '↶ Ongedaan maken'),
+      h('button', { class: 'secondary', onclick: () => undoRedo('redo'), title: 'Opnieuw doen' }, '↷ Opnieuw'),
       postButton)
     : null
   const waiting = h('div', { class: 'waiting-screen', hidden: true, role: 'status' })
   const notice = h('p', { class: 'sr-only', role: 'status' })
+  const refusedNotice = new RefusedNotice()
   const side = cfg.role === 'facilitator' ? facilitatorPanel(cfg, verloop, person) : null
   const projectorQr = readOnly ? projectorJoin() : null
   const consent = consentPanel(cfg, verloop, person)
@@ -95,17 +98,19 @@ function start (cfg) {
       h('div', { class: 'panels' }, consent, spotlight, tabs, panels), side, projectorQr),
     waiting,
     notice,
+    refusedNotice.el,
     presenceEl)
 
   const mode = (boardId) => ({
-    write: accessNow(cfg, verloop, boardId) === 'write',
+    // Not while a board is being loaded again after a refused change: it would be lost.
+    write: accessNow(cfg, verloop, boardId) === 'write' && !boardById[boardId]?.resetting,
     privateStep: state.step?.private,
     statement: state.step?.statement
   })
   const planBoard = boards.find((b) => b.id === 'plan')
   const makeGoal = planBoard
     ? (noteId, note) => {
-        if (accessNow(cfg, verloop, 'plan') !== 'write') return false
+        if (accessNow(cfg, verloop, 'plan') !== 'write' || planBoard.resetting) return false
         goalFromNote(planBoard.doc, origin(), noteId, note)
         notice.textContent = 'Het doel staat nu in het plan.'
         return true
@@ -188,6 +193,9 @@ function start (cfg) {
     renderPersonBar()
     consent.refresh()
   }
+  function undoRedo (which) {
+    if (!boardById[state.active]?.resetting) state.undo?.[which]()
+  }
   function undoFor (board) {
     const doc = board.doc
     const maps = ['notes', 'groups', 'statements', 'goals', 'actions', 'team', 'info'].map((m) => doc.getMap(m))
@@ -219,8 +227,16 @@ function start (cfg) {
     views[boards.findIndex((b) => b.id === state.active)].postAll(state.step?.postZone || null)
   }
 
-  // --- refused: the closed part, a revoked link or a removed device -------------------------
-  function refused (board, code) {
+  // --- refused: a change the server did not keep, the closed part, a revoked link ----------
+  function refused (board, code, reason) {
+    if (code === 4422 || code === 4413) {
+      // This device's copy holds a change the server did not keep (nothing of it was stored
+      // or sent on): say so calmly, and load the board again as everyone sees it.
+      refusedNotice.show(reason || (code === 4413 ? 'Het bord is vol. Er kan niets meer bij.' : ''))
+      board.reset()
+      views.forEach((v) => v.schedule()) // read-only until it is back
+      return
+    }
     if (code === 4403) state.waiting = 'closed'
     else if (code === 4401) state.waiting = 'revoked'
     else return
@@ -228,6 +244,19 @@ function start (cfg) {
     document.body.classList.add('is-waiting')
     panels.forEach((p) => clear(p)) // what was on screen goes at once
     renderWaiting()
+  }
+  // The board is back, fresh from the server: everything that used its old document moves over.
+  function rebind (board) {
+    const i = boards.indexOf(board)
+    views[i].setDoc(board.doc)
+    if (state.undo && state.active === board.id) {
+      state.undo.destroy()
+      state.undo = undoFor(board)
+    }
+    board.awareness.on('change', refreshPresence)
+    refreshPresence()
+    spotlight?.watch(board)
+    views.forEach((v) => v.schedule())
   }
   function renderWaiting () {
     if (state.waiting === 'revoked') {

@@ -43,6 +43,16 @@ export class BoardView {
     }
   }
 
+  // Call when the board was loaded again from the server (board.reset() in sync.js): the old
+  // document is gone, this one is what everyone sees.
+  setDoc (doc) {
+    this.observed.forEach((off) => off())
+    this.observed = []
+    this.doc = doc
+    this.observe(doc)
+    this.schedule()
+  }
+
   // Call when the person (and so the private notes) changes.
   setPrivateDoc (privateDoc) {
     this.privateUnobserve?.()
@@ -203,9 +213,9 @@ export class BoardView {
 
   async editStatement (key) {
     const label = key === 'ergste' ? 'Wat is het ergste dat kan gebeuren?' : 'Wat is de grootste wens?'
-    const statements = this.doc.getMap('statements')
-    const text = await askText({ title: label, label, value: statements.get(key) || '', maxlength: 200 })
-    if (text !== null) this.doc.transact(() => statements.set(key, text), this.ctx.origin())
+    const text = await askText({ title: label, label, value: this.doc.getMap('statements').get(key) || '', maxlength: 200 })
+    // this.doc, read again: the board may have been loaded again while the dialog was open.
+    if (text !== null) this.doc.transact(() => this.doc.getMap('statements').set(key, text), this.ctx.origin())
   }
 
   async newNote (zoneId) {
@@ -233,7 +243,7 @@ export class BoardView {
   }
 
   async openNote (id, isPrivate) {
-    const doc = isPrivate ? this.ctx.privateDoc() : this.doc
+    let doc = isPrivate ? this.ctx.privateDoc() : this.doc
     if (!doc) return
     const note = ops.noteData(ops.notesOf(doc).get(id))
     if (this.ctx.readOnly || (!isPrivate && !this.mode().write)) return
@@ -250,6 +260,7 @@ export class BoardView {
       isPrivate, canPost: isPrivate && this.mode().write, canGoal: !isPrivate && !!this.ctx.makeGoal, canMove: !isPrivate && !note.group, tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds
     })
     const origin = isPrivate ? 'private' : this.ctx.origin()
+    if (!isPrivate) doc = this.doc // the board may have been loaded again meanwhile
     if (result.action === 'delete') return ops.deleteNote(doc, origin, id)
     if (result.action === 'goal') return this.ctx.makeGoal(id, note)
     if (result.action === 'up' || result.action === 'down') {

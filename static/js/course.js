@@ -56,7 +56,17 @@ export function spotlightView (cfg, boards, verloop) {
         h('span', { class: 'note-text' }, n.text || ''), h('span', { class: 'note-author' }, n.authorName || '')))))
   }
   courseState(verloop).observe(render)
-  boards.forEach((b) => { b.doc.getMap('notes').observeDeep(render); b.doc.getMap('groups').observeDeep(render) })
-  render()
+  const watched = new Map() // board id -> stop watching its current document
+  // Also called after a board was loaded again from the server (a new document).
+  el.watch = (b) => {
+    watched.get(b.id)?.()
+    const notes = b.doc.getMap('notes')
+    const groups = b.doc.getMap('groups')
+    notes.observeDeep(render)
+    groups.observeDeep(render)
+    watched.set(b.id, () => { notes.unobserveDeep(render); groups.unobserveDeep(render) })
+    render()
+  }
+  boards.forEach(el.watch)
   return el
 }

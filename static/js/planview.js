@@ -45,9 +45,28 @@ export class PlanView {
     this.memo = new Memo()
     this.bindings = new Set()
     this.frame = 0
+    this.unobserve = []
+    this.observe(this.doc)
+    ctx.verloop?.doc.getMap('state').observeDeep(() => this.schedule())
+  }
+
+  observe (doc) {
     const schedule = () => this.schedule()
-    for (const map of [goalsOf(this.doc), actionsOf(this.doc), teamOf(this.doc), infoOf(this.doc)]) map.observeDeep(schedule)
-    ctx.verloop?.doc.getMap('state').observeDeep(schedule)
+    for (const map of [goalsOf(doc), actionsOf(doc), teamOf(doc), infoOf(doc)]) {
+      map.observeDeep(schedule)
+      this.unobserve.push(() => map.unobserveDeep(schedule))
+    }
+  }
+
+  // The board was loaded again from the server: every field is bound to the new document.
+  setDoc (doc) {
+    this.unobserve.forEach((off) => off())
+    this.unobserve = []
+    this.doc = doc
+    this.observe(doc)
+    this.memo.clear()
+    this.bindings.clear()
+    this.schedule()
   }
 
   schedule () {

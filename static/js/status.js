@@ -49,6 +49,35 @@ export class ConnectionStatus {
   }
 }
 
+// Said calmly when the server did not keep a change of this device (close codes 4422, 4413):
+// the board is loaded again, so it shows what everyone sees. Visible, announced (the live
+// region is always in the page, only its content changes), and gone after a while or a tap.
+export class RefusedNotice {
+  constructor (ms = 15000) {
+    this.ms = ms
+    this.timer = 0
+    this.el = h('div', { class: 'refused-notice', role: 'status', onclick: () => this.hide() })
+  }
+
+  show (reason = '') {
+    clearTimeout(this.timer)
+    // The server's sentence, as a sentence, without repeating what the first line says.
+    reason = reason.trim().replace(/^niet bewaard[:.]?\s*/i, '').replace(/[^.!?]$/, '$&.')
+    reason = reason.charAt(0).toUpperCase() + reason.slice(1)
+    fill(this.el, h('div', { class: 'refused-box' },
+      h('p', { class: 'refused-title' }, 'Deze wijziging is niet bewaard.'),
+      h('p', {}, 'Je ziet weer wat iedereen ziet.'),
+      reason ? h('p', { class: 'refused-reason' }, reason) : null,
+      h('button', { class: 'secondary small', type: 'button' }, 'Oké')))
+    this.timer = setTimeout(() => this.hide(), this.ms)
+  }
+
+  hide () {
+    clearTimeout(this.timer)
+    fill(this.el)
+  }
+}
+
 export function formatTimer (endsAt, now = Date.now()) {
   if (typeof endsAt !== 'number') return ''
   const left = Math.max(0, Math.round((endsAt - now) / 1000))
