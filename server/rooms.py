@@ -16,7 +16,7 @@ from typing import Any
 from pycrdt import Doc, YSyncMessageType
 from pycrdt import get_update as pycrdt_get_update
 
-from . import closecodes
+from . import closecodes, compaction
 from .awareness import AwarenessRelay
 from .config import Config
 from .connection import Connection
@@ -98,8 +98,14 @@ class Room:
         self.guard = BoardGuard(key[1])
         self.doc: Doc = Doc()
         self._captured: list[bytes] = []
-        self._pending = 0  # updates logged since the last snapshot
-        self._loads = 1  # times the document was read from disk (see _stored)
+        self.pending = 0  # updates logged since the last snapshot
+        self.loads = 1  # times the document was read from disk (see _stored)
+        # A big board's compaction encodes its state in a thread (server/compaction.py):
+        # meanwhile writes to it wait here, in order.
+        self.encoding = False
+        self.gone = False  # unloaded or deleted: a compaction in progress stops
+        self._held_back: list[tuple[Connection, bytes]] = []
+        self._compaction: asyncio.Task[None] | None = None
         self._load(self.doc)
         # presence; reads as a mapping of the live states: client id -> (clock, JSON)
         self.awareness = AwarenessRelay(self.connections, self._broadcast, config)
@@ -108,7 +114,7 @@ class Room:
         """Read the board into a fresh `doc` and make it the room's document."""
         snapshot, updates = self.store.load_board(*self.key)
         _apply_all(doc, snapshot, updates)
-        self.doc, self._pending = doc, len(updates)
+        self.doc, self.pending = doc, len(updates)
         self.meeting.sizes.set(self.key[1], len(snapshot or b"") + sum(map(len, updates)))
         doc.observe(lambda event: self._captured.append(event.update))
         self.guard.attach(doc)
@@ -163,7 +169,31 @@ class Room:
         if not conn.can_write:
             conn.refused_writes = True
             return
+        if self.encoding:
+            self._held_back.append((conn, message.payload))
+            return
         self.apply(message.payload, origin=conn)
+
+    def receive_safely(self, conn: Connection, data: bytes) -> None:
+        """receive(), where a refused or broken message closes that device only."""
+        try:
+            self.receive(conn, data)
+        except RefusedUpdate as e:  # nothing of it was kept; the device loads the board anew
+            conn.shut(e.code, e.reason)
+        except ProtocolError as e:
+            conn.shut(closecodes.PROTOCOL_ERROR, f"Ongeldig bericht: {e}")
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # also a Rust panic in pycrdt (pyo3's PanicException)
+            log.exception("unexpected error on %s/%s", *self.key)
+            conn.shut(closecodes.INTERNAL_ERROR, "Interne fout")
+
+    def run_held_back(self) -> None:
+        """Apply the writes that came while the state was being encoded."""
+        held, self._held_back = self._held_back, []
+        for conn, update in held:
+            if not conn.closed:
+                self.receive_safely(conn, encode_update(update))
 
     def apply(self, update: bytes, origin: Connection | None = None) -> None:
         """Apply a client's update: check it (server/validate.py), store what is new, then
@@ -177,9 +207,13 @@ class Room:
         try:
             summary = self._check(update, principal)
         except RefusedUpdate as refused:
-            if refused.code != closecodes.QUOTA_EXCEEDED or not self._pending:
+            if refused.code != closecodes.QUOTA_EXCEEDED or not self.pending:
                 raise
-            self.compact()  # deleted content leaves with the log: it may fit now
+            # Deleted content leaves with the log: it may fit after compacting. A big board
+            # is compacted in parts, in the background; the device may try again later.
+            self.compact_soon()
+            if self.compacting:
+                raise
             self.store.writer.flush()
             summary = self._check(update, principal)
         self.guard.watch()
@@ -247,6 +281,8 @@ class Room:
     def transact(self, change: Callable[[Doc], None]) -> None:
         """Make a server-side change (e.g. the verloop board) and store and forward it.
         Waits for the disk: the caller answers a request with it (StorageError if it failed)."""
+        if self.encoding:  # only note boards grow big; the server writes to those only new
+            raise RuntimeError("a board being compacted in parts takes no server change")
         self._captured.clear()
         with self.doc.transaction(origin="server"):
             change(self.doc)
@@ -260,12 +296,12 @@ class Room:
     def _commit(self, origin: Connection | None) -> None:
         captured, self._captured = self._captured, []
         for update in captured:
-            self._pending += 1
+            self.pending += 1
             self.meeting.sizes.add(self.key[1], len(update))
             self.store.writer.append(self.key, update,
-                                     partial(self._stored, update, origin, self._loads))
-        if self._pending >= self.compact_after:
-            self.compact()
+                                     partial(self._stored, update, origin, self.loads))
+        if self.pending >= self.compact_after:
+            self.compact_soon()
 
     def _stored(self, update: bytes, origin: Connection | None, loads: int,
                 error: Exception | None) -> None:
@@ -280,7 +316,7 @@ class Room:
         log.error("storing an update for %s/%s failed: %s", *self.key, error)
         if origin is not None:
             origin.shut(closecodes.INTERNAL_ERROR, NOT_STORED)
-        if loads == self._loads:  # else the failure of an earlier update reloaded it already
+        if loads == self.loads:  # else the failure of an earlier update reloaded it already
             self._reload()
 
     def _send_when_stored(self, conn: Connection, reply: bytes, error: Exception | None) -> None:
@@ -296,14 +332,44 @@ class Room:
         except Exception:
             log.exception("reloading %s/%s failed", *self.key)
             return
-        self._loads += 1
+        self.loads += 1
+
+    def compact_soon(self) -> None:
+        """Compact now, or for a big board on a disk, start compacting it in parts."""
+        if self._compaction is not None:
+            return
+        size = self.meeting.sizes.boards.get(self.key[1], 0)
+        if size < compaction.IN_PARTS_FROM or not self.store.writer.batch:
+            self.compact()
+            return
+        task = asyncio.get_running_loop().create_task(compaction.compact_in_parts(self))
+        task.add_done_callback(self._compaction_done)
+        self._compaction = task
+
+    @property
+    def compacting(self) -> bool:
+        return self._compaction is not None
+
+    def _compaction_done(self, task: "asyncio.Task[None]") -> None:
+        self._compaction = None
+        if not task.cancelled() and task.exception() is not None:
+            log.error("compacting %s/%s failed", *self.key, exc_info=task.exception())
+
+    def compacted(self, pending: int, size: int) -> None:
+        """compaction.py made a snapshot holding the first `pending` logged updates."""
+        self.pending = max(0, self.pending - pending)
+        self.meeting.sizes.set(self.key[1], size)
 
     def compact(self) -> None:
-        if self._pending:
+        """Compact at once (small boards; and every board at shutdown)."""
+        if self._compaction is not None:  # its parts are dropped with the log below
+            self._compaction.cancel()
+            self._compaction = None
+        if self.pending:
             state = self.doc.get_update()
             self.store.writer.compact(self.key, state)
             self.meeting.sizes.set(self.key[1], len(state))
-            self._pending = 0
+            self.pending = 0
 
     def _broadcast(self, message: bytes, exclude: Connection | None = None) -> None:
         dropped = []
@@ -380,7 +446,7 @@ class Rooms:
         return room
 
     def _drop(self, key: RoomKey) -> None:
-        del self._rooms[key]
+        self._rooms.pop(key).gone = True
         if not self.boards_of(key[0]):
             self._meetings.pop(key[0], None)
 
@@ -391,13 +457,20 @@ class Rooms:
         loop = asyncio.get_running_loop()
         self._unload_timers[room.key] = loop.call_later(self.idle_seconds, self._unload, room.key)
 
-    def _unload(self, key: RoomKey) -> None:
+    def _unload(self, key: RoomKey, at_once: bool = False) -> None:
         self._unload_timers.pop(key, None)
         room = self._rooms.get(key)
         if room is None or room.connections:
             return
         try:
-            room.compact()
+            if at_once:
+                room.compact()
+            else:
+                room.compact_soon()
+                if room.compacting:  # a big board, in parts: unload when that is done
+                    loop = asyncio.get_running_loop()
+                    self._unload_timers[key] = loop.call_later(1.0, self._unload, key)
+                    return
         except Exception:
             log.exception("compacting %s/%s on unload failed; its log stays", *key)
         self._drop(key)
@@ -429,4 +502,4 @@ class Rooms:
             timer.cancel()
         self._unload_timers.clear()
         for key in list(self._rooms):
-            self._unload(key)
+            self._unload(key, at_once=True)

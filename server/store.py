@@ -21,7 +21,7 @@ from .writer import StorageError, Writer
 
 __all__ = ["Meeting", "Store", "StorageError", "TokenRecord"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,9 @@ class Store:
         self.db = Database(conn)
         if path is not None:
             self.db.enable_wal()
+            # Checkpoints run inside a commit on the event loop; smaller ones more often
+            # keep each short (a big board's compaction writes megabytes, see compaction.py).
+            self.db.execute("PRAGMA wal_autocheckpoint=256")
         self.db.execute(f"PRAGMA synchronous={synchronous}")
         # Deleted meetings are overwritten, not just unlinked: youth-care data must really go.
         self.db.execute("PRAGMA secure_delete=ON")
@@ -106,6 +109,16 @@ class Store:
             with db.conn:
                 db["client_ids"].create({"meeting_id": str, "client_id": int, "owner": str},
                                         pk=("meeting_id", "client_id"))
+                db.execute("PRAGMA user_version=4")
+        if db.execute("PRAGMA user_version").fetchone()[0] < 5:
+            # 5: a big board's snapshot is written in parts, off the event loop
+            # (server/compaction.py); `parts` > 0 means the state is in snapshot_parts
+            with db.conn:
+                db["snapshots"].add_column("parts", int, not_null_default=0)
+                db["snapshots"].add_column("generation", int, not_null_default=0)
+                db["snapshot_parts"].create(
+                    {"meeting_id": str, "board_id": str, "generation": int, "seq": int,
+                     "data": bytes}, pk=("meeting_id", "board_id", "generation", "seq"))
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _write(self, fn):  # type: ignore[no-untyped-def]
@@ -156,8 +169,8 @@ class Store:
         self.writer.flush()  # no update of it may still be on its way
 
         def write() -> None:
-            for table in ("updates", "snapshots", "tokens", "audit", "blocked_devices",
-                          "client_ids"):
+            for table in ("updates", "snapshots", "snapshot_parts", "tokens", "audit",
+                          "blocked_devices", "client_ids"):
                 self.db.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
             self.db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
 
@@ -233,12 +246,71 @@ class Store:
         """The snapshot (if any) and the updates logged after it, oldest first."""
         self.writer.flush()  # what is still on its way to the disk belongs to it too
         conn = self.db.conn  # plain tuples: a log can hold thousands of rows
-        snap = conn.execute("SELECT data FROM snapshots WHERE meeting_id = ? AND board_id = ?",
+        snap = conn.execute("SELECT data, parts, generation FROM snapshots "
+                            "WHERE meeting_id = ? AND board_id = ?",
                             (meeting_id, board_id)).fetchone()
         updates = [r[0] for r in conn.execute(
             "SELECT data FROM updates WHERE meeting_id = ? AND board_id = ? ORDER BY id",
             (meeting_id, board_id))]
-        return (snap[0] if snap else None), updates
+        if snap is None:
+            return None, updates
+        data, parts, generation = snap
+        if parts:
+            data = b"".join(r[0] for r in conn.execute(
+                "SELECT data FROM snapshot_parts WHERE meeting_id = ? AND board_id = ? "
+                "AND generation = ? ORDER BY seq", (meeting_id, board_id, generation)))
+        return data, updates
+
+    # a big board's snapshot, written a part at a time (server/compaction.py) ---------------
+
+    def log_position(self, meeting_id: str, board_id: str) -> tuple[int, int]:
+        """(the last logged update's id, the snapshot's generation): what a compaction
+        that starts now covers, and the generation it replaces."""
+        self.writer.flush()
+        conn = self.db.conn
+        upto = conn.execute("SELECT coalesce(max(id), 0) FROM updates WHERE meeting_id = ? "
+                            "AND board_id = ?", (meeting_id, board_id)).fetchone()[0]
+        row = conn.execute("SELECT generation FROM snapshots WHERE meeting_id = ? "
+                           "AND board_id = ?", (meeting_id, board_id)).fetchone()
+        return upto, row[0] if row else 0
+
+    def write_part(self, meeting_id: str, board_id: str, generation: int, seq: int,
+                   data: bytes) -> None:
+        self._write(lambda: self.db.execute(
+            "INSERT OR REPLACE INTO snapshot_parts VALUES (?, ?, ?, ?, ?)",
+            (meeting_id, board_id, generation, seq, data)))
+
+    def install_parts(self, meeting_id: str, board_id: str, generation: int, parts: int,
+                      upto: int) -> None:
+        """Make the parts of `generation` the board's snapshot, covering the log up to
+        `upto`; the log rows and parts it replaces are removed later (prune)."""
+        self._write(lambda: self.db.execute(
+            "INSERT OR REPLACE INTO snapshots (meeting_id, board_id, data, upto, parts, "
+            "generation) VALUES (?, ?, ?, ?, ?, ?)",
+            (meeting_id, board_id, b"", upto, parts, generation)))
+
+    def prune(self, meeting_id: str, board_id: str, generation: int, upto: int,
+              budget: int) -> bool:
+        """Remove about `budget` bytes of what the snapshot of `generation` replaced: log
+        rows up to `upto`, parts of other generations. True while more is left."""
+        conn = self.db.conn
+        for table, where, args in (
+                ("updates", "id <= ?", upto),
+                ("snapshot_parts", "generation != ?", generation)):
+            rows, size = [], 0
+            for rowid, length in conn.execute(
+                    f"SELECT rowid, length(data) FROM {table} WHERE meeting_id = ? AND "
+                    f"board_id = ? AND {where} LIMIT 500", (meeting_id, board_id, args)):
+                rows.append(rowid)
+                size += length
+                if size >= budget:
+                    break
+            if rows:
+                marks = ",".join("?" * len(rows))
+                self._write(lambda: self.db.execute(
+                    f"DELETE FROM {table} WHERE rowid IN ({marks})", rows))
+                return True
+        return False
 
     def board_sizes(self, meeting_id: str) -> dict[str, int]:
         """Bytes stored per board of a meeting: its snapshot and its log."""

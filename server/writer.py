@@ -54,17 +54,34 @@ def _claim(conn: sqlite3.Connection, items: list[_Item]) -> None:
                      [(it.key[0], client, owner) for it in items for client, owner in it.rows or ()])
 
 
+IN_PARTS_FROM = 1 << 20  # a snapshot this big is stored in parts (server/compaction.py)
+PART_BYTES = 256 * 1024
+
+
 def compact_board(conn: sqlite3.Connection, meeting_id: str, board_id: str,
                   state: bytes) -> None:
     """Replace a board's snapshot and log by one snapshot holding `state`, the state of a
-    document that has applied every update logged so far (so dropping the log loses nothing)."""
+    document that has applied every update logged so far (so dropping the log loses nothing).
+    A big state is stored in parts, as compaction.py writes it: replacing it later then
+    never has to overwrite megabytes in one transaction."""
+    key = (meeting_id, board_id)
     upto = conn.execute(
         "SELECT coalesce(max(id), 0) FROM updates WHERE meeting_id = ? AND board_id = ?",
-        (meeting_id, board_id)).fetchone()[0]
-    conn.execute("INSERT OR REPLACE INTO snapshots (meeting_id, board_id, data, upto) "
-                 "VALUES (?, ?, ?, ?)", (meeting_id, board_id, state, upto))
+        key).fetchone()[0]
+    row = conn.execute("SELECT generation FROM snapshots WHERE meeting_id = ? AND board_id = ?",
+                       key).fetchone()
+    generation = (row[0] if row else 0) + 1
+    parts = range(0, len(state), PART_BYTES) if len(state) >= IN_PARTS_FROM else range(0)
+    conn.executemany("INSERT INTO snapshot_parts VALUES (?, ?, ?, ?, ?)",
+                     [(*key, generation, seq, state[start:start + PART_BYTES])
+                      for seq, start in enumerate(parts)])
+    conn.execute("INSERT OR REPLACE INTO snapshots (meeting_id, board_id, data, upto, parts, "
+                 "generation) VALUES (?, ?, ?, ?, ?, ?)",
+                 (*key, b"" if parts else state, upto, len(parts), generation))
+    conn.execute("DELETE FROM snapshot_parts WHERE meeting_id = ? AND board_id = ? "
+                 "AND generation != ?", (*key, generation))
     conn.execute("DELETE FROM updates WHERE meeting_id = ? AND board_id = ? AND id <= ?",
-                 (meeting_id, board_id, upto))
+                 (*key, upto))
 
 
 def _write(conn: sqlite3.Connection, items: list[_Item]) -> None:

@@ -25,8 +25,6 @@ from .connection import Connection
 from .limits import (THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address,
                      too_big)
 from .rooms import Room
-from .sync import ProtocolError
-from .validate import RefusedUpdate
 
 log = logging.getLogger("netwerkbord.ws")
 
@@ -156,17 +154,7 @@ class Session:
         elif not self.bucket.take(now):
             conn.shut(closecodes.RATE_LIMITED, "Te veel berichten per seconde; even wachten")
         else:
-            try:
-                self.room.receive(conn, data)
-            except RefusedUpdate as e:  # nothing of it was kept; the device loads the board anew
-                conn.shut(e.code, e.reason)
-            except ProtocolError as e:
-                conn.shut(closecodes.PROTOCOL_ERROR, f"Ongeldig bericht: {e}")
-            except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
-                raise
-            except BaseException:  # also a Rust panic in pycrdt (pyo3's PanicException)
-                log.exception("unexpected error on %s/%s", *self.room.key)
-                conn.shut(closecodes.INTERNAL_ERROR, "Interne fout")
+            self.room.receive_safely(conn, data)
 
     def _check_idle(self) -> None:
         quiet = self.loop.time() - self.last
