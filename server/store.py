@@ -8,6 +8,7 @@ power loss at the cost of an fsync per commit.
 """
 
 import json
+import logging
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -18,10 +19,13 @@ from sqlite_utils import Database
 from board.phases import FIRST_PHASE, MeetingState
 
 from .writer import StorageError, Writer
+from .yupdate import UpdateRejected, neutralize
+
+log = logging.getLogger("netwerkbord.store")
 
 __all__ = ["Meeting", "Store", "StorageError", "TokenRecord"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,21 @@ class TokenRecord:
     meeting_id: str
     role: str
     hash: str
+
+
+def _neutralize_stored(conn: sqlite3.Connection) -> None:
+    for table in ("snapshots", "updates"):
+        rowids = [r[0] for r in conn.execute(f"SELECT rowid FROM {table}")]
+        for rowid in rowids:
+            data = conn.execute(f"SELECT data FROM {table} WHERE rowid = ?", (rowid,)).fetchone()[0]
+            try:
+                fixed = neutralize(data) if data else None
+            except UpdateRejected:
+                continue  # not an update at all: pycrdt refuses it on load, as before
+            if fixed is not None:
+                log.warning("neutralized nested values in a stored board update (%s %d)",
+                            table, rowid)
+                conn.execute(f"UPDATE {table} SET data = ? WHERE rowid = ?", (fixed, rowid))
 
 
 class Store:
@@ -119,6 +138,12 @@ class Store:
                 db["snapshot_parts"].create(
                     {"meeting_id": str, "board_id": str, "generation": int, "seq": int,
                      "data": bytes}, pk=("meeting_id", "board_id", "generation", "seq"))
+                db.execute("PRAGMA user_version=5")
+        if db.execute("PRAGMA user_version").fetchone()[0] < 6:
+            # 6: earlier versions stored updates as they came; values nested deeper than
+            # Yrs can read become deleted content (server/yupdate.py neutralize)
+            with db.conn:
+                _neutralize_stored(db.conn)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _write(self, fn):  # type: ignore[no-untyped-def]

@@ -16,6 +16,8 @@ offers none from Python, hence this module. The format is Yjs' `writeStructs` /
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .sync import write_uint
+
 # What a top-level name of a board holds (board/schema.py says which name is which).
 RECORD = "record"  # a map of plain values: meta, statements, info, state
 RECORDS = "records"  # a map of maps of plain values: notes, groups, goals, actions, team
@@ -66,12 +68,14 @@ class Summary:
 
 
 class _Reader:
-    __slots__ = ("data", "pos", "end", "limits", "values")
+    __slots__ = ("data", "pos", "end", "limits", "values", "deepest", "content")
 
     def __init__(self, data: bytes, limits: Limits) -> None:
         self.data, self.pos, self.end = data, 0, len(data)
         self.limits = limits
         self.values = 0
+        self.deepest = 0  # the deepest nesting of a value read so far
+        self.content = 0  # where the last item's content starts
 
     def byte(self) -> int:
         if self.pos >= self.end:
@@ -154,6 +158,7 @@ class _Reader:
                 n = self.uint()
                 if len(stack) > max_depth:
                     raise UpdateRejected("De wijziging is te diep genest")
+                self.deepest = max(self.deepest, len(stack))
                 self.count(n)
                 stack.append([n, kind == 118])
             elif kind == 116:
@@ -211,8 +216,9 @@ def inspect(update: bytes, roots: Mapping[str, str],
     return summary
 
 
-def _struct(r: _Reader, roots: Mapping[str, str], summary: Summary) -> int:
-    """Read one struct; return its length in clock ticks."""
+def _struct(r: _Reader, roots: Mapping[str, str] | None, summary: Summary) -> int:
+    """Read one struct; return its length in clock ticks. With `roots` None, any name and
+    any kind of content is read (data stored by earlier versions, see neutralize)."""
     info = r.byte()
     ref = info & 0x1F
     if ref == _GC or ref == _SKIP:
@@ -228,18 +234,21 @@ def _struct(r: _Reader, roots: Mapping[str, str], summary: Summary) -> int:
         parent_is_name = r.uint()
         if parent_is_name == 1:
             root = r.string()
-            kind = roots.get(root)
-            if kind is None:
-                raise UpdateRejected(f"Dit bord heeft geen onderdeel '{root[:40]}'")
-            summary.roots.add(root)
+            if roots is not None:
+                if root not in roots:
+                    raise UpdateRejected(f"Dit bord heeft geen onderdeel '{root[:40]}'")
+                summary.roots.add(root)
         elif parent_is_name == 0:
             r.uint(), r.uint()  # the parent's id: a map inside the board
         else:
             raise MalformedUpdate("Onbekend soort stuk in de wijziging")
         if info & 0x20:
             r.string()  # the key in the parent map
-        else:  # an array's element: no board has arrays, and in a map it would be hidden
+        elif roots is not None:  # an array's element: no board has arrays, and in a map it would be hidden
             raise UpdateRejected("Dit bord heeft alleen lijsten met namen")
+    r.content = r.pos
+    if roots is None:
+        return _any_content(r, ref)
     if ref == _CONTENT_ANY:
         n = r.uint()
         if n == 0:
@@ -262,3 +271,65 @@ def _struct(r: _Reader, roots: Mapping[str, str], summary: Summary) -> int:
             raise MalformedUpdate("Lege inhoud in de wijziging")
         return n
     raise UpdateRejected("Dit bord kent deze soort inhoud niet")  # text, XML, binary, subdocs
+
+
+def _any_content(r: _Reader, ref: int) -> int:
+    """Any kind of item content, as Yjs writes it; returns its length."""
+    if ref in (_CONTENT_ANY, _CONTENT_DELETED, 2):  # plain values, deleted, JSON (legacy)
+        n = r.uint()
+        for _ in range(n):
+            if ref == _CONTENT_ANY:
+                r.any()
+            elif ref == 2:
+                r.string()
+        return n
+    if ref == 3:  # binary
+        r.skip(r.uint())
+    elif ref == 4:  # text: its length counts UTF-16 code units
+        return len(r.string().encode("utf-16-le")) // 2
+    elif ref == 5:  # embed
+        r.string()
+    elif ref == 6:  # format: key and value
+        r.string(), r.string()
+    elif ref == _CONTENT_TYPE:
+        if r.uint() in (3, 5):  # XML element and hook carry a name
+            r.string()
+    elif ref == 9:  # subdocument: guid and options
+        r.string()
+        r.any()
+    else:
+        raise MalformedUpdate("Onbekend soort stuk in de wijziging")
+    return 1
+
+
+_UNBOUNDED = Limits(max_depth=2**62, max_string_bytes=2**62, max_structs=2**62,
+                    max_values=2**62, max_clients=2**62, max_deleted_ranges=2**62)
+
+
+def neutralize(update: bytes, max_depth: int = DEFAULT_LIMITS.max_depth) -> bytes | None:
+    """The update with every item whose values nest deeper than `max_depth` turned into
+    deleted content of the same length, or None when it has none.
+
+    For data stored by versions before this check existed: Yrs reads nested values
+    recursively, so such an item would crash the process whenever the board is read. The
+    update keeps every clock and neighbour, so it stays a valid update of the same board.
+    Raises MalformedUpdate if the bytes are not an update.
+    """
+    r = _Reader(update, _UNBOUNDED)
+    out, copied = bytearray(), 0
+    ignored = Summary()
+    for _ in range(r.uint()):
+        n, _client, _clock = r.uint(), r.uint(), r.uint()
+        for _ in range(n):
+            start = r.pos
+            r.deepest = 0
+            length = _struct(r, None, ignored)
+            if r.deepest > max_depth:
+                info = (update[start] & 0xE0) | _CONTENT_DELETED
+                out += update[copied:start] + bytes([info]) + update[start + 1:r.content]
+                out += write_uint(length)
+                copied = r.pos
+    if not copied:
+        return None
+    return bytes(out + update[copied:])
+
