@@ -32,7 +32,8 @@ from .sync import (
     parse_message,
     write_uint,
 )
-from .validate import SERVER, BoardGuard, MeetingGuard, RefusedUpdate, writer_key
+from .validate import (SERVER, TOO_MANY_REFUSED, BoardGuard, MeetingGuard, RefusedUpdate,
+                       writer_key)
 from .yupdate import Summary
 
 NOT_STORED = "Opslaan mislukt, probeer het opnieuw"  # close reason with INTERNAL_ERROR
@@ -204,6 +205,9 @@ class Room:
             self._commit(None)
             return
         principal = origin.principal
+        me = writer_key(principal)
+        if not self.meeting.refusals.allowed(me):
+            raise RefusedUpdate(closecodes.RATE_LIMITED, TOO_MANY_REFUSED)
         try:
             summary = self._check(update, principal)
         except RefusedUpdate as refused:
@@ -217,17 +221,23 @@ class Room:
             self.store.writer.flush()
             summary = self._check(update, principal)
         self.guard.watch()
+        loads = self.loads
         try:
             self._apply(update, origin)
-        finally:
             changes = self.guard.stop()
-        reason = self.guard.after(principal, changes)
-        if reason:
-            self._captured.clear()
-            self._reload()
-            raise RefusedUpdate(closecodes.UPDATE_REFUSED, reason)
+            reason = self.guard.after(principal, changes)
+            if reason:
+                self._captured.clear()
+                self._reload()
+                raise RefusedUpdate(closecodes.UPDATE_REFUSED, reason)
+        except (RefusedUpdate, ProtocolError):
+            if self.loads != loads:  # it cost a read from disk: that is counted
+                self.meeting.refusals.charge(me)
+            raise
+        finally:
+            self.guard.stop()
         self.guard.accept(changes)
-        self.meeting.client_ids.claim(summary.clients, writer_key(principal))
+        self.meeting.client_ids.claim(summary.clients, me)
         self._commit(origin)
 
     def _check(self, update: bytes, principal: object) -> Summary:

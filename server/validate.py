@@ -11,7 +11,9 @@ Three checks, in this order:
    stored (Room._reload) and the device is closed with 4422 or 4413.
 """
 
-from collections.abc import Iterable
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -21,6 +23,7 @@ from board import schema
 from board.roles import Role
 
 from . import closecodes
+from .limits import TokenBucket
 from .sync import ProtocolError
 from .yupdate import RECORD, RECORDS, Limits, MalformedUpdate, Summary, UpdateRejected, inspect
 
@@ -55,9 +58,18 @@ class ClientIds:
     writes anything) lives in memory only.
     """
 
+    MAX_PER_DEVICE = 1000  # a browser takes a new one per board each time it opens the page
+
     def __init__(self, owners: dict[int, str], persist: Any = None) -> None:
         self.owners = owners
         self._persist = persist  # callable(list[(client id, owner)]) or None
+        self.count = Counter(owners.values())  # client ids per owner
+
+    def too_many(self, summary: Summary, me: str) -> bool:
+        """Whether `me` would own more than MAX_PER_DEVICE client ids: each costs the server
+        memory and a stored row however small the update, so they are a quota too."""
+        new = sum(1 for c in summary.clients if c not in self.owners)
+        return new > 0 and self.count[me] + new > self.MAX_PER_DEVICE
 
     def foreign(self, summary: Summary, me: str, state: dict[int, int]) -> int | None:
         """A client id that `summary` writes beyond what is stored although it belongs to
@@ -72,6 +84,7 @@ class ClientIds:
         new = [(c, me) for c in clients if c not in self.owners]
         for client, owner in new:
             self.owners[client] = owner
+        self.count[me] += len(new)
         if new and persist and self._persist is not None:
             self._persist(new)
 
@@ -165,6 +178,10 @@ class BoardGuard:
                 if client_ids.foreign(summary, me, state_vector(doc)) is not None:
                     raise RefusedUpdate(closecodes.UPDATE_REFUSED,
                                         "Deze wijziging gebruikt de naam van een ander apparaat")
+            if client_ids.too_many(summary, me):
+                raise RefusedUpdate(closecodes.QUOTA_EXCEEDED,
+                                    "Dit apparaat heeft te vaak opnieuw begonnen; vraag de "
+                                    "gespreksleider om hulp")
         full = sizes.check(self.board_id, len(update))
         if full:
             raise RefusedUpdate(closecodes.QUOTA_EXCEEDED, full)
@@ -246,11 +263,46 @@ def _shared(value: Any) -> bool:
     return hasattr(value, "integrated")  # a pycrdt shared type (Map, Array, Text, ...)
 
 
+class Refusals:
+    """Refused updates per device (or link) in one meeting.
+
+    A change refused after applying costs the room a read of the board from disk (up to
+    ~0.2 s for a board at its quota), on the event loop every meeting shares. So a device
+    gets a few such refusals, then one per REFILL_SECONDS; beyond that its updates are
+    refused (4529) before they are applied, and cost nothing.
+    """
+
+    BURST = 10
+    REFILL_SECONDS = 30.0
+    MAX_DEVICES = 1000  # the oldest entries go first
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+
+    def allowed(self, me: str) -> bool:
+        bucket = self._buckets.get(me)
+        return bucket is None or bucket.peek(self.clock())
+
+    def charge(self, me: str) -> None:
+        now = self.clock()
+        bucket = self._buckets.get(me)
+        if bucket is None:
+            bucket = self._buckets[me] = TokenBucket(1 / self.REFILL_SECONDS, self.BURST, now)
+            while len(self._buckets) > self.MAX_DEVICES:
+                self._buckets.popitem(last=False)
+        bucket.take(now)
+
+
+TOO_MANY_REFUSED = "Te veel wijzigingen niet bewaard; probeer het over een minuut opnieuw"
+
+
 class MeetingGuard:
     """What the checks share across the boards of one meeting."""
 
     def __init__(self, client_ids: ClientIds, sizes: Sizes) -> None:
         self.client_ids, self.sizes = client_ids, sizes
+        self.refusals = Refusals()
 
     @classmethod
     def load(cls, store: Any, meeting_id: str, board_quota: int,
