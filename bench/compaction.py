@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pycrdt import Doc, Map
 
-from server.rooms import Rooms
+from server.registry import Rooms
 from server.store import Store
 
 NOTES = 8200  # ~990 characters each: about 8 MiB

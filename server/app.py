@@ -18,7 +18,7 @@ from . import api, control, exports, guard, openapi, pages
 from .bodylimit import BodyLimit
 from .config import Config
 from .meetings import Meetings
-from .rooms import Rooms
+from .registry import Rooms
 from .security import SecurityHeaders
 from .store import Store
 from .ws import BoardSockets

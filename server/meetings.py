@@ -20,7 +20,7 @@ from board.scripts import get_script, neighbour
 
 from . import closecodes
 from .content import board_content
-from .rooms import Rooms
+from .registry import Rooms
 from .store import Meeting, Store
 from .tokens import hash_token, new_meeting_id, new_token
 

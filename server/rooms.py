@@ -4,19 +4,20 @@ A room knows nothing of roles or phases: each connection carries an Access that 
 decided (see board.permissions) and may change at any time. Updates are stored before they
 are forwarded: the room applies an update at once, hands it to the store's writer, and sends
 it on when the writer reports it committed (server/writer.py). Rooms load on first use and
-unload after being idle. Presence (awareness) is relayed by server/awareness.py.
+unload after being idle (server/registry.py). Presence (awareness) is relayed by
+server/awareness.py, updates are checked by server/validate.py, gaps in a device's clock are
+handled by server/gaps.py and big boards are compacted by server/compaction.py.
 """
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from pycrdt import Doc, YSyncMessageType
-from pycrdt import get_update as pycrdt_get_update
 
-from . import closecodes, compaction
+from . import closecodes, compaction, gaps
 from .awareness import AwarenessRelay
 from .config import Config
 from .connection import Connection
@@ -25,12 +26,10 @@ from .store import StorageError, Store
 from .sync import (
     ProtocolError,
     SyncMessage,
-    _Reader,
     encode_sync_step1,
     encode_sync_step2,
     encode_update,
     parse_message,
-    write_uint,
 )
 from .validate import (SERVER, TOO_MANY_REFUSED, BoardGuard, MeetingGuard, RefusedUpdate,
                        writer_key)
@@ -43,15 +42,6 @@ log = logging.getLogger("netwerkbord.rooms")
 RoomKey = tuple[str, str]  # (meeting id, board id)
 
 
-def _unintegrated(update: bytes, state: bytes) -> bool:
-    """Whether the update holds changes beyond the state vector it was just applied to."""
-    try:
-        rest = pycrdt_get_update(update, state)
-    except ValueError:
-        return True
-    return rest[:1] != b"\x00"  # the first number counts the clients with changes left
-
-
 def _apply_all(doc: Doc, snapshot: bytes | None, updates: list[bytes]) -> None:
     """Load a stored board; one transaction for the whole log is about twice as fast.
     (Merging the log with Yrs' merge_updates first was tried: ten times slower.)"""
@@ -60,32 +50,6 @@ def _apply_all(doc: Doc, snapshot: bytes | None, updates: list[bytes]) -> None:
             doc.apply_update(snapshot)
         for update in updates:
             doc.apply_update(update)
-
-
-def _first_gap(update: bytes, state: bytes) -> tuple[int, int, int] | None:
-    """(client, from, to) of the first client whose part of the update starts past the
-    state vector, or None."""
-    try:
-        rest = _Reader(pycrdt_get_update(update, state))
-        if rest.uint() == 0:
-            return None
-        rest.uint()  # number of structs
-        client, clock = rest.uint(), rest.uint()
-        known = _Reader(state)
-        have = 0
-        for _ in range(known.uint()):
-            c, k = known.uint(), known.uint()
-            if c == client:
-                have = k
-    except (ValueError, ProtocolError):
-        return None
-    return (client, have, clock) if clock > have else None
-
-
-def _gc_update(client: int, start: int, end: int) -> bytes:
-    """An update holding one garbage-collected range of a client's clock, no deletions."""
-    return (write_uint(1) + write_uint(1) + write_uint(client) + write_uint(start)
-            + b"\x00" + write_uint(end - start) + write_uint(0))
 
 
 class Room:
@@ -257,36 +221,20 @@ class Room:
             self._captured.clear()
             self._reload()
             raise ProtocolError("invalid update") from None
-        if _unintegrated(update, self.doc.get_state()):
+        if gaps.unintegrated(update, self.doc.get_state()):
             # Part of it waits for history the server does not have: a gap in a client's
             # clock. Yrs may show such a part without reporting it as a change, so it would be
             # shown but never stored or forwarded: start again from what is stored.
             self._captured.clear()
             self._reload()
-            if origin is None or not origin.refused_writes or not self._fill_gaps(update):
-                # Refuse it: the device reconnects, and its resync has no gap.
-                raise ProtocolError("update depends on changes the server does not have")
-
-    def _fill_gaps(self, update: bytes) -> bool:
-        """Apply an update from a device whose earlier writes were refused (read-only then).
-
-        Its later updates follow those writes in its clock, so no Yjs peer could ever take
-        them. The refused part is filled with garbage-collected placeholders (GC structs),
-        stored and forwarded like any update: the refused writes stay refused everywhere, and
-        what the device may write now goes through. Returns False if that did not work.
-        """
-        for _ in range(8):  # one client's gap per round
-            gap = _first_gap(update, self.doc.get_state())
-            if gap is None:
-                break
-            client, start, end = gap
-            self.doc.apply_update(_gc_update(client, start, end))
-            self.doc.apply_update(update)
-        if _unintegrated(update, self.doc.get_state()):
-            self._captured.clear()
-            self._reload()
-            return False
-        return True
+            if origin is not None and origin.refused_writes:
+                # Its earlier writes were refused (read-only then): see gaps.fill.
+                if gaps.fill(self.doc, update):
+                    return
+                self._captured.clear()
+                self._reload()
+            # Refuse it: the device reconnects, and its resync has no gap.
+            raise ProtocolError("update depends on changes the server does not have")
 
     def transact(self, change: Callable[[Doc], None]) -> None:
         """Make a server-side change (e.g. the verloop board) and store and forward it.
@@ -394,122 +342,3 @@ class Room:
     def to_py(self) -> dict[str, Any]:
         """The document's top-level maps as plain Python data."""
         return board_content(self.doc)
-
-
-class _RoomIndex(dict[RoomKey, Room]):
-    """The loaded rooms by key, also indexed by meeting, so that limits and per-meeting loops
-    never scan every room on the server."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.by_meeting: dict[str, dict[str, Room]] = {}
-
-    def __setitem__(self, key: RoomKey, room: Room) -> None:
-        super().__setitem__(key, room)
-        self.by_meeting.setdefault(key[0], {})[key[1]] = room
-
-    def __delitem__(self, key: RoomKey) -> None:
-        super().__delitem__(key)
-        boards = self.by_meeting.get(key[0], {})
-        boards.pop(key[1], None)
-        if not boards:
-            self.by_meeting.pop(key[0], None)
-
-    def pop(self, key, *default):  # type: ignore[no-untyped-def, override]
-        if key in self:
-            room = self[key]
-            del self[key]
-            return room
-        if default:
-            return default[0]
-        raise KeyError(key)
-
-
-class Rooms:
-    """The loaded rooms, created on first use and unloaded when idle."""
-
-    def __init__(self, store: Store, idle_seconds: float = 60.0, compact_after: int = 500,
-                 board_quota: int = 8 * 2**20, meeting_quota: int = 64 * 2**20, *,
-                 config: Config | None = None):
-        self.store = store
-        self.config = config  # for the rooms' presence limits (server/awareness.py)
-        self.idle_seconds = idle_seconds
-        self.compact_after = compact_after
-        self.board_quota, self.meeting_quota = board_quota, meeting_quota
-        self._rooms = _RoomIndex()
-        self._unload_timers: dict[RoomKey, asyncio.TimerHandle] = {}
-        self._meetings: dict[str, MeetingGuard] = {}  # of the meetings with a board loaded
-
-    def get(self, meeting_id: str, board_id: str) -> Room:
-        key = (meeting_id, board_id)
-        timer = self._unload_timers.pop(key, None)
-        if timer is not None:
-            timer.cancel()
-        room = self._rooms.get(key)
-        if room is None:
-            meeting = self._meetings.get(meeting_id)
-            if meeting is None:
-                meeting = self._meetings[meeting_id] = MeetingGuard.load(
-                    self.store, meeting_id, self.board_quota, self.meeting_quota)
-            room = self._rooms[key] = Room(key, self.store, self.compact_after, meeting,
-                                           config=self.config)
-        return room
-
-    def _drop(self, key: RoomKey) -> None:
-        self._rooms.pop(key).gone = True
-        if not self.boards_of(key[0]):
-            self._meetings.pop(key[0], None)
-
-    def release(self, room: Room) -> None:
-        """Call when done with a room; it unloads after idle_seconds without connections."""
-        if room.connections or room.key in self._unload_timers:
-            return
-        loop = asyncio.get_running_loop()
-        self._unload_timers[room.key] = loop.call_later(self.idle_seconds, self._unload, room.key)
-
-    def _unload(self, key: RoomKey, at_once: bool = False) -> None:
-        self._unload_timers.pop(key, None)
-        room = self._rooms.get(key)
-        if room is None or room.connections:
-            return
-        try:
-            if at_once:
-                room.compact()
-            else:
-                room.compact_soon()
-                if room.compacting:  # a big board, in parts: unload when that is done
-                    loop = asyncio.get_running_loop()
-                    self._unload_timers[key] = loop.call_later(1.0, self._unload, key)
-                    return
-        except Exception:
-            log.exception("compacting %s/%s on unload failed; its log stays", *key)
-        self._drop(key)
-
-    def forget(self, meeting_id: str) -> None:
-        """Drop a (deleted) meeting's boards from memory without writing them back."""
-        for board_id in list(self.boards_of(meeting_id)):
-            timer = self._unload_timers.pop((meeting_id, board_id), None)
-            if timer is not None:
-                timer.cancel()
-            self._drop((meeting_id, board_id))
-
-    def loaded(self, meeting_id: str) -> Iterator[Room]:
-        return iter(list(self.boards_of(meeting_id).values()))
-
-    def boards_of(self, meeting_id: str) -> dict[str, Room]:
-        """The meeting's loaded boards by board id (do not change the dict)."""
-        return self._rooms.by_meeting.get(meeting_id, {})
-
-    def active_meetings(self) -> int:
-        return len(self._rooms.by_meeting)
-
-    def is_loaded(self, meeting_id: str, board_id: str) -> bool:
-        return (meeting_id, board_id) in self._rooms
-
-    def close(self) -> None:
-        """Compact every room (graceful shutdown)."""
-        for timer in self._unload_timers.values():
-            timer.cancel()
-        self._unload_timers.clear()
-        for key in list(self._rooms):
-            self._unload(key, at_once=True)

@@ -58,7 +58,7 @@ class QueryAwareness:
 Message = SyncMessage | AwarenessMessage | QueryAwareness
 
 
-class _Reader:
+class Reader:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.pos = 0
@@ -100,7 +100,7 @@ class _Reader:
 def parse_message(data: bytes, max_json_depth: int = MAX_JSON_DEPTH,
                   max_state_bytes: int | None = None) -> Message:
     """One message. See parse_awareness_update for the two limits."""
-    reader = _Reader(data)
+    reader = Reader(data)
     kind = reader.uint()
     message: Message
     if kind == YMessageType.SYNC:
@@ -125,7 +125,7 @@ def parse_awareness_update(data: bytes, max_json_depth: int = MAX_JSON_DEPTH,
     refused before json.loads sees it. A state longer than max_state_bytes is not read as
     JSON at all: the caller refuses it by its size, or ignores it (an entry for a client id
     its sender may not speak for)."""
-    reader = _Reader(data)
+    reader = Reader(data)
     count = reader.uint()
     if count > 1000:
         raise ProtocolError("too many awareness states")
@@ -175,6 +175,17 @@ def _nested_within(limit: int) -> "re.Pattern[bytes]":
     for _ in range(limit - 1):
         group = rb"\[(?:" + group + rb")*+\]"
     return re.compile(rb"(?:" + group + rb")*+")
+
+
+def decode_state_vector(data: bytes) -> dict[int, int]:
+    """A Yjs state vector: the clock per client id."""
+    reader = Reader(data)
+    vector = {}
+    for _ in range(reader.uint()):
+        client = reader.uint()
+        vector[client] = reader.uint()
+    reader.end()
+    return vector
 
 
 def write_uint(value: int) -> bytes:

@@ -24,7 +24,7 @@ from board.roles import Role
 
 from . import closecodes
 from .limits import TokenBucket
-from .sync import ProtocolError
+from .sync import ProtocolError, decode_state_vector
 from .yupdate import RECORD, RECORDS, Limits, MalformedUpdate, Summary, UpdateRejected, inspect
 
 SERVER = "server"  # owner of the client ids the server itself writes with
@@ -112,20 +112,7 @@ class Sizes:
 
 def state_vector(doc: Doc) -> dict[int, int]:
     """The document's clock per client id."""
-    data, pos = doc.get_state(), 0
-
-    def uint() -> int:
-        nonlocal pos
-        value = shift = 0
-        while True:
-            b = data[pos]
-            pos += 1
-            value |= (b & 0x7F) << shift
-            if b < 0x80:
-                return value
-            shift += 7
-
-    return {uint(): uint() for _ in range(uint())}
+    return decode_state_vector(doc.get_state())
 
 
 class BoardGuard:

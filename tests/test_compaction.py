@@ -11,7 +11,7 @@ from board.roles import Role
 from server import compaction
 from server.connection import Connection
 from server.meetings import Principal
-from server.rooms import Rooms
+from server.registry import Rooms
 from server.store import Store
 from server.sync import SyncMessage, encode_update, parse_message
 

@@ -8,7 +8,8 @@ from pycrdt import Doc, Map
 from board.permissions import Access
 from server import closecodes
 from server.connection import Connection
-from server.rooms import Room, Rooms
+from server.registry import Rooms
+from server.rooms import Room
 from server.store import Store
 from server.sync import (
     AwarenessEntry,
