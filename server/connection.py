@@ -1,9 +1,10 @@
 """One device's WebSocket on one board, seen from the room: what it may do, and a bounded
 queue of outgoing messages, so a slow device never holds up a room.
 
-A message is normally written to the socket right away. Only when the socket cannot take it
-(the device is slow) is it queued, and a task is started to drain the queue: most devices
-never need one, which saves memory with thousands of connections.
+A message is normally written to the socket right away (the channel's send_now). Only when
+the socket cannot take it (the device is slow), or the channel has no send_now (plain ASGI),
+is it queued, and a task drains the queue while something waits in it: most devices never
+need one, which saves memory with thousands of connections.
 """
 
 import asyncio
@@ -34,10 +35,6 @@ class _Close:
         self.code, self.reason = code, reason
 
 
-class _Resume:
-    """Queued when a direct send had to wait: the sender task finishes it first."""
-
-
 class SendQueue:
     """A FIFO bounded in messages and in bytes, with one waiting consumer.
 
@@ -51,10 +48,10 @@ class SendQueue:
     def __init__(self, max_items: int, max_bytes: int) -> None:
         self.max_items, self.max_bytes = max_items, max_bytes
         self.bytes = 0
-        self._items: deque[bytes | _Close | _Resume] | tuple[()] = ()
+        self._items: deque[bytes | _Close] | tuple[()] = ()
         self._waiter: asyncio.Future[None] | None = None
 
-    def put(self, item: bytes | _Close | _Resume) -> bool:
+    def put(self, item: bytes | _Close) -> bool:
         """Append; False (and nothing appended) when that would pass a bound."""
         size = len(item) if isinstance(item, bytes) else 0
         # One message always fits in an empty queue: a big first sync is not falling behind.
@@ -76,7 +73,7 @@ class SendQueue:
     def empty(self) -> bool:
         return not self._items
 
-    def get_nowait(self) -> bytes | _Close | _Resume:
+    def get_nowait(self) -> bytes | _Close:
         item = self._items.popleft()  # type: ignore[union-attr]
         if not self._items:
             self._items = ()
@@ -84,7 +81,7 @@ class SendQueue:
             self.bytes -= len(item)
         return item
 
-    async def get(self) -> bytes | _Close | _Resume:
+    async def get(self) -> bytes | _Close:
         while not self._items:
             self._waiter = asyncio.get_running_loop().create_future()
             try:
@@ -96,8 +93,8 @@ class SendQueue:
 
 class Connection:
     __slots__ = ("channel", "_write_now", "access", "principal", "client_ids", "closed",
-                 "close_code", "refused_writes", "_queue", "_sending", "_inflight", "direct",
-                 "_sender", "__weakref__")
+                 "close_code", "refused_writes", "_queue", "_sending", "direct", "_sender",
+                 "__weakref__")
 
     def __init__(self, channel: Channel, access: Access, principal: Any = None,
                  queue_size: int = 1024, queue_bytes: int = 16_777_216) -> None:
@@ -111,9 +108,9 @@ class Connection:
         self.refused_writes = False  # a write came while it could only read (see Room)
         self._queue = SendQueue(queue_size, queue_bytes)
         self._sending = False  # the sender task is in the middle of a send
-        self._inflight: Any = None  # a direct send that had to wait (a suspended coroutine)
-        # Try to send at once and start a sender task only when needed (ws.py). Without it
-        # the owner runs run_sender() itself, or only looks at the queue (tests).
+        # Send at once when the channel can (send_now), else start a sender task while there
+        # is something queued (ws.py). Without it the owner runs run_sender() itself, or only
+        # looks at the queue (tests).
         self.direct = False
         self._sender: asyncio.Task[None] | None = None
 
@@ -125,9 +122,9 @@ class Connection:
         """Queue a message; a device that cannot keep up is closed, never silently skipped."""
         if self.closed:
             return
-        if self.direct and not self._sending and self._queue.empty():
-            if (self._write_now is not None and self._write_now(data)) or self._send_now(data):
-                return
+        if (self.direct and self._write_now is not None and not self._sending
+                and self._queue.empty() and self._write_now(data)):
+            return  # the socket took it
         if not self._queue.put(data):
             self.shut(closecodes.TRY_AGAIN, "Te veel achterstand, opnieuw verbinden")
         else:
@@ -149,25 +146,6 @@ class Connection:
         except (asyncio.CancelledError, asyncio.TimeoutError, Exception):
             pass
 
-    def _send_now(self, data: bytes) -> bool:
-        """Run the transport's send right here when it completes without waiting, which is
-        nearly always (the socket takes it): one task wake-up less per message, and that is
-        most of the cost of fanning out. If it has to wait (the peer is slow), the sender task
-        finishes it before anything queued after it."""
-        coro = self.channel.send(data)
-        try:
-            waiting_for = coro.send(None)
-        except StopIteration:
-            return True
-        except Exception as e:  # the peer went away; the receive loop will notice
-            log.debug("send failed: %s", e)
-            self.closed = True
-            return True
-        self._inflight = (coro, waiting_for)
-        self._queue.put(_Resume())
-        self._ensure_sender()
-        return True
-
     def shut(self, code: int, reason: str) -> None:
         """Stop sending at once: drop what is queued and close with the given code.
 
@@ -179,9 +157,6 @@ class Connection:
         self.closed = True
         self.close_code = code
         self._queue.clear()
-        if self._inflight is not None:
-            self._inflight[0].close()
-            self._inflight = None
         self._queue.put(_Close(code, reason))
         self._ensure_sender()
 
@@ -196,10 +171,7 @@ class Connection:
                     if isinstance(item, _Close):
                         await self.channel.close(item.code, item.reason)
                         return
-                    if isinstance(item, _Resume):
-                        await self._finish_inflight()
-                    else:
-                        await self.channel.send(item)
+                    await self.channel.send(item)
                 except Exception as e:  # the peer went away; the receive loop will notice
                     log.debug("send failed: %s", e)
                     self.closed = True
@@ -209,25 +181,3 @@ class Connection:
         finally:
             if self._sender is asyncio.current_task():
                 self._sender = None
-
-    async def _finish_inflight(self) -> None:
-        """Drive a suspended direct send to its end, as a task would have."""
-        if self._inflight is None:
-            return
-        coro, waiting_for = self._inflight
-        try:
-            while True:
-                if waiting_for is None:  # a bare yield
-                    await asyncio.sleep(0)
-                else:  # wait without awaiting it ourselves: the coroutine gets its outcome
-                    await asyncio.wait({waiting_for})
-                if self._inflight is None or self._inflight[0] is not coro:
-                    return  # shut() dropped it meanwhile; its close comes next
-                try:
-                    waiting_for = coro.send(None)
-                except StopIteration:
-                    return
-        finally:
-            if self._inflight is not None and self._inflight[0] is coro:
-                self._inflight = None
-            coro.close()

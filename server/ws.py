@@ -67,8 +67,9 @@ class BoardSockets:
 
 
 class _AsgiChannel:
-    """The transport as rooms see it. send() hands back the ASGI send's own awaitable (no
-    extra coroutine per message), which Connection may drive itself."""
+    """The transport as rooms see it. It has no send_now: every message goes through the
+    connection's queue and sender task (this front end serves ASGI servers other than
+    uvicorn; `netwerkbord serve` uses wsprotocol.py)."""
 
     __slots__ = ("_send",)
 

@@ -266,36 +266,44 @@ async def test_a_send_that_has_to_wait_keeps_its_order_and_a_close_still_goes_ou
     from board.permissions import Access
     from server.connection import Connection
 
-    class SlowChannel:  # like uvicorn: a send waits while the socket's buffer is full
+    class SlowChannel:  # a send waits while the socket's buffer is full; no send_now (ASGI)
         def __init__(self):
             self.writable, self.sent, self.closed = asyncio.Event(), [], None
-            self.writable.set()
+            self.waiting = asyncio.Event()
+            self.done = asyncio.Event()
 
         async def send(self, data):
+            self.waiting.set()
             await self.writable.wait()
             self.sent.append(data)
+            if len(self.sent) == 4:
+                self.done.set()
 
         async def close(self, code, reason):
             await self.writable.wait()
             self.closed = code
+            self.done.set()
 
     channel = SlowChannel()
     conn = Connection(channel, Access.READ)
-    conn.direct = True  # as in ws.py: sends at once, a sender task only while one waits
-    conn.send(b"1")
-    channel.writable.clear()
-    for data in (b"2", b"3", b"4"):
+    conn.direct = True  # as in ws.py: a sender task only while something is queued
+    for data in (b"1", b"2", b"3", b"4"):
         conn.send(data)
-    await asyncio.sleep(0.01)
-    assert channel.sent == [b"1"]
+    await asyncio.wait_for(channel.waiting.wait(), 1)  # the first send waits for the socket
+    assert channel.sent == []
     channel.writable.set()
-    await asyncio.sleep(0.01)
-    assert channel.sent == [b"1", b"2", b"3", b"4"]
-    assert conn._sender is None  # caught up: no task is kept per device
-    # Shut while a send waits: what waits is dropped, and the close is still sent.
+    await asyncio.wait_for(channel.done.wait(), 1)
+    assert channel.sent == [b"1", b"2", b"3", b"4"]  # in order
+    await asyncio.wait_for(conn.stop_sender(), 1)  # caught up: no task is kept per device
+    # Shut while a send waits: what is queued behind it is dropped, the close still goes out.
     channel.writable.clear()
+    channel.waiting.clear()
+    channel.done.clear()
     conn.send(b"5")
+    await asyncio.wait_for(channel.waiting.wait(), 1)
+    conn.send(b"6")
     conn.shut(4403, "Dit bord is nu niet zichtbaar")
     channel.writable.set()
+    await asyncio.wait_for(channel.done.wait(), 1)
     await asyncio.wait_for(conn.stop_sender(), 1)
-    assert channel.sent == [b"1", b"2", b"3", b"4"] and channel.closed == 4403
+    assert b"6" not in channel.sent and channel.closed == 4403
