@@ -1,10 +1,10 @@
 """Keep link tokens out of the logs: uvicorn logs every WebSocket handshake with its full path
-and query string, and our tokens travel in `?token=` (and in /j/{token} links)."""
+and query string, and our tokens travel in `?token=` (and in /j/{token} and /p/{link} links)."""
 
 import logging
 import re
 
-_SECRET = re.compile(r"(token=|/j/)[^&\s\"'/?#]+")
+_SECRET = re.compile(r"(token=|/j/|/p/)[^&\s\"'/?#]+")
 
 
 def redact(text: str) -> str:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from board.phases import FIRST_PHASE, MeetingState
+from board.phases import FIRST_PHASE
+from board.state import MeetingState
 
 from .writer import StorageError, Writer
 from .yupdate import UpdateRejected, neutralize
@@ -338,10 +339,10 @@ class Store:
         return False
 
     def board_sizes(self, meeting_id: str) -> dict[str, int]:
-        """Bytes stored per board of a meeting: its snapshot and its log."""
+        """Bytes stored per board of a meeting: its snapshot (inline or in parts) and its log."""
         self.writer.flush()
         sizes: dict[str, int] = {}
-        for table in ("snapshots", "updates"):
+        for table in ("snapshots", "snapshot_parts", "updates"):
             for board_id, size in self.db.conn.execute(
                     f"SELECT board_id, sum(length(data)) FROM {table} WHERE meeting_id = ? "
                     "GROUP BY board_id", (meeting_id,)):

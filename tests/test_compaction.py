@@ -2,33 +2,24 @@
 stores, that writes coming meanwhile wait their turn and are kept, and that deleting the
 meeting meanwhile leaves nothing behind."""
 
-import asyncio
 
 from pycrdt import Doc, Map
 
-from board.permissions import Access
 from board.roles import Role
 from server import compaction
 from server.connection import Connection
 from server.meetings import Principal
 from server.registry import Rooms
 from server.store import Store
-from server.sync import SyncMessage, encode_update, parse_message
+from server.sync import encode_update
+from tests.channels import device, received, updates
+from tests.waiting import until
 
 LONG = "Oma Wiëbe past op woensdag op Sem en Noor, en brengt ze daarna naar zwemles. " * 12
 
 
-class _Channel:
-    async def send(self, data: bytes) -> None: ...
-
-    async def close(self, code: int, reason: str) -> None: ...
-
-
-def _device(room, device: str) -> Connection:
-    conn = Connection(_Channel(), Access.WRITE,
-                      Principal(room.key[0], Role.FAMILIE, "h", device))
-    room.join(conn)
-    return conn
+def _device(room, name: str) -> Connection:
+    return device(room, principal=Principal(room.key[0], Role.FAMILIE, "h", name))
 
 
 def _fill(room, count: int) -> None:
@@ -53,15 +44,13 @@ def _stored(store: Store, key) -> Doc:
     return doc
 
 
-def _queued_updates(conn: Connection) -> list[bytes]:
-    out = []
-    while not conn._queue.empty():
-        item = conn._queue.get_nowait()
-        if isinstance(item, bytes):
-            message = parse_message(item)
-            if isinstance(message, SyncMessage) and message.kind == 2:
-                out.append(message.payload)
-    return out
+async def _committed(store: Store) -> None:
+    """The group commit of what was handed to the writer has run."""
+    await until(store.writer.idle, interval=0)
+
+
+async def _compacted(room) -> None:
+    await until(lambda: not room.compacting, timeout=30, interval=0)
 
 
 async def test_a_big_board_is_stored_in_parts_and_reads_back_whole(tmp_path):
@@ -69,11 +58,10 @@ async def test_a_big_board_is_stored_in_parts_and_reads_back_whole(tmp_path):
     rooms = Rooms(store, compact_after=10_000)
     room = rooms.get("m1", "drieluik")
     _fill(room, 1500)  # ~1.5 MB: bigger than compaction.IN_PARTS_FROM
-    await asyncio.sleep(0)  # let the group commit run
+    await _committed(store)
     room.compact_soon()
     assert room.compacting
-    while room.compacting:
-        await asyncio.sleep(0)
+    await _compacted(room)
     parts = store.db.execute("SELECT parts FROM snapshots").fetchone()[0]
     assert parts > 1
     assert store.db.execute("SELECT count(*) FROM updates").fetchone()[0] == 0  # pruned
@@ -87,24 +75,22 @@ async def test_writes_that_come_while_the_state_is_encoded_wait_and_are_kept(tmp
     rooms = Rooms(store, compact_after=10_000)
     room = rooms.get("m1", "drieluik")
     _fill(room, 1500)
-    await asyncio.sleep(0)
+    await _committed(store)
     tablet, tv = _device(room, "tablet"), _device(room, "tv")
-    _queued_updates(tv)
+    received(tv)
     room.compact_soon()
-    while not room.encoding:  # the task starts on the next turn of the loop
-        await asyncio.sleep(0)
+    await until(lambda: room.encoding, interval=0)  # the task starts on the next turn
     mine = Doc()
     mine.get("notes", type=Map)["nieuw"] = Map({"text": "Tante Ineke komt ook",
                                                  "zone": "wensen", "role": "familie"})
     room.receive_safely(tablet, encode_update(mine.get_update()))
     assert "nieuw" not in room.doc.get("notes", type=Map)  # held back, not lost
-    while room.compacting:
-        await asyncio.sleep(0)
-    await asyncio.sleep(0)  # the held-back note's group commit
+    await _compacted(room)
+    await until(lambda: tv.channel.sent)  # the held-back note, forwarded once committed
     assert not tablet.closed
     assert _texts(room.doc)["nieuw"] == "Tante Ineke komt ook"
     forwarded = Doc()
-    for update in _queued_updates(tv):
+    for update in updates(received(tv)):
         forwarded.apply_update(update)
     assert _texts(forwarded) == {"nieuw": "Tante Ineke komt ook"}
     assert _texts(_stored(store, room.key))["nieuw"] == "Tante Ineke komt ook"
@@ -116,14 +102,14 @@ async def test_deleting_the_meeting_during_compaction_leaves_no_part_behind(tmp_
     rooms = Rooms(store, compact_after=10_000)
     room = rooms.get("m1", "drieluik")
     _fill(room, 1500)
-    await asyncio.sleep(0)
+    await _committed(store)
     room.compact_soon()
-    while room.encoding:  # the state is encoded; now its parts are being written
-        await asyncio.sleep(0)
+    await until(lambda: room.encoding, interval=0)
+    await until(lambda: not room.encoding, interval=0)  # encoded; its parts are being written
+    assert room.compacting
     rooms.forget("m1")
     store.delete_meeting("m1")
-    while room.compacting:
-        await asyncio.sleep(0)
+    await _compacted(room)
     for table in ("snapshot_parts", "snapshots", "updates"):
         assert store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
     store.close()
@@ -134,7 +120,7 @@ async def test_a_load_between_installing_and_pruning_reads_the_same_board(tmp_pa
     rooms = Rooms(store, compact_after=10_000)
     room = rooms.get("m1", "drieluik")
     _fill(room, 1500)
-    await asyncio.sleep(0)
+    await _committed(store)
     expected = _texts(room.doc)
     pruned = []
     prune = store.prune
@@ -145,10 +131,23 @@ async def test_a_load_between_installing_and_pruning_reads_the_same_board(tmp_pa
 
     store.prune = one_step_only
     room.compact_soon()
-    while room.compacting:
-        await asyncio.sleep(0)
+    await _compacted(room)
     assert pruned
     assert store.db.execute("SELECT count(*) FROM updates").fetchone()[0] > 0
     assert _texts(_stored(store, room.key)) == expected
     assert compaction.PART_BYTES < len(store.load_board(*room.key)[0])
+    store.close()
+
+
+async def test_a_board_stored_in_parts_counts_whole_toward_the_quotas(tmp_path):
+    store = Store(tmp_path / "nb.db")
+    rooms = Rooms(store, compact_after=10_000)
+    room = rooms.get("m1", "drieluik")
+    _fill(room, 1500)
+    await asyncio.sleep(0)
+    room.compact_soon()
+    while room.compacting:
+        await asyncio.sleep(0)
+    stored = len(store.load_board(*room.key)[0])
+    assert store.board_sizes("m1")["drieluik"] >= stored  # as a restarted server counts it
     store.close()
