@@ -1,7 +1,18 @@
-"""Server settings, from the command line or the environment (NETWERKBORD_*)."""
+"""Server settings, from the command line or the environment.
 
+Every field of Config can be set with the environment variable NETWERKBORD_<FIELD NAME IN
+CAPITALS> (`board_quota_bytes`: NETWERKBORD_BOARD_QUOTA_BYTES), converted by the field's type;
+the one exception is in ENV_NAME_EXCEPTIONS. An empty variable counts as not set. A value that
+cannot be used raises ConfigError, whose message names the variable and what it should be.
+"""
+
+import functools
+import math
 import os
-from dataclasses import dataclass
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,7 +26,8 @@ class Config:
     send_queue_size: int = 1024  # messages queued per device before it is dropped (1013)
     idle_unload_seconds: float = 60.0  # an empty board stays in memory this long
     compact_after: int = 500  # logged updates per board before they become one snapshot
-    synchronous: str = "NORMAL"  # SQLite: NORMAL survives a killed process, FULL a power cut
+    # SQLite: NORMAL survives a killed process, FULL a power cut
+    synchronous: str = field(default="NORMAL", metadata={"choices": ("NORMAL", "FULL")})
     retention_days: float = 90.0  # meetings are deleted this long after they were created
     retention_check_seconds: float = 3600.0  # how often expired meetings are looked for
     # Limits (issue 6): exceeding one closes the WebSocket with a clear code and reason.
@@ -41,7 +53,7 @@ class Config:
     meetings_per_hour: int = 20  # per client address without admin key (429 beyond; 0: none)
     max_participants: int = 200  # people on one meeting's list (409 beyond)
     # Presence (awareness, server/awareness.py): any link may send it, read-only ones too.
-    max_awareness_state_bytes: int = 4096  # JSON text of one state (4413 beyond)
+    max_awareness_state_bytes: int = 4096  # JSON text of one state (1009 beyond)
     max_awareness_states_per_connection: int = 4  # client ids one connection speaks for
     max_awareness_json_depth: int = 16  # nesting of a state (1002 beyond)
     awareness_bytes_per_second: float = 65_536  # presence relayed per board (4529 beyond)
@@ -57,58 +69,94 @@ class Config:
         return self.data_dir / "netwerkbord.db" if self.data_dir is not None else None
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Config":
-        env = os.environ
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Config":
+        """The settings from the environment (or `env`); `overrides` that are not None (the
+        command line's flags) win. Raises ConfigError for a value that cannot be used."""
+        env = os.environ if env is None else env
         values: dict[str, object] = {}
-        if "NETWERKBORD_DATA" in env:
-            values["data_dir"] = Path(env["NETWERKBORD_DATA"])
-        if env.get("NETWERKBORD_ADMIN_KEY"):
-            values["admin_key"] = env["NETWERKBORD_ADMIN_KEY"]
-        if "NETWERKBORD_MAX_MESSAGE_BYTES" in env:
-            values["max_message_bytes"] = int(env["NETWERKBORD_MAX_MESSAGE_BYTES"])
-        if "NETWERKBORD_RETENTION_DAYS" in env:
-            values["retention_days"] = float(env["NETWERKBORD_RETENTION_DAYS"])
-        if env.get("NETWERKBORD_SYNCHRONOUS", "").upper() in ("NORMAL", "FULL"):
-            values["synchronous"] = env["NETWERKBORD_SYNCHRONOUS"].upper()
-        for field, (name, kind) in _NUMERIC_ENV.items():
-            if env.get(name):
-                values[field] = kind(env[name])
+        for f in fields(cls):
+            name = env_name(f.name)
+            text = env.get(name, "")
+            if text.strip():
+                values[f.name] = _converter(f.name)(name, text)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
 
-# Numeric settings that may also come from the environment: field -> (variable, type).
-_NUMERIC_ENV: dict[str, tuple[str, type]] = {
-    "send_queue_size": ("NETWERKBORD_SEND_QUEUE_SIZE", int),
-    "max_send_queue_bytes": ("NETWERKBORD_MAX_SEND_QUEUE_BYTES", int),
-    "idle_unload_seconds": ("NETWERKBORD_IDLE_UNLOAD_SECONDS", float),
-    "compact_after": ("NETWERKBORD_COMPACT_AFTER", int),
-    "max_messages_per_second": ("NETWERKBORD_MAX_MESSAGES_PER_SECOND", float),
-    "message_burst": ("NETWERKBORD_MESSAGE_BURST", int),
-    "max_connections_per_meeting": ("NETWERKBORD_MAX_CONNECTIONS_PER_MEETING", int),
-    "max_boards_per_meeting": ("NETWERKBORD_MAX_BOARDS_PER_MEETING", int),
-    "max_active_meetings": ("NETWERKBORD_MAX_ACTIVE_MEETINGS", int),
-    "max_meetings": ("NETWERKBORD_MAX_MEETINGS", int),
-    "idle_timeout_seconds": ("NETWERKBORD_IDLE_TIMEOUT_SECONDS", float),
-    "auth_failure_burst": ("NETWERKBORD_AUTH_FAILURE_BURST", int),
-    "board_quota_bytes": ("NETWERKBORD_BOARD_QUOTA_BYTES", int),
-    "meeting_quota_bytes": ("NETWERKBORD_MEETING_QUOTA_BYTES", int),
-    "auth_failures_per_minute": ("NETWERKBORD_AUTH_FAILURES_PER_MINUTE", float),
-    "max_body_bytes": ("NETWERKBORD_MAX_BODY_BYTES", int),
-    "max_header_bytes": ("NETWERKBORD_MAX_HEADER_BYTES", int),
-    "header_timeout_seconds": ("NETWERKBORD_HEADER_TIMEOUT_SECONDS", float),
-    "body_timeout_seconds": ("NETWERKBORD_BODY_TIMEOUT_SECONDS", float),
-    "max_half_open_per_address": ("NETWERKBORD_MAX_HALF_OPEN_PER_ADDRESS", int),
-    "meetings_per_hour": ("NETWERKBORD_MEETINGS_PER_HOUR", int),
-    "max_participants": ("NETWERKBORD_MAX_PARTICIPANTS", int),
-    "max_awareness_state_bytes": ("NETWERKBORD_MAX_AWARENESS_STATE_BYTES", int),
-    "max_awareness_states_per_connection": ("NETWERKBORD_MAX_AWARENESS_STATES_PER_CONNECTION",
-                                            int),
-    "max_awareness_json_depth": ("NETWERKBORD_MAX_AWARENESS_JSON_DEPTH", int),
-    "awareness_bytes_per_second": ("NETWERKBORD_AWARENESS_BYTES_PER_SECOND", float),
-    "awareness_burst_bytes": ("NETWERKBORD_AWARENESS_BURST_BYTES", int),
-    "awareness_connection_bytes_per_second": (
-        "NETWERKBORD_AWARENESS_CONNECTION_BYTES_PER_SECOND", float),
-    "awareness_connection_burst_bytes": ("NETWERKBORD_AWARENESS_CONNECTION_BURST_BYTES", int),
-    "awareness_query_seconds": ("NETWERKBORD_AWARENESS_QUERY_SECONDS", float),
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names the variable and what it should be."""
+
+
+# The only fields whose variable is not NETWERKBORD_<FIELD NAME>: the name the README has
+# always given it.
+ENV_NAME_EXCEPTIONS: dict[str, str] = {"data_dir": "NETWERKBORD_DATA"}
+
+
+def env_name(field_name: str) -> str:
+    """The environment variable of a Config field."""
+    return ENV_NAME_EXCEPTIONS.get(field_name, "NETWERKBORD_" + field_name.upper())
+
+
+Converter = Callable[[str, str], object]  # (variable, its text) -> the value, or ConfigError
+
+
+@functools.cache
+def _converter(field_name: str) -> Converter:
+    """How the field's variable is read, decided by the field's type (and its "choices")."""
+    kind = typing.get_type_hints(Config)[field_name]
+    if isinstance(kind, types.UnionType):  # `Path | None`: None is only for code and tests
+        kind = next(k for k in typing.get_args(kind) if k is not type(None))
+    choices = next(f for f in fields(Config) if f.name == field_name).metadata.get("choices")
+    if choices:
+        return lambda name, text: _choice(name, text, choices)
+    if kind in _CONVERTERS:
+        return _CONVERTERS[kind]
+    raise TypeError(f"Config.{field_name}: no way to read a {kind!r} from the environment")
+
+
+def _whole_number(name: str, text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or more, got {text!r}")
+    return value
+
+
+def _number(name: str, text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} must be a number (such as 2 or 0.5), got {text!r}")
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or more, got {text!r}")
+    return value
+
+
+def _yes_no(name: str, text: str) -> bool:
+    word = text.strip().lower()
+    if word in ("1", "true", "yes", "ja", "on"):
+        return True
+    if word in ("0", "false", "no", "nee", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {text!r}")
+
+
+def _choice(name: str, text: str, choices: tuple[str, ...]) -> str:
+    for choice in choices:
+        if text.strip().upper() == choice.upper():
+            return choice
+    expected = ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else choices[0]
+    raise ConfigError(f"{name} must be {expected}, got {text!r}")
+
+
+_CONVERTERS: dict[type, Converter] = {
+    bool: _yes_no,
+    int: _whole_number,
+    float: _number,
+    str: lambda name, text: text,
+    Path: lambda name, text: Path(text),
 }
