@@ -12,7 +12,7 @@ picture XML-escapes every piece of text.
 import re
 from typing import Any
 
-from .boards import BOARDS
+from .boards import BOARDS, STATEMENTS
 from .markdown import md_text
 
 NOTE_FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -178,9 +178,9 @@ def markdown(export: dict[str, Any]) -> str:
                                        ("wensen", "Hoe willen we het"))
                    if themes["themes"].get(zone)]
         if themes["ergste"]:
-            summary.append(f"- Het ergste dat kan gebeuren: {e(themes['ergste'])}")
+            summary.append(f"- {STATEMENTS['ergste'].label}: {e(themes['ergste'])}")
         if themes["wens"]:
-            summary.append(f"- De grootste wens: {e(themes['wens'])}")
+            summary.append(f"- {STATEMENTS['wens'].label}: {e(themes['wens'])}")
         if summary:  # as on the plan page: no empty section
             lines += ["## Drieluik", "", *summary, ""]
     for board_id, board in export["boards"].items():

@@ -7,9 +7,9 @@ WebSocket message and every HTTP read, and writes it into `verloop` for the inte
 from enum import IntEnum
 
 from .boards import BOARDS, get_board
-from .phases import MeetingState
 from .roles import ROLES, Role
 from .scripts import get_script
+from .state import MeetingState
 
 
 class Access(IntEnum):
@@ -52,6 +52,28 @@ def decide(role: Role, board_id: str, state: MeetingState) -> Access:
 
 def readable_boards(role: Role, state: MeetingState) -> list[str]:
     return [b for b in BOARDS if decide(role, b, state) >= Access.READ]
+
+
+def tabs(role: Role, script_id: str) -> list[str]:
+    """The script's boards this role ever sees, in the script's order: the tabs of its screen.
+
+    Those it may read while the meeting is open: the closed part, a lock or the end of the
+    meeting only take rights away. Whether it may see a tab *now* comes from `verloop`.
+    """
+    script = get_script(script_id)
+    return [b for b in script.boards
+            if decide(role, b, MeetingState(script=script.id)) >= Access.READ]
+
+
+def exportable_boards(role: Role, state: MeetingState) -> list[str] | None:
+    """The boards this role may export now, or None when it may export nothing.
+
+    An export is what the role may read, but a role that may read no board besides the
+    course (a professional during the closed part) gets nothing: the course alone would
+    tell who is there and what they answered.
+    """
+    boards = readable_boards(role, state)
+    return boards if any(not BOARDS[b].server_only for b in boards) else None
 
 
 def access_table(state: MeetingState) -> dict[str, dict[str, str]]:

@@ -1,11 +1,9 @@
-"""Meeting phases and the state that permissions are decided on."""
+"""Meeting phases: their ids and Dutch labels. The state of a meeting is in board/state.py."""
 
 import re
-from dataclasses import dataclass
 
 # The phases of a FamilieNetwerkBeraad / Eigen Kracht-conferentie (toolkit 3.4, 3.9), with a
-# welcome before them. The closed part is a separate switch (MeetingState.closed) so that the
-# facilitator can start and end it independently of the step shown on screen.
+# welcome before them. The closed part is a switch of its own (board.state.MeetingState.closed).
 PHASES: dict[str, str] = {
     "welkom": "Welkom",
     "informatie-delen": "Informatie delen",
@@ -29,14 +27,3 @@ def is_valid_phase(phase: object) -> bool:
 def phase_label(phase: str) -> str:
     return PHASES.get(phase, phase.replace("-", " ").capitalize())
 
-
-@dataclass(frozen=True)
-class MeetingState:
-    """What permissions depend on. The timer and the spotlight live only in `verloop`."""
-
-    phase: str = FIRST_PHASE
-    closed: bool = False
-    script: str = "familienetwerkberaad"
-    locked: frozenset[str] = frozenset()  # boards only the facilitator may change now
-    posting_open: bool = False  # "iedereen plakt nu": everyone may post, whatever the step
-    finished: bool = False  # closed by the facilitator: read-only for everyone from then on

@@ -18,11 +18,11 @@ STATUSES: dict[str, str] = {
 DEFAULT_STATUS = "nog-niet"
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # used with fullmatch: "$" allows a "\n"
-_TEXT_LIMIT = 500
+TEXT_LIMIT = 500  # characters of a field the plan keeps
 
 
 def _text(value: Any) -> str:
-    return value.strip()[:_TEXT_LIMIT] if isinstance(value, str) else ""
+    return value.strip()[:TEXT_LIMIT] if isinstance(value, str) else ""
 
 
 def _date(value: Any) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import boards
 from .boards import BOARDS
 from .roles import ROLES, Role
 
@@ -52,7 +53,7 @@ ACTION: dict[str, Field] = {
     "nogDoen": TEXT, "order": NUMBER, "createdAt": NUMBER,
 }
 TEAM: dict[str, Field] = {"name": SHORT, "order": NUMBER}
-STATEMENTS: dict[str, Field] = {"ergste": TEXT, "wens": TEXT}
+STATEMENTS: dict[str, Field] = {key: TEXT for key in boards.STATEMENTS}  # ergste, wens
 INFO: dict[str, Field] = {"evaluatie": SHORT}
 
 # Fields of a note that anyone who may write the board may change: where it hangs.
@@ -216,8 +217,13 @@ def _sentence(error: str) -> str:
     return error[0].upper() + error[1:]
 
 
-def _may_change(role: Role, owner: str | None) -> bool:
+def may_change_note(role: Role, owner: str | None) -> bool:
+    """Whether a device of `role` may change what a note of role `owner` says, or take it
+    off the board (the browser gets this rule as data: board.model)."""
     return role is Role.FACILITATOR or owner == role.value
+
+
+_may_change = may_change_note
 
 
 def roots_of(board_id: str) -> dict[str, bool]:

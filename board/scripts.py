@@ -6,6 +6,7 @@ starts with "welkom", in which everyone may write: a new meeting is open until i
 
 from dataclasses import dataclass, field
 
+from .boards import ERGSTE, WENS
 from .roles import Role
 
 FAM = frozenset({Role.FAMILIE})
@@ -66,7 +67,7 @@ DRIELUIK = Script("drieluik", "Drieluik-bijeenkomst", ("drieluik", "doelen", "pl
     Step("bespreken-zorgen", "Bespreken: wat is het ergste?",
          "We kijken samen naar de groepen links. Welk thema hoort erbij? "
          "En wat is het ergste dat kan gebeuren?",
-         "drieluik", statement="ergste"),
+         "drieluik", statement=ERGSTE.key),
     Step("familie-plakt-wensen", "Familie plakt rechts",
          "De familie en het netwerk plakken hun wensen rechts op het bord.",
          "drieluik", writers=FAM, private=True, post_zone="wensen"),
@@ -76,7 +77,7 @@ DRIELUIK = Script("drieluik", "Drieluik-bijeenkomst", ("drieluik", "doelen", "pl
     Step("bespreken-wensen", "Bespreken: wat is de grootste wens?",
          "We kijken samen naar de wensen. Welke thema's zien we? "
          "En wat is de grootste wens?",
-         "drieluik", statement="wens"),
+         "drieluik", statement=WENS.key),
     Step("plan", "Het plan",
          "Hoe komen we van links naar rechts? Wie denkt er mee, wie uit het netwerk nodigen we "
          "uit, welke vragen stellen we aan het netwerk, welke informatie is nodig? "

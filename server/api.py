@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from board.boards import get_board
+from board.consent import MAX_COMMENT, consent_refusal
 from board.export import board_json
 from board.people import MAX_NAME, clean_person
 from board.permissions import Access
@@ -22,7 +23,6 @@ from .tokens import bearer, same_secret
 
 MAX_TITLE = 120
 MAX_BODY = 16_384
-MAX_COMMENT = 500
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -138,28 +138,27 @@ def participant_count(meetings: Meetings, meeting_id: str) -> int:
     return len(meetings.content(meeting_id, "verloop")["state"].get("participants") or {})
 
 
+# A refused answer (board.consent.Refusal.kind) -> its HTTP status.
+CONSENT_STATUS = {"role": 403, "not-now": 409, "unknown": 404}
+
+
 async def give_consent(request: Request) -> JSONResponse:
-    """One participant says akkoord / niet akkoord, during a consent step only."""
+    """One participant says akkoord / niet akkoord; who may, and when, is board.consent's."""
     principal = principal_of(request, request.path_params["meeting_id"])
     if isinstance(principal, JSONResponse):
         return principal
-    if principal.role is Role.SCHERM:
-        return error(403, "Het scherm kan niet instemmen")
     meetings = meetings_of(request)
     meeting = meetings.get(principal.meeting_id)
-    step = get_script(meeting.state.script).step(meeting.state.phase)
-    if step is None or not step.consent:
-        return error(409, "Instemmen kan pas bij de stap Instemming")
     data = await read_json(request) or {}
     comment = data.get("comment", "")
     if not isinstance(data.get("agree"), bool) or not isinstance(comment, str) \
             or len(comment) > MAX_COMMENT:
         return error(400, "Verwacht {\"participant\": ..., \"agree\": true/false, \"comment\": ...}")
     person = meetings.participant(meeting.id, str(data.get("participant")))
-    if person is None:
-        return error(404, "Deze persoon staat niet op de lijst")
-    if person.get("role") != principal.role.value and principal.role is not Role.FACILITATOR:
-        return error(403, "Je kunt alleen voor iemand met jouw soort link instemmen")
+    refused = consent_refusal(principal.role, meeting.state,
+                              str(person.get("role")) if person is not None else None)
+    if refused is not None:
+        return error(CONSENT_STATUS[refused.kind], refused.reason)
     entry = meetings.record_consent(meeting.id, str(data["participant"]), person,
                                     data["agree"], comment.strip())
     return JSONResponse(entry, status_code=201)

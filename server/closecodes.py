@@ -18,3 +18,7 @@ UPDATE_REFUSED = 4422  # the update breaks the board's rules: shape, sizes, righ
 FULL = 4503  # a limit is reached: connections per meeting, boards per meeting, active meetings
 IDLE = 4508  # nothing received for Config.idle_timeout_seconds
 RATE_LIMITED = 4529  # too many messages per second, or too many invalid-link attempts
+
+# Name -> code, for the browser's config: screens compare with these names, never with numbers.
+BY_NAME: dict[str, int] = {name: code for name, code in dict(globals()).items()
+                           if name.isupper() and isinstance(code, int)}

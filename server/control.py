@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from board import state as meeting_state
 from board.boards import BOARDS
 from board.phases import is_valid_phase
 from board.roles import ROLES, Role, parse_role
-from board.scripts import get_script
 
 from .api import error, join_links, meetings_of, principal_of, read_json, state_json
 from .meetings import Meetings, Principal
@@ -57,18 +57,16 @@ async def set_phase(meetings, principal, data, by):  # type: ignore[no-untyped-d
     phase = data.get("phase")
     if not is_valid_phase(phase):
         return error(400, "Verwacht {\"phase\": \"...\"} met kleine letters, cijfers en -")
-    changes: dict[str, Any] = {"phase": phase, "posting_open": False}
-    step = get_script(meetings.get(principal.meeting_id).state.script).step(phase)
-    if step is not None:
-        changes["closed"] = step.closed  # a closed step is the closed part
-    return _state(meetings, principal, meetings.set_state(principal.meeting_id, by, **changes))
+    return _state(meetings, principal, meetings.change(
+        principal.meeting_id, by, lambda state: meeting_state.enter_step(state, phase)))
 
 
 async def move_step(meetings, principal, data, by):  # type: ignore[no-untyped-def]
     move = data.get("move")
     if move not in ("next", "previous"):
         return error(400, "Verwacht {\"move\": \"next\"} of {\"move\": \"previous\"}")
-    state = meetings.move_step(principal.meeting_id, 1 if move == "next" else -1, by)
+    delta = 1 if move == "next" else -1
+    state = meetings.change(principal.meeting_id, by, lambda s: meeting_state.move_step(s, delta))
     if state is None:
         return error(409, "Er is geen stap meer in die richting")
     return _state(meetings, principal, state)
@@ -86,10 +84,8 @@ async def set_lock(meetings, principal, data, by):  # type: ignore[no-untyped-de
     if not isinstance(board, str) or board not in BOARDS or BOARDS[board].server_only \
             or not isinstance(data.get("locked"), bool):
         return error(400, "Verwacht {\"board\": \"drieluik\", \"locked\": true}")
-    locked = set(meetings.get(principal.meeting_id).state.locked)
-    locked = locked | {board} if data["locked"] else locked - {board}
-    return _state(meetings, principal, meetings.set_state(principal.meeting_id, by,
-                                                          locked=frozenset(locked)))
+    return _state(meetings, principal, meetings.change(
+        principal.meeting_id, by, lambda state: meeting_state.lock(state, board, data["locked"])))
 
 
 async def set_timer(meetings, principal, data, by):  # type: ignore[no-untyped-def]
@@ -144,9 +140,8 @@ async def rotate_token(meetings, principal, data, by):  # type: ignore[no-untype
 async def finish(meetings, principal, data, by):  # type: ignore[no-untyped-def]
     if not isinstance(data.get("finished"), bool):
         return error(400, "Verwacht {\"finished\": true}")
-    state = meetings.set_state(principal.meeting_id, by, finished=data["finished"],
-                               closed=False if data["finished"] else
-                               meetings.get(principal.meeting_id).state.closed)
+    state = meetings.change(principal.meeting_id, by,
+                            meeting_state.finish if data["finished"] else meeting_state.reopen)
     meetings.store.add_audit(principal.meeting_id, "bijeenkomst afgesloten" if data["finished"]
                              else "bijeenkomst weer geopend", *by)
     return _state(meetings, principal, state)

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from board.boards import BOARDS, get_board
+from board.boards import STATEMENTS, get_board
 from board.export import board_json, board_svg, markdown, meeting_export
-from board.permissions import Access
+from board.permissions import exportable_boards
 from board.plan import STATUSES
 from board.roles import ROLE_LABELS, Role
 
@@ -42,11 +42,9 @@ def _export(meetings: Meetings, meeting_id: str, boards: list[str]) -> dict[str,
 
 
 def _readable(meetings: Meetings, principal: Principal) -> list[str] | None:
-    """The boards this principal may export now, or None during their closed part."""
-    boards = [b for b in BOARDS if meetings.access(principal, b) is not Access.NONE]
-    if principal.role is Role.PROFESSIONAL and meetings.get(principal.meeting_id).state.closed:
-        return None
-    return boards
+    """The boards this principal may export now (board.permissions), or None for nothing."""
+    meeting = meetings.get(principal.meeting_id)
+    return exportable_boards(principal.role, meeting.state) if meeting else None
 
 
 async def _principal_export(request: Request) -> dict[str, Any] | JSONResponse:
@@ -96,7 +94,8 @@ def _plan_page(request: Request, meetings: Meetings, meeting_id: str, boards: li
     export = _export(meetings, meeting_id, [b for b in ("verloop", "plan", "drieluik")
                                             if b in boards])
     return request.app.state.templates.TemplateResponse(
-        request, "plan.html", {"export": export, "shared": shared, "statuses": STATUSES,
+        request, "plan.html", {"export": export, "shared": shared, "statements": STATEMENTS,
+                               "statuses": STATUSES,
                                "role_labels": {r.value: ROLE_LABELS[r] for r in Role}})
 
 

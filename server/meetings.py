@@ -6,6 +6,7 @@ Everything that changes the state is also written into the `verloop` board for t
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -14,9 +15,8 @@ from pycrdt import Doc, Map
 from board import timer as timers
 from board.boards import BOARDS
 from board.permissions import Access, access_table, decide
-from board.phases import MeetingState
 from board.roles import ROLES, Role, parse_role
-from board.scripts import get_script, neighbour
+from board.state import MeetingState
 
 from . import closecodes
 from .content import board_content
@@ -85,9 +85,19 @@ class Meetings:
     def set_state(self, meeting_id: str, by: tuple[str, str] = ("", ""),
                   **changes: Any) -> MeetingState:
         """Change phase, closed, locked or posting_open; `by` is (role, name) for the audit."""
+        state = self.change(meeting_id, by, lambda s: replace(s, **changes))
+        assert state is not None
+        return state
+
+    def change(self, meeting_id: str, by: tuple[str, str],
+               transition: Callable[[MeetingState], MeetingState | None]) -> MeetingState | None:
+        """Apply one of board.state's transitions (None from it: nothing changes) and put
+        every open connection and `verloop` in line with the new state."""
         meeting = self.store.get_meeting(meeting_id)
         assert meeting is not None
-        old, state = meeting.state, replace(meeting.state, **changes)
+        old, state = meeting.state, transition(meeting.state)
+        if state is None:
+            return None
         self.store.set_state(meeting_id, state)
         # Cut off whoever may no longer see a board *before* anything else is written.
         self.enforce(meeting_id, state)
@@ -97,18 +107,6 @@ class Meetings:
         self._write(meeting_id, "verloop", lambda doc: _write_state(doc, state))
         log.info("meeting %s: phase=%s closed=%s", meeting_id, state.phase, state.closed)
         return state
-
-    def move_step(self, meeting_id: str, delta: int, by: tuple[str, str]) -> MeetingState | None:
-        """Go to the next or previous step; entering or leaving a closed step starts or ends
-        the closed part."""
-        meeting = self.store.get_meeting(meeting_id)
-        assert meeting is not None
-        script = get_script(meeting.state.script)
-        step = neighbour(script, meeting.state.phase, delta)
-        if step is None:
-            return None
-        return self.set_state(meeting_id, by, phase=step.id, closed=step.closed,
-                              posting_open=False)
 
     def enforce(self, meeting_id: str, state: MeetingState) -> None:
         for room in self.rooms.loaded(meeting_id):

@@ -7,14 +7,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from board.boards import BOARDS, HELP_KINDS, NOTE_BOARDS, NOTE_TAGS, client_board
+from board.boards import NOTE_BOARDS
 from board.export import board_json
-from board.people import RELATIONS
+from board.model import client_model
 from board.permissions import Access
-from board.phases import PHASES, phase_label
+from board.phases import phase_label
 from board.roles import ROLE_LABELS, ROLES, Role
-from board.scripts import SCRIPTS, client_script, get_script
+from board.scripts import SCRIPTS, get_script
 
+from . import closecodes
 from .api import create_meeting_checked, error, join_links
 
 # Which screen each role gets at its link.
@@ -60,11 +61,6 @@ async def join(request: Request) -> Response:
         return render(request, "invalid_link.html", status=404)
     meeting = request.app.state.meetings.get(principal.meeting_id)
     role = principal.role
-    script = get_script(meeting.state.script)
-    # Tabs: the script's boards this role can ever see (never the family's worksheet for
-    # professionals or the projector); whether it may see them *now* comes from verloop.
-    tabs = [b for b in script.boards
-            if not (BOARDS[b].family_only and role in (Role.PROFESSIONAL, Role.SCHERM))]
     config = {
         "meetingId": meeting.id,
         "title": meeting.title,
@@ -72,12 +68,9 @@ async def join(request: Request) -> Response:
         "role": role.value,
         "roleLabel": ROLE_LABELS[role],
         "page": PAGE_FOR_ROLE[role],
-        "boards": [client_board(b) for b in tabs],
-        "script": client_script(script),
-        "tags": NOTE_TAGS,
-        "helpKinds": HELP_KINDS,
-        "relations": RELATIONS,
-        "phases": PHASES,
+        # The model as data (boards, steps, labels, rules): the browser keeps no copy of it.
+        **client_model(meeting.state.script, role),
+        "closeCodes": closecodes.BY_NAME,
         # When the retention period deletes this meeting (shown to the facilitator).
         "deleteAt": (meeting.created_at + request.app.state.config.retention_days * 86400) * 1000,
         "finished": meeting.state.finished,

@@ -4,8 +4,8 @@ import pytest
 
 from board.boards import BOARDS
 from board.permissions import Access, decide, readable_boards
-from board.phases import MeetingState
 from board.roles import Role
+from board.state import MeetingState
 
 OPEN = MeetingState(phase="informatie-delen", closed=False)
 CLOSED = MeetingState(phase="besloten-deel", closed=True)

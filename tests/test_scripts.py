@@ -5,9 +5,9 @@ import pytest
 from board import timer as timers
 from board.boards import BOARDS
 from board.permissions import Access, access_table, decide
-from board.phases import MeetingState
 from board.roles import Role
 from board.scripts import SCRIPTS, get_script, neighbour
+from board.state import MeetingState
 
 F, P, S, L = Role.FAMILIE, Role.PROFESSIONAL, Role.SCHERM, Role.FACILITATOR
 

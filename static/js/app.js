@@ -1,8 +1,9 @@
-// Entry point: wires sync, people, boards and the screen for this role together.
+// Entry point: wires the boards' provider, people, boards and the screen for this role together.
+// Everything it knows about boards, steps and rules comes from the page's config (cfg).
 import * as Y from 'yjs'
 import { readConfig } from './config.js'
 import { h, clear, fill, randomId } from './dom.js'
-import { openBoard } from './sync.js'
+import { openBoard } from './provider.js'
 import { BoardView } from './boardview.js'
 import * as ops from './notes.js'
 import { PlanView, goalFromNote } from './planview.js'
@@ -13,7 +14,8 @@ import { ConnectionStatus, RefusedNotice } from './status.js'
 import { setPresence, renderPresence } from './presence.js'
 import { facilitatorPanel, rememberLinks } from './facilitator.js'
 import { projectorJoin } from './projector.js'
-import { accessNow, courseState, currentStep, stepBanner, spotlightView, timerText } from './course.js'
+import { accessNow, courseState, currentStep, stepBanner, spotlightView } from './course.js'
+import { timerText } from './timer.js'
 import { consentPanel } from './consent.js'
 import { apiFetch } from './config.js'
 
@@ -57,6 +59,8 @@ function start (cfg) {
     onReset: (board) => rebind(board)
   }))
   const boardById = Object.fromEntries(boards.map((b) => [b.id, b]))
+  const boardCfg = Object.fromEntries(cfg.boards.map((b) => [b.id, b]))
+  const codes = cfg.closeCodes
   const course = courseState(verloop)
 
   // --- layout ---------------------------------------------------------------------------
@@ -123,7 +127,7 @@ function start (cfg) {
     origin,
     mode,
     verloop,
-    makeGoal: board.id === 'doelen' ? makeGoal : null,
+    makeGoal: boardCfg[board.id].goals ? makeGoal : null,
     privateDoc: () => state.privates[board.id]?.doc || null,
     spotlit: () => course.get('spotlight')?.group || null,
     spotlight: cfg.role === 'facilitator'
@@ -144,10 +148,10 @@ function start (cfg) {
     document.body.classList.toggle('is-closed', closed)
     consent.hidden = !step?.consent
     postButton.hidden = !(step?.private || course.get('postingOpen'))
-    const where = { zorgen: ' links', plan: ' in het midden', wensen: ' rechts' }[step?.postZone] || ''
-    postButton.textContent = `Mijn briefjes${where} plakken`
+    const postZone = boardCfg[step?.board]?.zones.find((z) => z.id === step.postZone)
+    postButton.textContent = `Mijn briefjes${postZone?.where ? ` ${postZone.where}` : ''} plakken`
     // When the closed part ends, boards that refused us can be opened again.
-    if (!closed) boards.filter((b) => b.refused?.code === 4403).forEach((b) => { b.reconnect(); hideWaiting() })
+    if (!closed) boards.filter((b) => b.refused?.code === codes.FORBIDDEN).forEach((b) => { b.reconnect(); hideWaiting() })
     views.forEach((v) => v.schedule()) // what may be done may have changed
     if (!waiting.hidden) renderWaiting()
   }
@@ -181,7 +185,7 @@ function start (cfg) {
     state.undo = null
     if (p) {
       for (const b of boards) {
-        if (b.id === 'drieluik') state.privates[b.id] = openPrivateNotes(cfg, b.id, p)
+        if (boardCfg[b.id].privateNotes) state.privates[b.id] = openPrivateNotes(cfg, b.id, p)
       }
       state.undo = undoFor(boards.find((b) => b.id === state.active))
     }
@@ -198,7 +202,7 @@ function start (cfg) {
   }
   function undoFor (board) {
     const doc = board.doc
-    const maps = ['notes', 'groups', 'statements', 'goals', 'actions', 'team', 'info'].map((m) => doc.getMap(m))
+    const maps = cfg.roots[board.id].map((m) => doc.getMap(m)) // what a device writes there
     return new Y.UndoManager(maps, { trackedOrigins: new Set([origin()]) })
   }
 
@@ -229,16 +233,16 @@ function start (cfg) {
 
   // --- refused: a change the server did not keep, the closed part, a revoked link ----------
   function refused (board, code, reason) {
-    if (code === 4422 || code === 4413) {
+    if (code === codes.UPDATE_REFUSED || code === codes.QUOTA_EXCEEDED) {
       // This device's copy holds a change the server did not keep (nothing of it was stored
       // or sent on): say so calmly, and load the board again as everyone sees it.
-      refusedNotice.show(reason || (code === 4413 ? 'Het bord is vol. Er kan niets meer bij.' : ''))
+      refusedNotice.show(reason || (code === codes.QUOTA_EXCEEDED ? 'Het bord is vol. Er kan niets meer bij.' : ''))
       board.reset()
       views.forEach((v) => v.schedule()) // read-only until it is back
       return
     }
-    if (code === 4403) state.waiting = 'closed'
-    else if (code === 4401) state.waiting = 'revoked'
+    if (code === codes.FORBIDDEN) state.waiting = 'closed'
+    else if (code === codes.UNAUTHORIZED) state.waiting = 'revoked'
     else return
     waiting.hidden = false
     document.body.classList.add('is-waiting')

@@ -1,19 +1,13 @@
 // Draws one board (zones, groups, notes, this person's private notes) from its Y.Doc and turns
 // taps and drags into document changes. Renders once per frame after changes, rebuilding only
 // the notes whose content changed and moving the rest (see Memo and reconcile in dom.js).
+// What a board and its zones are (private first, a statement, fixed tags) is the server's data:
+// boardCfg, from cfg.boards.
 import { h, clear, reconcile, Memo } from './dom.js'
 import { enableDrag } from './drag.js'
 import { editNote, askText, confirmDialog } from './dialogs.js'
 import * as ops from './notes.js'
 import { privateNoteList, postPrivateNotes } from './privatenotes.js'
-
-// Zones where the Drieluik asks people to keep their notes to themselves first.
-const PRIVATE_FIRST = new Set(['zorgen', 'wensen'])
-// Statements written next to a Drieluik column ("het ergste", "de grootste wens").
-const STATEMENTS = {
-  zorgen: { key: 'ergste', label: 'Het ergste dat kan gebeuren' },
-  wensen: { key: 'wens', label: 'De grootste wens' }
-}
 
 export class BoardView {
   // ctx: {cfg, readOnly, person() -> {id,name,relation}|null, origin() -> string,
@@ -43,7 +37,7 @@ export class BoardView {
     }
   }
 
-  // Call when the board was loaded again from the server (board.reset() in sync.js): the old
+  // Call when the board was loaded again from the server (board.reset() in provider.js): the old
   // document is gone, this one is what everyone sees.
   setDoc (doc) {
     this.observed.forEach((off) => off())
@@ -95,9 +89,9 @@ export class BoardView {
     return this.ctx.readOnly ? { write: false } : this.ctx.mode(this.boardCfg.id)
   }
 
-  // Private notes are for the Drieluik, where people write for themselves first.
+  // Private notes are for boards where people write for themselves first (the Drieluik).
   allowsPrivate () {
-    return this.boardCfg.id === 'drieluik' && !!this.ctx.privateDoc()
+    return this.boardCfg.privateNotes && !!this.ctx.privateDoc()
   }
 
   renderZone (zone) {
@@ -108,11 +102,11 @@ export class BoardView {
     const titleId = `zone-${this.boardCfg.id}-${zone.id}`
     const count = items.length + privateItems.length
     const canAdd = !this.ctx.readOnly && (mode.write || this.allowsPrivate())
-    const statement = this.doc.getMap('statements').get(STATEMENTS[zone.id]?.key)
+    const statement = zone.statement ? this.doc.getMap('statements').get(zone.statement.key) : null
     const head = this.memo.get(`head:${zone.id}`, JSON.stringify([canAdd, mode.write, mode.statement, statement]), () =>
       h('div', { class: 'zone-head' },
         h('h2', { id: titleId, class: 'zone-title' }, zone.title),
-        this.boardCfg.id === 'drieluik' ? this.renderStatement(zone, mode) : null,
+        this.renderStatement(zone, mode),
         canAdd ? h('button', { class: 'add-note', dataset: { addZone: zone.id } },
           h('span', { 'aria-hidden': 'true' }, '+ '), 'Briefje', h('span', { class: 'sr-only' }, ` bij: ${zone.title}`)) : null))
     const list = this.memo.get(`list:${zone.id}`, '', () => h('ol', { class: 'zone-items' }))
@@ -127,7 +121,7 @@ export class BoardView {
   }
 
   renderStatement (zone, mode) {
-    const spec = STATEMENTS[zone.id]
+    const spec = zone.statement
     if (!spec) return null
     const value = this.doc.getMap('statements').get(spec.key)
     const asked = mode.statement === spec.key
@@ -135,7 +129,7 @@ export class BoardView {
     return h('div', { class: `statement${asked ? ' asked' : ''}` },
       h('span', { class: 'statement-label' }, `${spec.label}: `),
       mode.write
-        ? h('button', { class: 'statement-text', dataset: { action: 'statement', statement: spec.key } },
+        ? h('button', { class: 'statement-text', dataset: { action: 'statement', statementZone: zone.id } },
           value || 'Tik om op te schrijven')
         : h('span', { class: 'statement-text' }, value || '…'))
   }
@@ -178,7 +172,7 @@ export class BoardView {
       h('span', { class: 'note-text' }, note.text || ''),
       h('span', { class: 'note-author' },
         author,
-        isPro ? h('span', { class: 'pro-mark', title: 'Professional' }, ' · prof.') : null),
+        isPro ? h('span', { class: 'pro-mark', title: this.ctx.cfg.roleLabels[note.role] }, ' · prof.') : null),
       tags.length || note.help
         ? h('span', { class: 'note-tags' },
           tags.map((t) => h('span', { class: `tag tag-${t}` }, t)),
@@ -208,12 +202,13 @@ export class BoardView {
     else if (action === 'post') this.post([id])
     else if (action === 'group-title') this.editGroupTitle(id)
     else if (action === 'spotlight') this.ctx.spotlight(this.ctx.spotlit?.() === id ? null : id)
-    else if (action === 'statement') this.editStatement(actionEl.dataset.statement)
+    else if (action === 'statement') this.editStatement(this.boardCfg.zones.find((z) => z.id === actionEl.dataset.statementZone).statement)
   }
 
-  async editStatement (key) {
-    const label = key === 'ergste' ? 'Wat is het ergste dat kan gebeuren?' : 'Wat is de grootste wens?'
-    const text = await askText({ title: label, label, value: this.doc.getMap('statements').get(key) || '', maxlength: 200 })
+  async editStatement ({ key, question }) {
+    const text = await askText({
+      title: question, label: question, value: this.doc.getMap('statements').get(key) || '', maxlength: this.ctx.cfg.limits.text
+    })
     // this.doc, read again: the board may have been loaded again while the dialog was open.
     if (text !== null) this.doc.transact(() => this.doc.getMap('statements').set(key, text), this.ctx.origin())
   }
@@ -227,12 +222,12 @@ export class BoardView {
     const onlyPrivate = allowPrivate && !mode.write
     const result = await editNote({
       board: this.boardCfg, zone: zoneId, isNew: true, allowPrivate: allowPrivate && !onlyPrivate,
-      privateDefault: !!mode.privateStep || PRIVATE_FIRST.has(zoneId),
-      tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds, onlyPrivate
+      privateDefault: !!mode.privateStep || !!this.boardCfg.zones.find((z) => z.id === zoneId)?.privateFirst,
+      tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds, onlyPrivate, maxlength: this.ctx.cfg.limits.text
     })
     if (result.action !== 'save') return
     const zone = this.boardCfg.zones.find((z) => z.id === result.zone)
-    const tags = this.boardCfg.id === 'bodemeisen' ? ['opgelegd'] : result.tags
+    const tags = this.tagsOf(result)
     const fields = {
       text: result.text, zone: result.zone, author: person.id, authorName: person.name,
       role: this.ctx.cfg.role, color: zone.color, tags, help: result.help
@@ -242,12 +237,17 @@ export class BoardView {
     else ops.addNote(this.doc, this.ctx.origin(), fields)
   }
 
+  // The tags chosen in the dialog, and those every note on this board carries (bodemeisen).
+  tagsOf (result) {
+    return [...new Set([...this.boardCfg.fixedTags, ...result.tags])]
+  }
+
   async openNote (id, isPrivate) {
     let doc = isPrivate ? this.ctx.privateDoc() : this.doc
     if (!doc) return
     const note = ops.noteData(ops.notesOf(doc).get(id))
     if (this.ctx.readOnly || (!isPrivate && !this.mode().write)) return
-    const editable = isPrivate || ops.canEdit(note, this.ctx.person(), this.ctx.cfg.role)
+    const editable = isPrivate || ops.canEdit(note, this.ctx.person(), this.ctx.cfg)
     if (!editable) {
       // Other people's notes can be moved, not changed; a goal can still go into the plan.
       if (this.ctx.makeGoal && await confirmDialog({
@@ -257,7 +257,8 @@ export class BoardView {
     }
     const result = await editNote({
       board: this.boardCfg, note, zone: note.zone, isNew: false, canDelete: true,
-      isPrivate, canPost: isPrivate && this.mode().write, canGoal: !isPrivate && !!this.ctx.makeGoal, canMove: !isPrivate && !note.group, tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds
+      isPrivate, canPost: isPrivate && this.mode().write, canGoal: !isPrivate && !!this.ctx.makeGoal, canMove: !isPrivate && !note.group, tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds,
+      maxlength: this.ctx.cfg.limits.text
     })
     const origin = isPrivate ? 'private' : this.ctx.origin()
     if (!isPrivate) doc = this.doc // the board may have been loaded again meanwhile
@@ -268,7 +269,7 @@ export class BoardView {
     }
     if (result.action !== 'save' && result.action !== 'post') return
     const zone = this.boardCfg.zones.find((z) => z.id === result.zone)
-    const patch = { text: result.text, tags: result.tags, help: result.help }
+    const patch = { text: result.text, tags: this.tagsOf(result), help: result.help }
     if (result.zone !== note.zone) {
       if (isPrivate) Object.assign(patch, { zone: result.zone, color: zone.color })
       else { ops.placeItem(doc, origin, 'note', id, result.zone, Infinity); patch.color = zone.color }
@@ -312,10 +313,9 @@ export class BoardView {
     else if (target.type === 'group' && item.kind === 'note') ops.addToGroup(this.doc, origin, item.id, target.id)
     else if (target.type === 'zone') {
       ops.placeItem(this.doc, origin, item.kind, item.id, target.zone, target.index)
-      if (item.kind === 'note') {
-        const zone = this.boardCfg.zones.find((z) => z.id === target.zone)
-        ops.updateNote(this.doc, origin, item.id, { color: zone.color })
-      }
+      const patch = { color: this.boardCfg.zones.find((z) => z.id === target.zone).color }
+      // Anyone who may write the board may move a note; its colour follows the zone.
+      if (item.kind === 'note' && ops.onlyMoves(patch, this.ctx.cfg)) ops.updateNote(this.doc, origin, item.id, patch)
     }
   }
 

@@ -13,7 +13,7 @@ export function consentPanel (cfg, verloop, person) {
     const people = meetingPeople(verloop.doc).filter((p) => p.role !== 'scherm')
     const me = person()
     const mine = me ? answers[me.id] : null
-    const comment = h('textarea', { id: 'nb-consent-comment', rows: 2, maxlength: 500 })
+    const comment = h('textarea', { id: 'nb-consent-comment', rows: 2, maxlength: cfg.limits.comment })
     const send = async (agree) => {
       const response = await apiFetch(cfg, `/api/meetings/${cfg.meetingId}/consent`,
         { participant: me.id, agree, comment: comment.value })

@@ -1,7 +1,6 @@
 // The course of the meeting as every screen shows it: the step and what it asks, the timer,
 // the closed part. Reads the `verloop` board, which only the server writes.
 import { h, fill } from './dom.js'
-import { formatTimer } from './status.js'
 
 export const courseState = (verloop) => verloop.doc.getMap('state')
 
@@ -11,16 +10,11 @@ export function currentStep (cfg, verloop) {
 }
 
 // What this role may do on a board now, as the server decided it ('none' | 'read' | 'write').
+// Screens never guess: until the server's table is here (verloop not loaded yet), nothing is
+// writable. The boards still show what is on them.
 export function accessNow (cfg, verloop, boardId) {
   const table = courseState(verloop).get('access')
-  const value = table?.[cfg.role]?.[boardId]
-  return value || (cfg.role === 'scherm' ? 'read' : 'write')
-}
-
-export function timerText (state) {
-  const paused = state.get('timerPausedMs')
-  if (typeof paused === 'number') return `${formatTimer(Date.now() + paused)} (gepauzeerd)`
-  return formatTimer(state.get('timerEndsAt'))
+  return table?.[cfg.role]?.[boardId] || 'none'
 }
 
 export function stepBanner (cfg) {

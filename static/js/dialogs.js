@@ -10,18 +10,19 @@ function openDialog (content, onClose) {
 }
 
 // Edit or create a note. Resolves with {action, text, zone, tags, help, private}.
+// On a board of goals (board.goals) the writer also chooses tags and the help needed.
 export function editNote ({ board, note = {}, zone, isNew, canDelete, isPrivate, allowPrivate,
-  privateDefault, tags, helpKinds, canMove, canPost, onlyPrivate, canGoal }) {
+  privateDefault, tags, helpKinds, canMove, canPost, onlyPrivate, canGoal, maxlength }) {
   return new Promise((resolve) => {
-    const text = h('textarea', { id: 'nb-note-text', name: 'text', rows: 4, maxlength: 500, required: true })
+    const text = h('textarea', { id: 'nb-note-text', name: 'text', rows: 4, maxlength, required: true })
     text.value = note.text || ''
     const zoneSelect = h('select', { id: 'nb-note-zone', name: 'zone' },
       board.zones.map((z) => h('option', { value: z.id, selected: z.id === zone }, z.title)))
-    const tagBoxes = board.id === 'doelen'
+    const tagBoxes = board.goals
       ? Object.entries(tags).map(([id, label]) => h('label', { class: 'check' },
         h('input', { type: 'checkbox', name: 'tag', value: id, checked: (note.tags || []).includes(id) }), label))
       : []
-    const helpSelect = board.id === 'doelen'
+    const helpSelect = board.goals
       ? h('select', { id: 'nb-note-help', name: 'help' },
         h('option', { value: '' }, 'Geen hulp nodig'),
         Object.entries(helpKinds).map(([id, label]) => h('option', { value: id, selected: note.help === id }, label)))

@@ -3,11 +3,9 @@
 import { h, fill } from './dom.js'
 import { apiFetch } from './config.js'
 import { confirmDialog } from './dialogs.js'
-import { courseState, currentStep, timerText } from './course.js'
+import { courseState, currentStep } from './course.js'
+import { timerText } from './timer.js'
 
-const ROLE_NAMES = {
-  facilitator: 'Gespreksleider', familie: 'Familie en netwerk', professional: 'Professional', scherm: 'Scherm in de kamer'
-}
 const linksKey = (meetingId) => `nb-links:${meetingId}`
 
 // On the page shown right after creating a meeting: remember its links on this device.
@@ -83,12 +81,12 @@ export function facilitatorPanel (cfg, verloop, person) {
       h('h3', {}, 'Links om mee te doen'),
       Object.keys(links).length ? null
         : h('p', { class: 'hint' }, 'Deze computer kent de links niet. Maak een nieuwe link als je er een nodig hebt; de oude werkt dan niet meer.'),
-      h('ul', { class: 'side-links' }, Object.keys(ROLE_NAMES).filter((r) => r !== 'facilitator').map((role) => h('li', {},
-        h('strong', {}, ROLE_NAMES[role]),
+      h('ul', { class: 'side-links' }, Object.keys(cfg.roleLabels).filter((r) => r !== cfg.role).map((role) => h('li', {},
+        h('strong', {}, cfg.roleLabels[role]),
         links[role]
           ? h('details', {}, h('summary', {}, 'Link en QR-code tonen'),
             h('a', { href: links[role], class: 'link' }, links[role]),
-            h('img', { src: `${links[role]}/qr.svg`, alt: `QR-code: ${ROLE_NAMES[role]}`, width: 160, height: 160 }))
+            h('img', { src: `${links[role]}/qr.svg`, alt: `QR-code: ${cfg.roleLabels[role]}`, width: 160, height: 160 }))
           : null,
         h('button', { class: 'secondary small', onclick: () => rotate(role) }, 'Nieuwe link maken')))))
     tick()
@@ -127,7 +125,7 @@ export function facilitatorPanel (cfg, verloop, person) {
   async function rotate (role) {
     const ok = await confirmDialog({
       title: 'Nieuwe link maken?',
-      text: `De oude link voor "${ROLE_NAMES[role]}" werkt dan meteen niet meer. Apparaten met die link moeten opnieuw binnenkomen.`,
+      text: `De oude link voor "${cfg.roleLabels[role]}" werkt dan meteen niet meer. Apparaten met die link moeten opnieuw binnenkomen.`,
       yes: 'Nieuwe link maken'
     })
     if (!ok) return
@@ -179,7 +177,7 @@ export function facilitatorPanel (cfg, verloop, person) {
     if (!response.ok) return
     const { devices } = await response.json()
     fill(devicesEl, devices.length ? devices.map((d) => h('li', {},
-      h('span', {}, `${d.names.join(', ') || 'Nog geen naam'} — ${ROLE_NAMES[d.role] || d.role}`),
+      h('span', {}, `${d.names.join(', ') || 'Nog geen naam'} — ${cfg.roleLabels[d.role] || d.role}`),
       d.device && d.device !== cfg.device
         ? h('button', { class: 'danger small', onclick: () => removeDevice(d) }, 'Verwijderen')
         : null)) : h('li', {}, 'Niemand'))

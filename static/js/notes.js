@@ -1,4 +1,4 @@
-// Operations on a board document (data contract in shared/domain.md): notes and groups in
+// Operations on a board document (data contract: README, board/schema.py): notes and groups in
 // zones, ordered top to bottom by `y` (0..1, higher on the board = more urgent).
 import * as Y from 'yjs'
 import { randomId } from './dom.js'
@@ -192,6 +192,24 @@ export function nudge (doc, origin, kind, id, delta) {
   placeItem(doc, origin, kind, id, zone, index + delta)
 }
 
-export function canEdit (note, person, role) {
-  return role === 'facilitator' || (!!person && note.author === person.id)
+// The server's rule for notes (board/schema.py), served as cfg.noteRights: anyone who may
+// write a board may change where a note hangs (moveFields); what it says, or taking it off the
+// board, only a device of the note's own role (ownerField) or of a role in anyNote.
+export function mayChange (note, cfg) {
+  const rights = cfg.noteRights
+  return rights.anyNote.includes(cfg.role) || note[rights.ownerField] === cfg.role
+}
+
+// Whether a change to a note only moves it.
+export function onlyMoves (patch, cfg) {
+  return Object.keys(patch).every((field) => cfg.noteRights.moveFields.includes(field))
+}
+
+// Whether this person may change a note's text or throw it away. Stricter than the server on
+// purpose, never looser: everyone on a passed-around tablet shares one role, so only the
+// note's own author changes it (a role in anyNote, the facilitator, any note), and nobody
+// rewrites someone else's note by accident.
+export function canEdit (note, person, cfg) {
+  if (!mayChange(note, cfg)) return false
+  return cfg.noteRights.anyNote.includes(cfg.role) || (!!person && note.author === person.id)
 }

@@ -1,13 +1,11 @@
 // The actieteam's plan: goals (from the doelenmatrix or typed), per goal its actions, the help
 // needed, the actieteam and the evaluation date. Each field is one value in the `plan` board
 // document, written when you leave the field or stop typing; what others change shows at once,
-// except in the field you are typing in.
+// except in the field you are typing in. The statuses and limits come from cfg (board/plan.py).
 import * as Y from 'yjs'
 import { h, fill, reconcile, Memo, randomId } from './dom.js'
 import { confirmDialog } from './dialogs.js'
 import { meetingPeople } from './people.js'
-
-const STATUSES = { 'nog-niet': 'Nog niet begonnen', bezig: 'Bezig', gelukt: 'Gelukt', 'loopt-niet': 'Loopt niet' }
 
 export const goalsOf = (doc) => doc.getMap('goals')
 const actionsOf = (doc) => doc.getMap('actions')
@@ -42,6 +40,7 @@ export class PlanView {
     this.root = root
     this.doc = board.doc
     this.ctx = ctx
+    this.limits = ctx.cfg.limits
     this.memo = new Memo()
     this.bindings = new Set()
     this.frame = 0
@@ -123,7 +122,7 @@ export class PlanView {
     const tags = goal.get('tags') || []
     const head = this.memo.get(`ghead:${id}`, JSON.stringify([write, tags]), () => h('div', { class: 'goal-head' },
       h('label', { class: 'sr-only', for: `goal-${id}` }, 'Doel'),
-      this.field(goal, 'text', { id: `goal-${id}`, class: 'goal-text', maxlength: 300 }),
+      this.field(goal, 'text', { id: `goal-${id}`, class: 'goal-text', maxlength: this.limits.text }),
       tags.length ? h('span', { class: 'note-tags' }, tags.map((t) => h('span', { class: `tag tag-${t}` }, t))) : null,
       write ? h('button', { class: 'danger small', onclick: () => this.removeGoal(id) }, 'Doel weghalen') : null))
     const rows = this.memo.get(`rows:${id}`, '', () => h('tbody'))
@@ -135,9 +134,9 @@ export class PlanView {
     const foot = this.memo.get(`gfoot:${id}`, String(write), () => h('div', { class: 'goal-foot' },
       write ? h('button', { class: 'secondary small', onclick: () => this.addAction(id) }, '+ Actie') : null,
       h('label', { for: `hn-${id}` }, 'Welke hulp is nodig van het netwerk?'),
-      this.field(goal, 'hulpNetwerk', { id: `hn-${id}`, rows: 2, maxlength: 500 }, 'textarea'),
+      this.field(goal, 'hulpNetwerk', { id: `hn-${id}`, rows: 2, maxlength: this.limits.text }, 'textarea'),
       h('label', { for: `hp-${id}` }, 'Welke hulp is nodig van professionals?'),
-      this.field(goal, 'hulpProfessionals', { id: `hp-${id}`, rows: 2, maxlength: 500 }, 'textarea')))
+      this.field(goal, 'hulpProfessionals', { id: `hp-${id}`, rows: 2, maxlength: this.limits.text }, 'textarea')))
     const card = this.memo.get(`goal:${id}`, '', () => h('article', { class: 'goal-card', dataset: { goal: id } }))
     return reconcile(card, [head, table, foot])
   }
@@ -147,18 +146,18 @@ export class PlanView {
       const cell = (key, label, attrs, tag) => h('td', {}, h('label', { class: 'sr-only', for: `${key}-${aid}` }, label),
         this.field(action, key, { id: `${key}-${aid}`, ...attrs }, tag))
       const status = h('select', { id: `status-${aid}`, disabled: !write },
-        Object.entries(STATUSES).map(([v, label]) => h('option', { value: v }, label)))
-      const refresh = () => { if (document.activeElement !== status) status.value = action.get('status') || 'nog-niet' }
+        Object.entries(this.ctx.cfg.planStatuses).map(([v, label]) => h('option', { value: v }, label)))
+      const refresh = () => { if (document.activeElement !== status) status.value = action.get('status') || this.ctx.cfg.defaultPlanStatus }
       status.addEventListener('change', () => this.doc.transact(() => action.set('status', status.value), this.origin()))
       this.bindings.add({ el: status, refresh })
       refresh()
       return h('tr', { dataset: { action: aid } },
-        cell('wat', 'Wat', { maxlength: 200 }),
-        cell('wie', 'Wie', { maxlength: 60, list: 'nb-plan-people' }),
+        cell('wat', 'Wat', { maxlength: this.limits.short }),
+        cell('wie', 'Wie', { maxlength: this.limits.name, list: 'nb-plan-people' }),
         cell('vanaf', 'Vanaf', { type: 'date' }),
         cell('tot', 'Tot', { type: 'date' }),
         h('td', {}, h('label', { class: 'sr-only', for: `status-${aid}` }, 'Hoe gaat het'), status),
-        cell('nogDoen', 'Wat moet er nog gebeuren', { maxlength: 300 }),
+        cell('nogDoen', 'Wat moet er nog gebeuren', { maxlength: this.limits.text }),
         h('td', {}, write ? h('button', { class: 'danger small', onclick: () => this.removeAction(aid), 'aria-label': 'Actie weghalen' }, '×') : null))
     })
   }
@@ -166,7 +165,7 @@ export class PlanView {
   renderTeam (write) {
     const team = sorted(teamOf(this.doc))
     return this.memo.get('team', JSON.stringify([write, team.map(([id, m]) => [id, m.get('name')])]), () => {
-      const input = h('input', { id: 'nb-team-add', list: 'nb-plan-people', maxlength: 60 })
+      const input = h('input', { id: 'nb-team-add', list: 'nb-plan-people', maxlength: this.limits.name })
       const add = (event) => {
         event.preventDefault()
         const name = input.value.trim()
@@ -212,7 +211,7 @@ export class PlanView {
     this.doc.transact(() => {
       const action = new Y.Map()
       actionsOf(this.doc).set(id, action)
-      for (const [k, v] of Object.entries({ goal: goalId, wat: '', wie: '', status: 'nog-niet', order: Date.now(), createdAt: Date.now() })) action.set(k, v)
+      for (const [k, v] of Object.entries({ goal: goalId, wat: '', wie: '', status: this.ctx.cfg.defaultPlanStatus, order: Date.now(), createdAt: Date.now() })) action.set(k, v)
     }, this.origin())
     requestAnimationFrame(() => document.getElementById(`wat-${id}`)?.focus())
   }

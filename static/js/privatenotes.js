@@ -1,6 +1,6 @@
 // Private notes: written by one person, kept only on this device (IndexedDB), never sent to
 // the server, until that person posts them to the shared board.
-import { openLocalDoc } from './sync.js'
+import { openLocalDoc } from './provider.js'
 import { addNote, notesOf, noteData } from './notes.js'
 
 export function openPrivateNotes (cfg, boardId, person) {

@@ -49,7 +49,8 @@ export class ConnectionStatus {
   }
 }
 
-// Said calmly when the server did not keep a change of this device (close codes 4422, 4413):
+// Said calmly when the server did not keep a change of this device (close codes
+// UPDATE_REFUSED, QUOTA_EXCEEDED):
 // the board is loaded again, so it shows what everyone sees. Visible, announced (the live
 // region is always in the page, only its content changes), and gone after a while or a tap.
 export class RefusedNotice {
@@ -76,12 +77,4 @@ export class RefusedNotice {
     clearTimeout(this.timer)
     fill(this.el)
   }
-}
-
-export function formatTimer (endsAt, now = Date.now()) {
-  if (typeof endsAt !== 'number') return ''
-  const left = Math.max(0, Math.round((endsAt - now) / 1000))
-  const m = Math.floor(left / 60)
-  const s = String(left % 60).padStart(2, '0')
-  return `${m}:${s}`
 }

@@ -7,8 +7,8 @@ export function chooseSomeone (cfg, verloop, devicePeople, { handOver }) {
   return new Promise((resolve) => {
     const list = h('ul', { class: 'people-list' })
     const error = h('p', { class: 'error', role: 'alert' })
-    const name = h('input', { id: 'nb-name', name: 'name', required: true, maxlength: 60, autocomplete: 'off' })
-    const relation = h('input', { id: 'nb-relation', name: 'relation', maxlength: 40, list: 'nb-relations', autocomplete: 'off' })
+    const name = h('input', { id: 'nb-name', name: 'name', required: true, maxlength: cfg.limits.name, autocomplete: 'off' })
+    const relation = h('input', { id: 'nb-relation', name: 'relation', maxlength: cfg.limits.relation, list: 'nb-relations', autocomplete: 'off' })
     const relations = h('datalist', { id: 'nb-relations' }, cfg.relations.map((r) => h('option', { value: r })))
     const submit = h('button', { class: 'primary', type: 'submit' }, 'Dat ben ik')
 

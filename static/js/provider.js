@@ -53,7 +53,7 @@ export function openBoard (cfg, boardId, { onStatus, onRefused, onSynced, onRese
     if (board.doc !== latest.doc) board.doc.destroy()
   }
 
-  // After the server refused a change (4422, 4413) this device's copy still holds it, and
+  // After the server refused a change (UPDATE_REFUSED, QUOTA_EXCEEDED) this device's copy still holds it, and
   // would send it again on every reconnect. Throw the copy away (IndexedDB too), load the board
   // fresh from the server and show that. Until then board.resetting is true and the old copy
   // stays on screen, disconnected. Resolves with the board once the fresh copy is shown.
