@@ -1,99 +1,425 @@
-"""An OpenAPI 3.0 description of the JSON API (the contract in README.md), served at
-/openapi.json and used by the schemathesis fuzz test. Kept by hand: small, and it says what
-each route promises, including its error statuses."""
+"""The OpenAPI 3.0 document of every HTTP route, served at /openapi.json and fuzzed by
+tests/test_fuzz_http.py (schemathesis).
 
+Generated from the application's route table: its paths, methods and path parameters are
+whatever app.routes holds. What each operation takes and answers is described in OPERATIONS
+below, keyed by (method, path), with the limits taken from the code that enforces them. What
+every route shares is added by `_common` from the layers that cause it: 401 for a token,
+413 for a body (bodylimit.py), 429 on the throttled routes (guard.py), 503 where something is
+written (a full or read-only disk). A route without a description is left out of the
+document, and tests/test_api.py fails on it (as on a description of a route that is gone).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
 
-_ERROR = {"description": "JSON {\"error\": \"<Dutch message>\"}",
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-_ERRORS = {str(code): _ERROR for code in (400, 401, 403, 404, 409, 413, 429)}
+from board.boards import BOARDS
+from board.consent import MAX_COMMENT
+from board.people import MAX_NAME, MAX_RELATION
+from board.phases import _PHASE_ID
+from board.roles import ROLES
+from board.scripts import SCRIPTS
+from board.timer import ACTIONS, MAX_MINUTES
 
+from .api import MAX_TITLE
+from .bodylimit import body_limit
+from .guard import _guarded
 
-def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "properties": properties, "required": required}}}}
+Schema = dict[str, Any]
 
+# --- schemas --------------------------------------------------------------------------------
 
-def _op(summary: str, ok: str = "200", body: dict[str, Any] | None = None,
-        secured: bool = True, params: tuple[str, ...] = ()) -> dict[str, Any]:
-    op: dict[str, Any] = {
-        "summary": summary,
-        "parameters": [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-                       for p in params],
-        "responses": {ok: {"description": "OK", "content": {"application/json": {
-            "schema": {"type": "object"}}}}, **_ERRORS},
-    }
-    if body is not None:
-        op["requestBody"] = body
-    if not secured:
-        op["security"] = []
-    return op
+_STR: Schema = {"type": "string"}
+_BOOL: Schema = {"type": "boolean"}
+_NUM: Schema = {"type": "number"}
+_MS: Schema = {"type": "number", "nullable": True, "description": "ms since the epoch"}
 
 
-_M = "/api/meetings/{meeting_id}"
-_MID = ("meeting_id",)
-_BOOL = {"type": "boolean"}
-_STR = {"type": "string"}
+def _obj(properties: dict[str, Schema], required: Iterable[str] = ()) -> Schema:
+    schema: Schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return schema
 
-SCHEMA: dict[str, Any] = {
-    "openapi": "3.0.3",
-    "info": {"title": "Netwerkbord", "version": "1"},
-    "components": {
-        "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
-        "schemas": {"Error": {"type": "object", "properties": {"error": _STR},
-                              "required": ["error"]}},
-    },
-    "security": [{"token": []}],
-    "paths": {
-        "/api/meetings": {"post": _op(
-            "Create a meeting; returns the role tokens (admin key as Bearer when configured)",
-            "201", _body({"title": {"type": "string", "maxLength": 120},
-                          "script": {"type": "string"}}, ["title"]))},
-        _M: {"get": _op("Title, phase, closed part and your role", params=_MID)},
-        f"{_M}/participants": {"post": _op(
-            "Put a person on the meeting's list", "201",
-            _body({"name": _STR, "relation": _STR}, ["name"]), params=_MID)},
-        f"{_M}/consent": {"post": _op(
-            "Akkoord or niet akkoord, during a consent step", "201",
-            _body({"participant": _STR, "agree": _BOOL, "comment": _STR},
-                  ["participant", "agree"]), params=_MID)},
-        f"{_M}/boards/{{board_id}}": {"get": _op(
-            "A board as JSON", params=("meeting_id", "board_id"))},
-        f"{_M}/closed": {"post": _op("Start or end the closed part (facilitator)",
-                                     body=_body({"closed": _BOOL, "by": _STR}, ["closed"]),
-                                     params=_MID)},
-        f"{_M}/phase": {"post": _op("Jump to a step (facilitator)",
-                                    body=_body({"phase": _STR, "by": _STR}, ["phase"]),
-                                    params=_MID)},
-        f"{_M}/step": {"post": _op("Next or previous step (facilitator)", body=_body(
-            {"move": {"type": "string", "enum": ["next", "previous"]}}, ["move"]),
-            params=_MID)},
-        f"{_M}/posting": {"post": _op("Iedereen plakt nu (facilitator)",
-                                      body=_body({"open": _BOOL}, ["open"]), params=_MID)},
-        f"{_M}/lock": {"post": _op("Lock a board (facilitator)",
-                                   body=_body({"board": _STR, "locked": _BOOL},
-                                              ["board", "locked"]), params=_MID)},
-        f"{_M}/timer": {"post": _op("The timer (facilitator)", body=_body(
-            {"action": {"type": "string",
-                        "enum": ["start", "add", "pause", "resume", "stop"]},
-             "minutes": {"type": "number"}}, ["action"]), params=_MID)},
-        f"{_M}/spotlight": {"post": _op("A group on the projector (facilitator)", body=_body(
-            {"board": _STR, "group": {"type": "string", "nullable": True}}, ["board"]),
-            params=_MID)},
-        f"{_M}/devices": {"get": _op("Who is connected (facilitator)", params=_MID)},
-        f"{_M}/devices/{{device}}/remove": {"post": _op(
-            "Remove a device at once (facilitator)", params=("meeting_id", "device"))},
-        f"{_M}/audit": {"get": _op("The audit list of the closed part (facilitator)",
-                                   params=_MID)},
-        f"{_M}/tokens/{{role}}": {"post": _op(
-            "Revoke a role's link and make a new one (facilitator)",
-            params=("meeting_id", "role"))},
-    },
+
+def _list(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_BOARD_ID: Schema = {"type": "string", "enum": list(BOARDS)}
+_ROLE: Schema = {"type": "string", "enum": [r.value for r in ROLES]}
+_BY: Schema = {"type": "string", "description": "the facilitator's name for the audit list "
+                                                "(the first 60 characters are kept)"}
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": _obj({"error": {"type": "string", "description": "what went wrong, in Dutch"}},
+                  ["error"]),
+    "MeetingState": _obj({
+        "id": _STR, "phase": _STR, "phaseLabel": _STR, "closed": _BOOL,
+        "script": {"type": "string", "enum": list(SCRIPTS)}, "locked": _list(_BOARD_ID),
+        "postingOpen": _BOOL,
+    }, ["id", "phase", "phaseLabel", "closed", "script", "locked", "postingOpen"]),
+    "Board": _obj({
+        "board": _BOARD_ID, "title": _STR, "template": _STR,
+        "zones": _list(_obj({"id": _STR, "title": _STR}, ["id", "title"])),
+        "notes": _list({"type": "object"}), "groups": _list({"type": "object"}),
+        "state": {"type": "object", "description": "verloop only: the meeting's course"},
+        "participants": {"type": "object", "description": "verloop only: id -> person"},
+    }, ["board", "title"]),
+    "Export": _obj({
+        "meeting": _obj({"id": _STR, "title": _STR, "date": _STR, "script": _STR,
+                         "finished": _BOOL}, ["id", "title"]),
+        "participants": _list(_obj({"id": _STR, "name": _STR, "relation": _STR, "role": _STR})),
+        "consent": _list(_obj({"participant": _STR, "name": _STR, "role": _STR,
+                               "agree": _BOOL, "comment": _STR, "at": _MS})),
+        "boards": {"type": "object", "additionalProperties": _ref("Board")},
+        "plan": {"type": "object"},
+        "drieluik": {"type": "object"},
+    }, ["meeting", "participants", "consent", "boards"]),
 }
 
 
+# --- responses ------------------------------------------------------------------------------
+
+def _content(media: str, schema: Schema | None = None) -> dict[str, Any]:
+    return {media: {"schema": schema} if schema else {}}
+
+
+def json_answer(description: str, schema: Schema | None = None) -> dict[str, Any]:
+    return {"description": description,
+            "content": _content("application/json", schema or {"type": "object"})}
+
+
+def error_answer(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _content("application/json", _ref("Error"))}
+
+
+def page_answer(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _content("text/html", _STR)}
+
+
+def media_answer(description: str, media_type: str) -> dict[str, Any]:
+    return {"description": description, "content": _content(media_type, _STR)}
+
+
+def either(*answers: dict[str, Any]) -> dict[str, Any]:
+    """One status answered in more than one way (an HTML page, or a JSON error)."""
+    return {"description": "; or ".join(a["description"] for a in answers),
+            "content": {k: v for a in answers for k, v in a["content"].items()}}
+
+
+_NOT_FACILITATOR = error_answer("not the facilitator's link")
+_STATE = json_answer("the meeting's state after the change", _ref("MeetingState"))
+_INVALID_LINK_PAGE = page_answer("unknown or revoked link: the page that says so")
+
+
+# --- operations -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    responses: dict[int, dict[str, Any]]
+    # who may call it: "role" (a role link's token, as Bearer or ?token=), "admin" (the
+    # admin key as Bearer, when the server has one), "path" (the link is in the path), "none"
+    auth: str = "role"
+    body: Schema | None = None  # a JSON object
+    form: Schema | None = None  # an HTML form (application/x-www-form-urlencoded)
+    params: dict[str, Schema] = field(default_factory=dict)  # path parameters, else strings
+    description: str | None = None
+
+
+def control(summary: str, properties: dict[str, Schema], required: Iterable[str] = (),
+            ok: dict[int, dict[str, Any]] | None = None, **more: Any) -> Operation:
+    """One of the facilitator's controls (control.facilitator_route): a JSON object in, the
+    facilitator's token only, 400 for a body that is no JSON object or breaks the rules."""
+    responses = {**(ok or {200: _STATE}), 400: error_answer("no JSON object, or a field is wrong"),
+                 403: _NOT_FACILITATOR, **more.pop("responses", {})}
+    return Operation(summary, responses, body=_obj({**properties, "by": _BY}, required), **more)
+
+
+M = "/api/meetings/{meeting_id}"
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    # pages ---------------------------------------------------------------------------------
+    ("GET", "/"): Operation("The start page: give a meeting a name", {
+        200: page_answer("the form")}, auth="none"),
+    ("POST", "/"): Operation(
+        "Create a meeting from the start page's form; shows the four role links once",
+        {201: page_answer("the links"), 400: page_answer("no name, or an unknown kind of meeting"),
+         401: page_answer("the admin key is missing or wrong (when the server has one)"),
+         429: page_answer("too many new meetings from this address; Retry-After says when"),
+         503: page_answer("the server holds as many meetings as it may")},
+        auth="none", form=_obj({
+            "title": {"type": "string", "maxLength": MAX_TITLE, "pattern": r"\S"},
+            "script": {"type": "string", "enum": list(SCRIPTS)},
+            "admin_key": _STR}, ["title"])),
+    ("GET", "/j/{token}"): Operation("The app for the role of this link", {
+        200: page_answer("the app (the boards as plain HTML in <noscript>)"),
+        404: _INVALID_LINK_PAGE}, auth="path"),
+    ("GET", "/j/{token}/qr.svg"): Operation("The link as a QR code, made on the server", {
+        200: media_answer("the QR code", "image/svg+xml"),
+        404: error_answer("unknown or revoked link")}, auth="path"),
+    ("GET", "/j/{token}/tekst"): Operation("The boards this link may see, as plain HTML", {
+        200: page_answer("the boards"), 404: _INVALID_LINK_PAGE}, auth="path"),
+    ("GET", "/sw.js"): Operation("The service worker (keeps the pages for offline reloads)", {
+        200: media_answer("the script", "text/javascript")}, auth="none"),
+    ("GET", "/favicon.ico"): Operation("The icon", {
+        200: media_answer("the icon", "image/svg+xml")}, auth="none"),
+    ("GET", "/static/{path}"): Operation("The browser bundle, CSS and images", {
+        200: {"description": "the file", "content": {"*/*": {}}},
+        404: page_answer("no such file")}, auth="none"),
+    ("GET", "/openapi.json"): Operation("This document", {
+        200: json_answer("the OpenAPI document")}, auth="none"),
+    # exports -------------------------------------------------------------------------------
+    ("GET", "/j/{token}/plan"): Operation(
+        "The plan page, made for A4 (title, date, participants, plan, consent, themes)",
+        {200: page_answer("the plan"),
+         403: error_answer("the plan is not visible to this role now"),
+         404: _INVALID_LINK_PAGE}, auth="path"),
+    ("GET", "/p/{token}"): Operation(
+        "The plan page behind a read-only link (never the family's worksheet)",
+        {200: page_answer("the plan"), 404: _INVALID_LINK_PAGE}, auth="path"),
+    ("GET", "/p/{token}/qr.svg"): Operation("The read-only plan link as a QR code", {
+        200: media_answer("the QR code", "image/svg+xml"),
+        404: error_answer("unknown or revoked link")},
+        auth="path"),
+    ("GET", f"{M}/export.json"): Operation(
+        "The whole meeting as this role may see it, for the case file", {
+            200: json_answer("the export (Content-Disposition: attachment)", _ref("Export")),
+            403: error_answer("nothing to export for this role now (a professional, "
+                              "during the closed part)")}),
+    ("GET", f"{M}/export.md"): Operation(
+        "The same as Markdown; everything typed is escaped", {
+            200: media_answer("the export (Content-Disposition: attachment)", "text/markdown"),
+            403: error_answer("nothing to export for this role now")}),
+    ("GET", f"{M}/boards/{{board_id}}.svg"): Operation("A picture of a board as it was left", {
+        200: media_answer("the picture", "image/svg+xml"),
+        403: error_answer("this board is not visible to this role now"),
+        404: error_answer("no picture of this board (verloop, unknown boards)")},
+        params={"board_id": _BOARD_ID}),
+    # the JSON API --------------------------------------------------------------------------
+    ("POST", "/api/meetings"): Operation(
+        "Create a meeting; the role tokens and links are in the answer, and only there", {
+            201: json_answer("the meeting", _obj({
+                "id": _STR, "title": _STR, "script": _STR,
+                "tokens": _obj({r.value: _STR for r in ROLES}, [r.value for r in ROLES]),
+                "links": _obj({r.value: _STR for r in ROLES}, [r.value for r in ROLES]),
+            }, ["id", "title", "script", "tokens", "links"])),
+            400: error_answer("no JSON object, no name, or an unknown kind of meeting"),
+            429: error_answer("too many new meetings from this address; Retry-After says when"),
+            503: error_answer("the server holds as many meetings as it may")},
+        auth="admin", body=_obj({
+            "title": {"type": "string", "maxLength": MAX_TITLE, "pattern": r"\S"},
+            "script": {"type": "string", "enum": list(SCRIPTS)}}, ["title"])),
+    ("GET", M): Operation("Title, step, closed part and your role", {
+        200: json_answer("the meeting", {"allOf": [_ref("MeetingState"), _obj(
+            {"title": _STR, "role": _ROLE}, ["title", "role"])]})}),
+    ("DELETE", M): Operation(
+        "Delete the meeting now: devices are closed (4401), every row leaves the database", {
+            200: json_answer("deleted", _obj({"deleted": _STR}, ["deleted"])),
+            403: _NOT_FACILITATOR}),
+    ("POST", f"{M}/participants"): Operation("Put a person on the meeting's list", {
+        201: json_answer("the person", _obj({"id": _STR, "name": _STR, "relation": _STR,
+                                             "role": _ROLE}, ["id", "name", "relation", "role"])),
+        400: error_answer("no name, or a name or relation too long"),
+        403: error_answer("the projector writes no names"),
+        409: error_answer("the meeting's list is full")},
+        body=_obj({"name": {"type": "string", "maxLength": MAX_NAME, "pattern": r"\S"},
+                   "relation": {"type": "string", "maxLength": MAX_RELATION}}, ["name"])),
+    ("POST", f"{M}/consent"): Operation(
+        "Akkoord or niet akkoord for a person on the list, during a consent step", {
+            201: json_answer("the answer as kept", _obj({
+                "name": _STR, "role": _STR, "agree": _BOOL, "comment": _STR, "at": _MS},
+                ["agree", "at"])),
+            400: error_answer("a field is missing or wrong"),
+            403: error_answer("not for this role (the projector; another role's person)"),
+            404: error_answer("this person is not on the list"),
+            409: error_answer("not now: only in the step Instemming")},
+        body=_obj({"participant": {"type": "string", "description": "an id from the list"},
+                   "agree": _BOOL,
+                   "comment": {"type": "string", "maxLength": MAX_COMMENT}},
+                  ["participant", "agree"])),
+    ("GET", f"{M}/boards/{{board_id}}"): Operation(
+        "A board as JSON (zones, notes, groups; the course for verloop)", {
+            200: json_answer("the board", _ref("Board")),
+            403: error_answer("this board is not visible to this role now"),
+            404: error_answer("unknown board")},
+        params={"board_id": _BOARD_ID}),
+    # the facilitator's controls --------------------------------------------------------------
+    ("POST", f"{M}/closed"): control("Start or end the closed part", {"closed": _BOOL},
+                                     ["closed"]),
+    ("POST", f"{M}/phase"): control(
+        "Jump to a step (a step of the script sets the closed part as it says)",
+        {"phase": {"type": "string", "pattern": _PHASE_ID.pattern}}, ["phase"]),
+    ("POST", f"{M}/step"): control(
+        "The next or previous step of the script",
+        {"move": {"type": "string", "enum": ["next", "previous"]}}, ["move"],
+        responses={409: error_answer("no step left in that direction")}),
+    ("POST", f"{M}/posting"): control("Iedereen plakt nu, whatever the step", {"open": _BOOL},
+                                      ["open"]),
+    ("POST", f"{M}/lock"): control(
+        "Lock a board: read-only for all but the facilitator",
+        {"board": {"type": "string", "enum": [b for b, v in BOARDS.items()
+                                              if not v.server_only]},
+         "locked": _BOOL}, ["board", "locked"]),
+    ("POST", f"{M}/timer"): control(
+        "The timer on every screen", {
+            "action": {"type": "string", "enum": list(ACTIONS)},
+            "minutes": {"type": "number", "minimum": 0, "exclusiveMinimum": True,
+                        "maximum": MAX_MINUTES, "description": "for start and add"}},
+        ["action"], ok={200: json_answer("the timer", _obj({
+            "timerEndsAt": _MS,
+            "timerPausedMs": {"type": "number", "nullable": True,
+                              "description": "ms left while paused"}},
+            ["timerEndsAt", "timerPausedMs"]))}),
+    ("POST", f"{M}/spotlight"): control(
+        "Show a group large on the projector (group null ends it)",
+        {"board": _BOARD_ID, "group": {"type": "string", "maxLength": 64, "nullable": True}},
+        ok={200: json_answer("what the projector shows", _obj({"spotlight": _obj(
+            {"board": _STR, "group": _STR}, ["board", "group"]) | {"nullable": True}},
+            ["spotlight"]))}),
+    ("POST", f"{M}/finish"): control(
+        "Close the meeting (read-only for everyone from then on), or open it again",
+        {"finished": _BOOL}, ["finished"]),
+    ("POST", f"{M}/share"): control(
+        "A new read-only link to the plan page; {\"revoke\": true} revokes them all",
+        {"revoke": _BOOL}, ok={
+            201: json_answer("the new link", _obj({"token": _STR, "link": _STR},
+                                                  ["token", "link"])),
+            200: json_answer("all revoked", _obj({"revoked": _BOOL}, ["revoked"]))}),
+    ("GET", f"{M}/devices"): Operation("Who is connected: per device its role, names, boards", {
+        200: json_answer("the devices", _obj({"devices": _list(_obj({
+            "device": {"type": "string", "nullable": True}, "role": _ROLE,
+            "names": _list(_STR), "boards": _list(_STR)}))}, ["devices"])),
+        403: _NOT_FACILITATOR}),
+    ("POST", f"{M}/devices/{{device}}/remove"): control(
+        "Close a device's connections at once (4401) and refuse its id from then on", {},
+        ok={200: json_answer("removed", _obj({"device": _STR, "closed": {"type": "integer"}},
+                                             ["device", "closed"]))},
+        params={"device": {"type": "string", "maxLength": 64}},
+        responses={409: error_answer("that is the facilitator's own device")}),
+    ("GET", f"{M}/audit"): Operation(
+        "When the closed part started and ended, links made, devices removed, and by whom", {
+            200: json_answer("the audit list",
+                             _obj({"audit": _list({"type": "object"})}, ["audit"])),
+            403: _NOT_FACILITATOR}),
+    ("POST", f"{M}/tokens/{{role}}"): control(
+        "Revoke the role's link and make a new one; devices on the old one get 4401", {},
+        ok={200: json_answer("the new link", _obj({"role": _ROLE, "token": _STR, "link": _STR},
+                                                  ["role", "token", "link"]))},
+        params={"role": _ROLE}, responses={404: error_answer("unknown role")}),
+}
+
+
+# --- the document ---------------------------------------------------------------------------
+
+def operations(routes: Iterable[BaseRoute], prefix: str = "") -> list[tuple[str, str, list[str]]]:
+    """(METHOD, path, path parameters) of every HTTP route. HEAD is left out: Starlette answers
+    it on every GET route. A mounted app without routes (the static files) is one GET."""
+    found: list[tuple[str, str, list[str]]] = []
+    for route in routes:
+        if isinstance(route, Route):
+            found += [(method, prefix + route.path, list(route.param_convertors))
+                      for method in sorted(route.methods or ()) if method != "HEAD"]
+        elif isinstance(route, Mount):
+            if route.routes:
+                found += operations(route.routes, prefix + route.path)
+            else:
+                found.append(("GET", prefix + route.path + "/{path}", ["path"]))
+    return found
+
+
+def undocumented(routes: Iterable[BaseRoute]) -> tuple[list[tuple[str, str]],
+                                                      list[tuple[str, str]]]:
+    """Routes without a description, and descriptions of routes that are not there."""
+    present = {(method, path) for method, path, _ in operations(routes)}
+    return sorted(present - OPERATIONS.keys()), sorted(OPERATIONS.keys() - present)
+
+
+def document(routes: Iterable[BaseRoute], max_body_bytes: int) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path, params in operations(routes):
+        described = OPERATIONS.get((method, path))
+        if described is not None:
+            paths.setdefault(path, {})[method.lower()] = _operation(
+                method, path, params, described, max_body_bytes)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Netwerkbord", "version": "1", "description": (
+            "Every HTTP route of the server. Errors are JSON {\"error\": \"<Dutch message>\"}. "
+            "The boards themselves sync over WebSockets at /ws/{meeting_id}/{board_id}?token=… "
+            "(the y-websocket protocol; see README.md for its close codes).")},
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description":
+                           "a role link's token, or the admin key for creating meetings"},
+                "query": {"type": "apiKey", "in": "query", "name": "token",
+                          "description": "a role link's token"},
+            },
+            "schemas": SCHEMAS,
+        },
+        "paths": paths,
+    }
+
+
+_SECURITY: dict[str, list[dict[str, list[str]]]] = {
+    "role": [{"bearer": []}, {"query": []}], "admin": [{}, {"bearer": []}], "path": [], "none": []}
+
+
+def _operation(method: str, path: str, params: list[str], described: Operation,
+               max_body_bytes: int) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": described.summary,
+        "operationId": f"{method.lower()} {path}",
+        "security": _SECURITY[described.auth],
+        "parameters": [{"name": p, "in": "path", "required": True,
+                        "schema": described.params.get(p, _STR)} for p in params],
+    }
+    if described.description:
+        op["description"] = described.description
+    if described.body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": described.body}}}
+    if described.form is not None:
+        op["requestBody"] = {"required": True, "content": {
+            "application/x-www-form-urlencoded": {"schema": described.form}}}
+    responses = dict(described.responses)
+    for status, answer in _common(method, path, described, max_body_bytes).items():
+        responses[status] = either(responses[status], answer) if status in responses else answer
+    op["responses"] = {str(status): responses[status] for status in sorted(responses)}
+    return op
+
+
+def _common(method: str, path: str, described: Operation,
+            max_body_bytes: int) -> dict[int, dict[str, Any]]:
+    """The answers an operation shares with others, from the layer that gives them."""
+    common: dict[int, dict[str, Any]] = {}
+    if described.auth == "role":
+        common[401] = error_answer("no token, or an invalid or revoked one")
+    if described.auth == "admin":
+        common[401] = error_answer("the admin key is missing or wrong (when the server has one)")
+    if described.body is not None or described.form is not None:
+        limit = body_limit(method, path, max_body_bytes)
+        common[413] = error_answer(f"the body is larger than {limit} bytes")
+    if _guarded({"path": path, "method": method}):  # guard.AuthGuard watches this route
+        common[429] = error_answer(
+            "too many invalid links from this address; Retry-After says when")
+    if method in ("POST", "DELETE"):
+        common[503] = error_answer("the server cannot store anything now (disk full or read-only)")
+    return common
+
+
 async def openapi_json(request: Request) -> JSONResponse:
-    return JSONResponse(SCHEMA)
+    app = request.app
+    if getattr(app.state, "openapi", None) is None:
+        app.state.openapi = document(app.routes, app.state.config.max_body_bytes)
+    return JSONResponse(app.state.openapi)

@@ -95,3 +95,65 @@ async def test_start_page_creates_a_meeting_and_shows_the_links(live_server):
         link = re.search(r'href="(http://[^"]+/j/[^"]+)"', r.text).group(1)
         joined = await http.get(link)
         assert joined.status_code == 200 and "Familie De Vries" in joined.text
+
+
+# The OpenAPI document: generated from the routes, every route described. -----------------------
+
+def http_routes(routes) -> set[tuple[str, str]]:
+    """(METHOD, path) of every HTTP route of the app, walked here without server/openapi.py.
+    HEAD comes with every GET; a mounted app without routes (the static files) is GET {path}."""
+    from starlette.routing import Mount, Route
+
+    found = set()
+    for route in routes:
+        if isinstance(route, Route):
+            found |= {(m, route.path) for m in route.methods if m != "HEAD"}
+        elif isinstance(route, Mount) and not route.routes:
+            found.add(("GET", route.path + "/{path}"))
+        else:
+            raise AssertionError(f"a route of a new kind: {route!r}: teach openapi.py and this")
+    return found
+
+
+async def test_every_route_is_in_the_openapi_document(live_server):
+    import re
+
+    from server import openapi
+
+    doc = (await live_server.get("/openapi.json")).json()
+    routes = http_routes(live_server.app.routes)
+    missing = sorted((m, p) for m, p in routes if m.lower() not in doc["paths"].get(p, {}))
+    assert not missing, f"describe these routes in server/openapi.py OPERATIONS: {missing}"
+    documented = {(m.upper(), p) for p, item in doc["paths"].items() for m in item}
+    assert documented == routes  # and nothing else, no description of a route that is gone
+    assert openapi.undocumented(live_server.app.routes) == ([], [])
+    assert doc == openapi.document(live_server.app.routes, live_server.config.max_body_bytes)
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            where = (method, path)
+            assert [p["name"] for p in op["parameters"]] == re.findall(r"{(\w+)}", path), where
+            codes = set(op["responses"])
+            assert codes & {"200", "201"}, where
+            if {"bearer": []} in op["security"] and path != "/api/meetings":
+                assert {"401", "429"} <= codes, where  # a role's token: checked and throttled
+            if "requestBody" in op:
+                assert "413" in codes, where
+            if path.startswith("/api/meetings/{meeting_id}/") and method == "post":
+                assert {"400", "401", "403", "413", "429", "503"} <= codes, where
+
+
+def test_a_route_without_a_description_is_reported():
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from server import openapi
+
+    app = create_app(Config(data_dir=None))
+    extra = Route("/api/meetings/{meeting_id}/nieuw", PlainTextResponse, methods=["POST"])
+    app.router.routes.append(extra)
+    assert openapi.undocumented(app.routes) == (
+        [("POST", "/api/meetings/{meeting_id}/nieuw")], [])
+    assert "/api/meetings/{meeting_id}/nieuw" not in openapi.document(app.routes, 65_536)["paths"]
+    app.router.routes.remove(extra)
+    app.router.routes.remove(next(r for r in app.routes if getattr(r, "path", "") == "/sw.js"))
+    assert openapi.undocumented(app.routes) == ([], [("GET", "/sw.js")])
