@@ -1,6 +1,7 @@
 """Meeting phases: their ids and Dutch labels. The state of a meeting is in board/state.py."""
 
 import re
+from typing import TypeGuard
 
 # The phases of a FamilieNetwerkBeraad / Eigen Kracht-conferentie (toolkit 3.4, 3.9), with a
 # welcome before them. The closed part is a switch of its own (board.state.MeetingState.closed).
@@ -20,7 +21,7 @@ FIRST_PHASE = "welkom"
 _PHASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 
 
-def is_valid_phase(phase: object) -> bool:
+def is_valid_phase(phase: object) -> TypeGuard[str]:
     return isinstance(phase, str) and bool(_PHASE_ID.match(phase))
 
 

@@ -1,7 +1,8 @@
 """The facilitator's controls: steps, the closed part, the timer, locks, "iedereen plakt nu",
 the projector's spotlight, devices and links. Every route needs the facilitator's token."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -16,7 +17,19 @@ from board.roles import ROLES, Role, parse_role
 from .api import error, join_links, meetings_of, principal_of, read_json, state_json
 from .meetings import Meetings, Principal
 
-Handler = Callable[[Meetings, Principal, dict[str, Any], tuple[str, str]], Awaitable[Response]]
+@dataclass(frozen=True)
+class Control:
+    """One facilitator request, as every handler gets it."""
+
+    meetings: Meetings
+    principal: Principal  # the facilitator
+    body: dict[str, Any]  # the JSON object sent (empty for GET and DELETE)
+    path: Mapping[str, str]  # the route's path parameters
+    request: Request
+    by: tuple[str, str]  # ("facilitator", the name in the body's "by"), for the audit list
+
+
+Handler = Callable[[Control], Awaitable[Response]]
 
 
 def facilitator_route(path: str, handler: Handler, method: str = "POST") -> Route:
@@ -28,136 +41,137 @@ def facilitator_route(path: str, handler: Handler, method: str = "POST") -> Rout
             return principal
         if principal.role is not Role.FACILITATOR:
             return error(403, "Alleen de gespreksleider mag dit doen")
-        data: dict[str, Any] = {}
+        body: dict[str, Any] = {}
         if method != "GET" and method != "DELETE":
-            body = await read_json(request)
-            if body is None:
+            sent = await read_json(request)
+            if sent is None:
                 return error(400, "Verwacht een JSON-object")
-            data = body
-        data["_path"] = request.path_params
-        data["_request"] = request
-        name = data.get("by") if isinstance(data.get("by"), str) else ""
-        return await handler(meetings_of(request), principal, data, ("facilitator", name[:60]))
+            body = sent
+        name = body.get("by")
+        by = ("facilitator", name[:60] if isinstance(name, str) else "")
+        return await handler(Control(meetings_of(request), principal, body, request.path_params,
+                                     request, by))
 
     return Route(path, endpoint, methods=[method])
 
 
-def _state(meetings: Meetings, principal: Principal, state: Any) -> JSONResponse:
-    return JSONResponse(state_json(principal.meeting_id, state))
+def _state(c: Control, state: Any) -> JSONResponse:
+    return JSONResponse(state_json(c.principal.meeting_id, state))
 
 
-async def set_closed(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    if not isinstance(data.get("closed"), bool):
+async def set_closed(c: Control) -> Response:
+    if not isinstance(c.body.get("closed"), bool):
         return error(400, "Verwacht {\"closed\": true} of {\"closed\": false}")
-    return _state(meetings, principal, meetings.set_state(principal.meeting_id, by,
-                                                          closed=data["closed"]))
+    return _state(c, c.meetings.set_state(c.principal.meeting_id, c.by,
+                                          closed=c.body["closed"]))
 
 
-async def set_phase(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    phase = data.get("phase")
+async def set_phase(c: Control) -> Response:
+    phase = c.body.get("phase")
     if not is_valid_phase(phase):
         return error(400, "Verwacht {\"phase\": \"...\"} met kleine letters, cijfers en -")
-    return _state(meetings, principal, meetings.change(
-        principal.meeting_id, by, lambda state: meeting_state.enter_step(state, phase)))
+    return _state(c, c.meetings.change(
+        c.principal.meeting_id, c.by, lambda state: meeting_state.enter_step(state, phase)))
 
 
-async def move_step(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    move = data.get("move")
+async def move_step(c: Control) -> Response:
+    move = c.body.get("move")
     if move not in ("next", "previous"):
         return error(400, "Verwacht {\"move\": \"next\"} of {\"move\": \"previous\"}")
     delta = 1 if move == "next" else -1
-    state = meetings.change(principal.meeting_id, by, lambda s: meeting_state.move_step(s, delta))
+    state = c.meetings.change(c.principal.meeting_id, c.by, lambda s: meeting_state.move_step(s, delta))
     if state is None:
         return error(409, "Er is geen stap meer in die richting")
-    return _state(meetings, principal, state)
+    return _state(c, state)
 
 
-async def set_posting(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    if not isinstance(data.get("open"), bool):
+async def set_posting(c: Control) -> Response:
+    if not isinstance(c.body.get("open"), bool):
         return error(400, "Verwacht {\"open\": true} of {\"open\": false}")
-    return _state(meetings, principal, meetings.set_state(principal.meeting_id, by,
-                                                          posting_open=data["open"]))
+    return _state(c, c.meetings.set_state(c.principal.meeting_id, c.by,
+                                          posting_open=c.body["open"]))
 
 
-async def set_lock(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    board = data.get("board")
+async def set_lock(c: Control) -> Response:
+    board = c.body.get("board")
     if not isinstance(board, str) or board not in BOARDS or BOARDS[board].server_only \
-            or not isinstance(data.get("locked"), bool):
+            or not isinstance(c.body.get("locked"), bool):
         return error(400, "Verwacht {\"board\": \"drieluik\", \"locked\": true}")
-    return _state(meetings, principal, meetings.change(
-        principal.meeting_id, by, lambda state: meeting_state.lock(state, board, data["locked"])))
+    return _state(c, c.meetings.change(
+        c.principal.meeting_id, c.by, lambda state: meeting_state.lock(state, board, c.body["locked"])))
 
 
-async def set_timer(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    minutes = data.get("minutes", 0)
+async def set_timer(c: Control) -> Response:
+    minutes = c.body.get("minutes", 0)
     if not isinstance(minutes, (int, float)) or isinstance(minutes, bool):
         return error(400, "minutes moet een getal zijn")
     try:
-        t = meetings.timer(principal.meeting_id, str(data.get("action")), float(minutes))
+        t = c.meetings.timer(c.principal.meeting_id, str(c.body.get("action")), float(minutes))
     except ValueError as e:
         return error(400, f"Timer: {e}")
     return JSONResponse({"timerEndsAt": t.ends_at, "timerPausedMs": t.paused_ms})
 
 
-async def set_spotlight(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    board, group = data.get("board"), data.get("group")
+async def set_spotlight(c: Control) -> Response:
+    board, group = c.body.get("board"), c.body.get("group")
     if group is not None and (not isinstance(board, str) or board not in BOARDS
                               or not isinstance(group, str) or len(group) > 64):
         return error(400, "Verwacht {\"board\": \"drieluik\", \"group\": \"<id>\"} of group null")
-    meetings.spotlight(principal.meeting_id, board, group)
+    c.meetings.spotlight(c.principal.meeting_id, board, group)
     return JSONResponse({"spotlight": {"board": board, "group": group} if group else None})
 
 
-async def list_devices(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    return JSONResponse({"devices": meetings.devices(principal.meeting_id)})
+async def list_devices(c: Control) -> Response:
+    return JSONResponse({"devices": c.meetings.devices(c.principal.meeting_id)})
 
 
-async def remove_device(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    device = data["_path"]["device"]
+async def remove_device(c: Control) -> Response:
+    device = c.path["device"]
     if not device or len(device) > 64:
         return error(400, "Onbekend apparaat")
-    if device == principal.device:
+    if device == c.principal.device:
         return error(409, "Je kunt je eigen apparaat niet verwijderen")
-    closed = meetings.remove_device(principal.meeting_id, device)
-    meetings.store.add_audit(principal.meeting_id, "apparaat verwijderd", *by)
+    closed = c.meetings.remove_device(c.principal.meeting_id, device)
+    c.meetings.store.add_audit(c.principal.meeting_id, "apparaat verwijderd", *c.by)
     return JSONResponse({"device": device, "closed": closed})
 
 
-async def audit(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    return JSONResponse({"audit": meetings.store.audit(principal.meeting_id)})
+async def audit(c: Control) -> Response:
+    return JSONResponse({"audit": c.meetings.store.audit(c.principal.meeting_id)})
 
 
-async def rotate_token(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    role = parse_role(data["_path"]["role"])
+async def rotate_token(c: Control) -> Response:
+    role = parse_role(c.path["role"])
     if role is None:
         return error(404, f"Onbekende rol; kies uit {', '.join(r.value for r in ROLES)}")
-    token = meetings.rotate_token(principal.meeting_id, role)
-    meetings.store.add_audit(principal.meeting_id, f"nieuwe link: {role.value}", *by)
+    token = c.meetings.rotate_token(c.principal.meeting_id, role)
+    c.meetings.store.add_audit(c.principal.meeting_id, f"nieuwe link: {role.value}", *c.by)
     return JSONResponse({"role": role.value, "token": token,
-                         "link": join_links(data["_request"], {role: token})[role.value]})
+                         "link": join_links(c.request, {role: token})[role.value]})
 
 
-async def finish(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    if not isinstance(data.get("finished"), bool):
+async def finish(c: Control) -> Response:
+    if not isinstance(c.body.get("finished"), bool):
         return error(400, "Verwacht {\"finished\": true}")
-    state = meetings.change(principal.meeting_id, by,
-                            meeting_state.finish if data["finished"] else meeting_state.reopen)
-    meetings.store.add_audit(principal.meeting_id, "bijeenkomst afgesloten" if data["finished"]
-                             else "bijeenkomst weer geopend", *by)
-    return _state(meetings, principal, state)
+    finished = c.body["finished"]
+    state = c.meetings.change(c.principal.meeting_id, c.by,
+                              meeting_state.finish if finished else meeting_state.reopen)
+    c.meetings.store.add_audit(c.principal.meeting_id, "bijeenkomst afgesloten" if finished
+                               else "bijeenkomst weer geopend", *c.by)
+    return _state(c, state)
 
 
-async def delete_meeting(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    meetings.delete(principal.meeting_id)
-    return JSONResponse({"deleted": principal.meeting_id})
+async def delete_meeting(c: Control) -> Response:
+    c.meetings.delete(c.principal.meeting_id)
+    return JSONResponse({"deleted": c.principal.meeting_id})
 
 
-async def share_plan(meetings, principal, data, by):  # type: ignore[no-untyped-def]
-    if data.get("revoke") is True:
-        meetings.revoke_shares(principal.meeting_id)
+async def share_plan(c: Control) -> Response:
+    if c.body.get("revoke") is True:
+        c.meetings.revoke_shares(c.principal.meeting_id)
         return JSONResponse({"revoked": True})
-    token = meetings.share_plan(principal.meeting_id)
-    link = str(data["_request"].url_for("shared_plan", token=token))
+    token = c.meetings.share_plan(c.principal.meeting_id)
+    link = str(c.request.url_for("shared_plan", token=token))
     return JSONResponse({"token": token, "link": link}, status_code=201)
 
 
