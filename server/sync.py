@@ -7,7 +7,8 @@ Messages (lib0 encoding): a var-uint message type, then
 
 Decoding is strict: truncated input, trailing bytes, bad JSON or JSON nested too deeply (found
 before json.loads could hit its recursion limit) raise ProtocolError, so one bad client can be
-closed without touching the room. We encode strings ourselves because
+closed without touching the room; pycrdt's Decoder reads leniently and has no such bounds.
+Sync messages are encoded by pycrdt. Awareness messages we encode ourselves, because
 pycrdt.Encoder.write_var_string writes the character count where the UTF-8 byte count belongs,
 which breaks names such as "Eliëtte".
 """
@@ -17,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from pycrdt import YMessageType, YSyncMessageType
+from pycrdt import YMessageType, YSyncMessageType, create_update_message, write_message
 
 MESSAGE_QUERY_AWARENESS = 3
 _MAX_UINT = 2**53 - 1  # what a JavaScript number holds exactly
@@ -208,17 +209,17 @@ def encode_awareness(entries: list[AwarenessEntry] | tuple[AwarenessEntry, ...])
     return write_uint(YMessageType.AWARENESS) + write_bytes(bytes(body))
 
 
-def _sync(kind: YSyncMessageType, payload: bytes) -> bytes:
-    return write_uint(YMessageType.SYNC) + write_uint(kind) + write_bytes(payload)
+# Sync messages: pycrdt's own encoders write exactly these bytes (tests/test_sync.py checks).
+# It exports create_update_message; the two steps are built from its write_message the same
+# way (its create_sync_step*_message are not part of its public API).
+encode_update = create_update_message
+_STEP1 = bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP1])
+_STEP2 = bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP2])
 
 
 def encode_sync_step1(state_vector: bytes) -> bytes:
-    return _sync(YSyncMessageType.SYNC_STEP1, state_vector)
+    return _STEP1 + write_message(state_vector)
 
 
 def encode_sync_step2(update: bytes) -> bytes:
-    return _sync(YSyncMessageType.SYNC_STEP2, update)
-
-
-def encode_update(update: bytes) -> bytes:
-    return _sync(YSyncMessageType.SYNC_UPDATE, update)
+    return _STEP2 + write_message(update)

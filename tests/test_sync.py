@@ -75,3 +75,13 @@ def test_query_awareness_and_removal_entries():
     assert isinstance(parse_message(b"\x03"), QueryAwareness)
     msg = parse_message(encode_awareness([AwarenessEntry(1, 2, "null")]))
     assert msg.entries[0].removed
+
+
+def test_sync_messages_are_the_y_websocket_bytes():
+    """pycrdt's encoders (server/sync.py uses them) write what the stock client expects:
+    type 0, the subtype, then the payload with its length."""
+    from server.sync import encode_sync_step1, encode_sync_step2, encode_update, write_uint
+
+    payload = bytes(range(200))  # a length over 127 takes two bytes
+    for encode, subtype in ((encode_sync_step1, 0), (encode_sync_step2, 1), (encode_update, 2)):
+        assert encode(payload) == b"\x00" + bytes([subtype]) + write_uint(200) + payload
