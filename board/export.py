@@ -14,6 +14,7 @@ from typing import Any
 
 from .boards import BOARDS, STATEMENTS
 from .markdown import md_text
+from .plan import as_dict
 
 NOTE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "text": str,
@@ -55,7 +56,7 @@ def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
     """The board as JSON: notes and groups as lists, ordered by zone, then top to bottom."""
     board = BOARDS[board_id]
     if board.server_only:
-        state = dict(content.get("state")) if isinstance(content.get("state"), dict) else {}
+        state = dict(as_dict(content.get("state")))
         participants = state.pop("participants", None)
         return {
             "board": board_id,
@@ -63,8 +64,8 @@ def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
             "state": state,
             "participants": participants if isinstance(participants, dict) else {},
         }
-    notes = content.get("notes") if isinstance(content.get("notes"), dict) else {}
-    groups = content.get("groups") if isinstance(content.get("groups"), dict) else {}
+    notes = as_dict(content.get("notes"))
+    groups = as_dict(content.get("groups"))
     note_list = [{"id": k, **_pick(v, NOTE_FIELDS)} for k, v in notes.items()]
     group_list = [{"id": k, **_pick(v, GROUP_FIELDS)} for k, v in groups.items()]
     return {
@@ -81,8 +82,8 @@ def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
 # --- the whole meeting: JSON for the case file, Markdown, and a picture of each board --------
 
 def _people(course: dict[str, Any]) -> list[dict[str, str]]:
-    state = course.get("state") if isinstance(course.get("state"), dict) else {}
-    participants = state.get("participants") if isinstance(state.get("participants"), dict) else {}
+    state = as_dict(course.get("state"))
+    participants = as_dict(state.get("participants"))
     people = [{"id": pid, "name": str(p.get("name", "")), "relation": str(p.get("relation", "")),
                "role": str(p.get("role", ""))}
               for pid, p in participants.items() if isinstance(p, dict)]
@@ -90,8 +91,8 @@ def _people(course: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _consent(course: dict[str, Any]) -> list[dict[str, Any]]:
-    state = course.get("state") if isinstance(course.get("state"), dict) else {}
-    answers = state.get("consent") if isinstance(state.get("consent"), dict) else {}
+    state = as_dict(course.get("state"))
+    answers = as_dict(state.get("consent"))
     rows = [{"participant": pid, "name": str(a.get("name", "")), "role": str(a.get("role", "")),
              "agree": a.get("agree") is True, "comment": str(a.get("comment", "")),
              "at": a.get("at")} for pid, a in answers.items() if isinstance(a, dict)]
@@ -103,7 +104,7 @@ def drieluik_themes(content: dict[str, Any]) -> dict[str, Any]:
     board = board_json("drieluik", content)
     themes = {z["id"]: [g["title"] for g in board["groups"] if g.get("zone") == z["id"]
                         and g.get("title")] for z in board["zones"]}
-    statements = content.get("statements") if isinstance(content.get("statements"), dict) else {}
+    statements = as_dict(content.get("statements"))
     return {"themes": themes,
             "ergste": str(statements.get("ergste", "")), "wens": str(statements.get("wens", ""))}
 

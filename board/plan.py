@@ -34,12 +34,15 @@ def _order(item: dict[str, Any]) -> tuple[float, str]:
     return (float(order) if isinstance(order, (int, float)) else 0.0, str(item.get("createdAt", "")))
 
 
-def _dict(value: Any) -> dict[str, Any]:
+def as_dict(value: Any) -> dict[str, Any]:
+    """A map read from a board document, or {} when a client wrote something else there."""
     return value if isinstance(value, dict) else {}
 
 
 def action_json(action_id: str, raw: dict[str, Any]) -> dict[str, Any]:
-    status = raw.get("status") if raw.get("status") in STATUSES else DEFAULT_STATUS
+    status = raw.get("status")
+    if not isinstance(status, str) or status not in STATUSES:
+        status = DEFAULT_STATUS
     return {"id": action_id, "wat": _text(raw.get("wat")), "wie": _text(raw.get("wie")),
             "vanaf": _date(raw.get("vanaf")), "tot": _date(raw.get("tot")),
             "status": status, "statusLabel": STATUSES[status],
@@ -48,14 +51,14 @@ def action_json(action_id: str, raw: dict[str, Any]) -> dict[str, Any]:
 
 def plan_json(content: dict[str, Any]) -> dict[str, Any]:
     """The plan as ordered JSON: goals with their actions, the actieteam, the evaluation date."""
-    goals_raw, actions_raw = _dict(content.get("goals")), _dict(content.get("actions"))
+    goals_raw, actions_raw = as_dict(content.get("goals")), as_dict(content.get("actions"))
     by_goal: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for aid, raw in actions_raw.items():
-        raw = _dict(raw)
+        raw = as_dict(raw)
         by_goal.setdefault(str(raw.get("goal")), []).append((aid, raw))
     goals = []
-    for gid, raw in sorted(goals_raw.items(), key=lambda kv: _order(_dict(kv[1]))):
-        raw = _dict(raw)
+    for gid, raw in sorted(goals_raw.items(), key=lambda kv: _order(as_dict(kv[1]))):
+        raw = as_dict(raw)
         tags = [t for t in raw.get("tags", []) if isinstance(t, str)] \
             if isinstance(raw.get("tags"), list) else []
         actions = [action_json(aid, a) for aid, a in sorted(by_goal.get(gid, []),
@@ -65,9 +68,9 @@ def plan_json(content: dict[str, Any]) -> dict[str, Any]:
                       "hulpNetwerk": _text(raw.get("hulpNetwerk")),
                       "hulpProfessionals": _text(raw.get("hulpProfessionals")),
                       "actions": actions})
-    team = sorted((_text(_dict(m).get("name")) for m in _dict(content.get("team")).values()),
+    team = sorted((_text(as_dict(m).get("name")) for m in as_dict(content.get("team")).values()),
                   key=str.lower)
-    info = _dict(content.get("info"))
+    info = as_dict(content.get("info"))
     return {"goals": goals, "team": [t for t in team if t],
             "evaluatie": _date(info.get("evaluatie"))}
 
