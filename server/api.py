@@ -58,12 +58,12 @@ def principal_of(request: Request, meeting_id: str) -> Principal | JSONResponse:
     return principal
 
 
-def create_meeting_checked(request: Request, title: object, admin_key: str | None,
+def create_meeting_checked(request: Request, title: object, admin_key: object,
                            script: object = None):  # type: ignore[no-untyped-def]
     """Shared by the API and the start page: (meeting, tokens) or an error: (status, message)
     or, when this address has made enough meetings for now, (429, message, headers)."""
     required = request.app.state.config.admin_key
-    if required and (admin_key is None or not same_secret(admin_key, required)):
+    if required and (not isinstance(admin_key, str) or not same_secret(admin_key, required)):
         return None, (401, "Beheersleutel ontbreekt of klopt niet")
     if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
         return None, (400, f"Geef de bijeenkomst een naam (hoogstens {MAX_TITLE} tekens)")
@@ -149,6 +149,8 @@ async def give_consent(request: Request) -> JSONResponse:
         return principal
     meetings = meetings_of(request)
     meeting = meetings.get(principal.meeting_id)
+    if meeting is None:  # deleted between the link check and now
+        return error(404, "Deze bijeenkomst bestaat niet meer")
     data = await read_json(request) or {}
     comment = data.get("comment", "")
     if not isinstance(data.get("agree"), bool) or not isinstance(comment, str) \
@@ -159,6 +161,7 @@ async def give_consent(request: Request) -> JSONResponse:
                               str(person.get("role")) if person is not None else None)
     if refused is not None:
         return error(CONSENT_STATUS[refused.kind], refused.reason)
+    assert person is not None  # consent_refusal refuses an unknown participant
     entry = meetings.record_consent(meeting.id, str(data["participant"]), person,
                                     data["agree"], comment.strip())
     return JSONResponse(entry, status_code=201)

@@ -7,7 +7,7 @@ import ipaddress
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .config import Config
@@ -142,7 +142,7 @@ def too_big(limit: int) -> str:
     return f"Bericht groter dan {limit} bytes"
 
 
-def client_address(scope: dict[str, Any]) -> str:
+def client_address(scope: Mapping[str, Any]) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "?"
 

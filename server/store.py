@@ -86,22 +86,22 @@ class Store:
     def _migrate(self) -> None:
         db = self.db
         if "meetings" not in db.table_names():
-            db["meetings"].create(
+            db.table("meetings").create(
                 {"id": str, "title": str, "created_at": float, "phase": str, "closed": int},
                 pk="id",
             )
-            db["tokens"].create(
+            db.table("tokens").create(
                 {"hash": str, "meeting_id": str, "role": str, "created_at": float,
                  "revoked_at": float},
                 pk="hash",
             )
-            db["tokens"].create_index(["meeting_id", "role"])
+            db.table("tokens").create_index(["meeting_id", "role"])
             db.execute(
                 "CREATE TABLE updates (id INTEGER PRIMARY KEY AUTOINCREMENT, "
                 "meeting_id TEXT NOT NULL, board_id TEXT NOT NULL, data BLOB NOT NULL)"
             )
-            db["updates"].create_index(["meeting_id", "board_id", "id"])
-            db["snapshots"].create(
+            db.table("updates").create_index(["meeting_id", "board_id", "id"])
+            db.table("snapshots").create(
                 {"meeting_id": str, "board_id": str, "data": bytes, "upto": int},
                 pk=("meeting_id", "board_id"),
             )
@@ -109,34 +109,34 @@ class Store:
         if db.execute("PRAGMA user_version").fetchone()[0] < 2:
             # 2: meeting scripts, locked boards, "iedereen plakt nu", removed devices, audit
             with db.conn:
-                meetings = db["meetings"]
+                meetings = db.table("meetings")
                 meetings.add_column("script", str, not_null_default="familienetwerkberaad")
                 meetings.add_column("locked", str, not_null_default="[]")
                 meetings.add_column("posting_open", int, not_null_default=0)
-                db["blocked_devices"].create({"meeting_id": str, "device": str, "at": float},
+                db.table("blocked_devices").create({"meeting_id": str, "device": str, "at": float},
                                              pk=("meeting_id", "device"))
-                db["audit"].create({"id": int, "meeting_id": str, "at": float, "action": str,
+                db.table("audit").create({"id": int, "meeting_id": str, "at": float, "action": str,
                                     "role": str, "name": str}, pk="id")
-                db["audit"].create_index(["meeting_id", "id"])
+                db.table("audit").create_index(["meeting_id", "id"])
                 db.execute("PRAGMA user_version=2")
         if db.execute("PRAGMA user_version").fetchone()[0] < 3:
             # 3: a meeting can be finished (read-only for everyone)
             with db.conn:
-                db["meetings"].add_column("finished", int, not_null_default=0)
+                db.table("meetings").add_column("finished", int, not_null_default=0)
                 db.execute("PRAGMA user_version=3")
         if db.execute("PRAGMA user_version").fetchone()[0] < 4:
             # 4: which device owns which Yjs client id (server/validate.py ClientIds)
             with db.conn:
-                db["client_ids"].create({"meeting_id": str, "client_id": int, "owner": str},
+                db.table("client_ids").create({"meeting_id": str, "client_id": int, "owner": str},
                                         pk=("meeting_id", "client_id"))
                 db.execute("PRAGMA user_version=4")
         if db.execute("PRAGMA user_version").fetchone()[0] < 5:
             # 5: a big board's snapshot is written in parts, off the event loop
             # (server/compaction.py); `parts` > 0 means the state is in snapshot_parts
             with db.conn:
-                db["snapshots"].add_column("parts", int, not_null_default=0)
-                db["snapshots"].add_column("generation", int, not_null_default=0)
-                db["snapshot_parts"].create(
+                db.table("snapshots").add_column("parts", int, not_null_default=0)
+                db.table("snapshots").add_column("generation", int, not_null_default=0)
+                db.table("snapshot_parts").create(
                     {"meeting_id": str, "board_id": str, "generation": int, "seq": int,
                      "data": bytes}, pk=("meeting_id", "board_id", "generation", "seq"))
                 db.execute("PRAGMA user_version=5")
@@ -161,11 +161,11 @@ class Store:
         now = time.time()
 
         def write() -> None:
-            self.db["meetings"].insert(
+            self.db.table("meetings").insert(
                 {"id": meeting_id, "title": title, "created_at": now, "phase": FIRST_PHASE,
                  "closed": 0, "script": script, "locked": "[]", "posting_open": 0}
             )
-            self.db["tokens"].insert_all(
+            self.db.table("tokens").insert_all(
                 {"hash": h, "meeting_id": meeting_id, "role": role, "created_at": now,
                  "revoked_at": None}
                 for role, h in tokens.items()
@@ -184,7 +184,7 @@ class Store:
         return Meeting(r["id"], r["title"], r["created_at"], state)
 
     def set_state(self, meeting_id: str, state: MeetingState) -> None:
-        self._write(lambda: self.db["meetings"].update(meeting_id, {
+        self._write(lambda: self.db.table("meetings").update(meeting_id, {
             "phase": state.phase, "closed": int(state.closed),
             "locked": json.dumps(sorted(state.locked)), "posting_open": int(state.posting_open),
             "finished": int(state.finished)}))
@@ -208,7 +208,7 @@ class Store:
             "SELECT id FROM meetings WHERE created_at < ?", [created_before])]
 
     def add_token(self, meeting_id: str, role: str, token_hash: str) -> None:
-        self._write(lambda: self.db["tokens"].insert(
+        self._write(lambda: self.db.table("tokens").insert(
             {"hash": token_hash, "meeting_id": meeting_id, "role": role,
              "created_at": time.time(), "revoked_at": None}))
 
@@ -218,7 +218,7 @@ class Store:
     # removed devices and the audit list --------------------------------------------------
 
     def block_device(self, meeting_id: str, device: str) -> None:
-        self._write(lambda: self.db["blocked_devices"].upsert(
+        self._write(lambda: self.db.table("blocked_devices").upsert(
             {"meeting_id": meeting_id, "device": device, "at": time.time()},
             pk=("meeting_id", "device")))
 
@@ -228,7 +228,7 @@ class Store:
             [meeting_id, device]).fetchone())
 
     def add_audit(self, meeting_id: str, action: str, role: str, name: str) -> None:
-        self._write(lambda: self.db["audit"].insert(
+        self._write(lambda: self.db.table("audit").insert(
             {"meeting_id": meeting_id, "at": time.time(), "action": action, "role": role,
              "name": name}))
 
@@ -256,7 +256,7 @@ class Store:
 
         def write() -> None:
             self._revoke(meeting_id, role, now)
-            self.db["tokens"].insert({"hash": new_hash, "meeting_id": meeting_id, "role": role,
+            self.db.table("tokens").insert({"hash": new_hash, "meeting_id": meeting_id, "role": role,
                                       "created_at": now, "revoked_at": None})
 
         self._write(write)

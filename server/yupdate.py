@@ -99,7 +99,7 @@ class _Reader:
                 return value
             shift += 7
 
-    def int(self) -> None:
+    def varint(self) -> None:
         """lib0's signed var int: 6 bits and a sign in the first byte, then 7 per byte."""
         b = self.byte()
         bits = 6
@@ -147,7 +147,7 @@ class _Reader:
             if kind in (127, 126, 121, 120):  # undefined, null, false, true
                 continue
             if kind == 125:
-                self.int()
+                self.varint()
             elif kind == 124:
                 self.skip(4)  # float32
             elif kind in (123, 122):
