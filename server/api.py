@@ -19,6 +19,7 @@ from board.scripts import DEFAULT_SCRIPT, SCRIPTS, get_script
 
 from .limits import client_address, meeting_limit_error, meeting_quota_error
 from .meetings import Meetings, Principal
+from .store import Meeting
 from .tokens import bearer, same_secret
 
 MAX_TITLE = 120
@@ -58,8 +59,12 @@ def principal_of(request: Request, meeting_id: str) -> Principal | JSONResponse:
     return principal
 
 
+# (meeting, tokens), None; or None, (status, message[, headers])
+Created = tuple[tuple[Meeting, dict[Role, str]] | None, tuple[Any, ...] | None]
+
+
 def create_meeting_checked(request: Request, title: object, admin_key: object,
-                           script: object = None):  # type: ignore[no-untyped-def]
+                           script: object = None) -> Created:
     """Shared by the API and the start page: (meeting, tokens) or an error: (status, message)
     or, when this address has made enough meetings for now, (429, message, headers)."""
     required = request.app.state.config.admin_key
@@ -87,8 +92,8 @@ async def create_meeting(request: Request) -> JSONResponse:
     created, err = create_meeting_checked(
         request, data.get("title"), bearer(request.headers.get("authorization")),
         data.get("script"))
-    if err:
-        return error(*err)
+    if err or created is None:
+        return error(*(err or (500, "Er ging iets mis")))
     meeting, tokens = created
     return JSONResponse(
         {"id": meeting.id, "title": meeting.title, "script": meeting.state.script,

@@ -80,7 +80,7 @@ class Config:
             if text.strip():
                 values[f.name] = _converter(f.name)(name, text)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]  # each value converted to its field's type
 
 
 class ConfigError(ValueError):

@@ -60,7 +60,7 @@ class SendQueue:
             return False
         if not self._items:
             self._items = deque()
-        self._items.append(item)  # type: ignore[union-attr]
+        self._items.append(item)  # type: ignore[union-attr]  # a deque since the line above
         self.bytes += size
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
@@ -74,7 +74,7 @@ class SendQueue:
         return not self._items
 
     def get_nowait(self) -> bytes | _Close:
-        item = self._items.popleft()  # type: ignore[union-attr]
+        item = self._items.popleft()  # type: ignore[union-attr]  # not empty: a deque
         if not self._items:
             self._items = ()
         if isinstance(item, bytes):

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from pycrdt import Doc, Map
@@ -54,8 +55,9 @@ class Meetings:
                                   script)
         meeting = self.store.get_meeting(meeting_id)
         assert meeting is not None
-        for board in BOARDS.values():
-            self._write(meeting_id, board.id, lambda doc, b=board: _init_board(doc, b.id, title))
+        for board_id in BOARDS:
+            self._write(meeting_id, board_id, partial(_init_board, board_id=board_id,
+                                                     meeting_title=title))
         self._write(meeting_id, "verloop", lambda doc: _write_state(doc, meeting.state))
         return meeting, tokens
 
@@ -239,7 +241,7 @@ class Meetings:
                     room.revoke(conn, closecodes.UNAUTHORIZED, "Deze link is ingetrokken")
         return token
 
-    def _write(self, meeting_id: str, board_id: str, change) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, meeting_id: str, board_id: str, change: Callable[[Doc], None]) -> None:
         room = self.rooms.get(meeting_id, board_id)
         try:
             room.transact(change)

@@ -17,6 +17,7 @@ from board.scripts import SCRIPTS, get_script
 
 from . import closecodes
 from .api import create_meeting_checked, error, join_links
+from .meetings import Meetings, Principal
 
 # Which screen each role gets at its link.
 PAGE_FOR_ROLE = {Role.FACILITATOR: "facilitator", Role.FAMILIE: "board",
@@ -45,14 +46,16 @@ async def create(request: Request) -> Response:
         page = _start_page(request, err[0], error=err[1], title=form.get("title") or "")
         page.headers.update(err[2] if len(err) > 2 else {})  # Retry-After with a 429
         return page
+    assert created is not None
     meeting, tokens = created
     links = join_links(request, tokens)
     return render(request, "created.html", status=201, meeting=meeting,
                   links=[(r.value, ROLE_LABELS[r], links[r.value]) for r in ROLES])
 
 
-def _principal_or_404(request: Request):  # type: ignore[no-untyped-def]
-    return request.app.state.meetings.authenticate(request.path_params["token"])
+def _principal_or_404(request: Request) -> Principal | None:
+    meetings: Meetings = request.app.state.meetings
+    return meetings.authenticate(request.path_params["token"])
 
 
 async def join(request: Request) -> Response:

@@ -31,7 +31,7 @@ class _RoomIndex(dict[RoomKey, Room]):
         if not boards:
             self.by_meeting.pop(key[0], None)
 
-    def pop(self, key, *default):  # type: ignore[no-untyped-def, override]
+    def pop(self, key, *default):  # type: ignore[no-untyped-def, override]  # dict.pop's overloads
         if key in self:
             room = self[key]
             del self[key]

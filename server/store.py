@@ -11,6 +11,8 @@ import json
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from .writer import StorageError, Writer
 from .yupdate import UpdateRejected, neutralize
 
 log = logging.getLogger("netwerkbord.store")
+T = TypeVar("T")
 
 __all__ = ["Meeting", "Store", "StorageError", "TokenRecord"]
 
@@ -147,7 +150,7 @@ class Store:
                 _neutralize_stored(db.conn)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def _write(self, fn):  # type: ignore[no-untyped-def]
+    def _write(self, fn: Callable[[], T]) -> T:
         try:
             with self.db.conn:
                 return fn()
@@ -232,7 +235,7 @@ class Store:
             {"meeting_id": meeting_id, "at": time.time(), "action": action, "role": role,
              "name": name}))
 
-    def audit(self, meeting_id: str) -> list[dict]:  # type: ignore[type-arg]
+    def audit(self, meeting_id: str) -> list[dict[str, Any]]:
         return list(self.db.query(
             "SELECT at, action, role, name FROM audit WHERE meeting_id = ? ORDER BY id",
             [meeting_id]))

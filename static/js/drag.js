@@ -61,7 +61,8 @@ function start (press, event) {
   Object.assign(ghost.style, { width: `${rect.width}px`, left: '0px', top: '0px' })
   document.body.append(ghost)
   press.item.classList.add('dragging')
-  try { press.item.setPointerCapture(event.pointerId) } catch {}
+  // A pointer that has already gone cannot be captured; the drag works without it.
+  try { press.item.setPointerCapture(event.pointerId) } catch { /* nothing to capture */ }
   return { item: press.item, ghost, dx: press.x - rect.left, dy: press.y - rect.top, target: null, marked: null }
 }
 

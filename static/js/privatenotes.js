@@ -21,7 +21,7 @@ export function privateNoteList (privateDoc, zone) {
 export function postPrivateNotes (privateDoc, sharedDoc, origin, ids = null, zone = null) {
   const notes = privateNoteList(privateDoc, zone).filter((n) => !ids || ids.includes(n.id))
   for (const { id, note } of notes) {
-    const { y, ...fields } = note
+    const { y: _privateOrder, ...fields } = note // the board gives it its own place
     addNote(sharedDoc, origin, { ...fields, createdAt: Date.now() })
     privateDoc.transact(() => notesOf(privateDoc).delete(id))
   }

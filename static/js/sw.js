@@ -4,7 +4,7 @@ const CACHE = 'netwerkbord-v1'
 
 const ASSETS = ['/static/build/app.js', '/static/css/base.css', '/static/favicon.svg']
 
-self.addEventListener('install', (event) => { self.skipWaiting() })
+self.addEventListener('install', () => { self.skipWaiting() })
 
 // The page that registered us loaded before we existed: fetch a copy of it and of the app's
 // files now, so that the very next reload already works offline.
