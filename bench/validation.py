@@ -5,7 +5,8 @@ Run: .venv/bin/python -m bench.validation
 Each kind of update a meeting makes (a new note, a text edit, a move) is sent through a room
 on an in-memory store, as a device's message would be; the time of the whole check (the
 decoder before applying, collecting the changes, judging them) is set against a plain
-pycrdt apply of the same update into a document of the same size.
+pycrdt apply of the same update into a document of the same size. Then the worst frames of
+1 MiB the decoder can be sent (tests/ybytes.py worst_frames), each timed whole.
 """
 
 import statistics
@@ -21,7 +22,8 @@ from server.meetings import Principal
 from server.rooms import Room
 from server.store import Store
 from server.validate import BoardGuard
-from server.yupdate import inspect
+from server.yupdate import UpdateRejected, inspect
+from tests.ybytes import worst_frames
 
 ROUNDS = 2000
 
@@ -90,6 +92,19 @@ def main() -> None:
     print("decoder: server/yupdate.py alone; room: a device's update through a room (checks,"
           " apply, log in an in-memory database); unchecked: the same path without the checks"
           " (the server's own changes); apply: pycrdt's apply_update alone")
+    print()
+    print(f"{'worst frame':<40}{'bytes':>9}{'decoder ms':>12}  verdict")
+    names = ["500,000 levels of nesting", "99,999 structs", "99,999 deleted ranges",
+             "values nested 5 deep, 30,000 times"]
+    for name, frame in zip(names, worst_frames(), strict=True):
+        started = time.perf_counter()
+        try:
+            inspect(frame, guard.roots)
+            verdict = "taken"
+        except UpdateRejected as e:
+            verdict = str(e)
+        took = (time.perf_counter() - started) * 1000
+        print(f"{name:<40}{len(frame):>9}{took:>12.1f}  {verdict}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ depth. First a room without a network, then a live server and a real server proc
 
 import asyncio
 import json
+import time
 from dataclasses import replace
 
 import httpx
@@ -12,7 +13,6 @@ from pycrdt import Map
 
 from board.permissions import Access
 from server import closecodes
-from server.awareness import AwarenessRelay
 from server.config import Config
 from server.connection import Connection
 from server.rooms import Room
@@ -26,6 +26,8 @@ from server.sync import (
     nested_deeper_than,
     parse_message,
 )
+from tests.channels import device as _device
+from tests.channels import presence, received
 from tests.serverprocess import ServerProcess
 from tests.test_limits import serving
 from tests.yclient import YClient
@@ -34,14 +36,6 @@ OMA = {"user": {"name": "Oma Wiëbe", "relation": "oma", "role": "familie",
                 "personId": "p-oma", "device": "tablet-1"}, "board": "verloop"}
 KEES = {"user": {"name": "Oom Kees", "relation": "oom", "role": "familie",
                  "personId": "p-kees", "device": "telefoon-2"}, "board": "verloop"}
-
-
-class FakeChannel:
-    async def send(self, data):
-        pass
-
-    async def close(self, code, reason):
-        pass
 
 
 class Clock:
@@ -66,7 +60,8 @@ def make_room(clock):
         stores.append(store)
         config = replace(Config(data_dir=None), **limits)
         room = Room(("m1", "verloop"), store, compact_after=1000, config=config)
-        room.awareness = AwarenessRelay(room.connections, room._broadcast, config, clock)
+        clock.now = time.monotonic()  # the board's budget was filled just now, by the real clock
+        room.awareness.clock = clock
         return room
 
     yield make
@@ -75,22 +70,12 @@ def make_room(clock):
 
 
 def connect(room: Room, access=Access.READ) -> Connection:
-    conn = Connection(FakeChannel(), access)
-    room.join(conn)
-    return conn
-
-
-def sent(conn: Connection) -> list:
-    out = []
-    while not conn._queue.empty():
-        out.append(conn._queue.get_nowait())
-    return out
+    return _device(room, access)
 
 
 def presence_sent(conn: Connection) -> list[list[AwarenessEntry]]:
-    """The awareness messages queued for a connection, each as its entries."""
-    return [list(m.entries) for m in (parse_message(b) for b in sent(conn) if isinstance(b, bytes))
-            if isinstance(m, AwarenessMessage)]
+    """The awareness messages sent to a connection since the last look, each as its entries."""
+    return presence(received(conn))
 
 
 def aw(client_id: int, clock: int, state) -> bytes:
@@ -109,7 +94,7 @@ def padded(size: int) -> str:
 async def test_a_state_at_the_limit_is_relayed(make_room):
     room = make_room(max_awareness_state_bytes=4096)
     oma, kees = connect(room), connect(room)
-    sent(kees)
+    received(kees)
     room.receive(oma, aw(11, 1, padded(4096)))
     assert not oma.closed and len(room.awareness[11][1].encode()) == 4096
     assert [[e.client_id for e in m] for m in presence_sent(kees)] == [[11]]
@@ -119,14 +104,14 @@ async def test_a_bigger_state_closes_its_sender_and_nothing_of_the_message_is_ke
     room = make_room(max_awareness_state_bytes=4096)
     oma, kees = connect(room), connect(room)
     room.receive(oma, aw(11, 1, OMA))
-    sent(kees)
+    received(kees)
     # A valid entry and a too big one in one message: neither is kept or forwarded.
     room.receive(oma, encode_awareness([
         AwarenessEntry(12, 1, json.dumps(KEES)),
         AwarenessEntry(11, 2, padded(4097)),
     ]))
     assert oma.close_code == closecodes.TOO_BIG
-    assert "te groot" in sent(oma)[-1].reason
+    assert "te groot" in (await oma.channel.closed())[1]
     assert dict(room.awareness) == {}  # its earlier state went with it
     assert [[(e.client_id, e.removed) for e in m] for m in presence_sent(kees)] == [[(11, True)]]
     newcomer = connect(room)
@@ -166,14 +151,23 @@ async def test_a_connection_speaks_for_a_few_client_ids_only(make_room):
 
 async def test_a_removal_for_an_unknown_client_id_is_neither_kept_nor_forwarded(make_room):
     room = make_room()
-    oma, kees = connect(room), connect(room)
+    oma, kees, gone = connect(room), connect(room), connect(room)
     room.receive(kees, aw(7, 1, KEES))
-    sent(kees)
+    room.receive(gone, aw(8, 1, OMA))
+    room.leave(gone)  # its id is remembered, so that a late echo cannot bring it back
+    received(kees)
     room.receive(oma, encode_awareness([AwarenessEntry(10**6 + i, 1, "null")
                                         for i in range(1000)]))
     assert not oma.closed and dict(room.awareness) == {7: (1, json.dumps(KEES))}
-    assert room.awareness._departed == {}
     assert presence_sent(kees) == []
+    # Nothing was kept of them: the ids are free to use, and the memory of departed ids
+    # (it has room for awareness.MAX_DEPARTED only) was not flushed by them.
+    room.receive(kees, aw(8, 1, OMA))  # a late echo of the departed device
+    assert 8 not in room.awareness
+    room.receive(oma, aw(10**6, 1, OMA))
+    assert json.loads(room.awareness[10**6][1]) == OMA
+    room.receive(oma, aw(10**6, 2, None))
+    received(kees)
     newcomer = connect(room)
     assert [[e.client_id for e in m] for m in presence_sent(newcomer)] == [[7]]
     room.receive(newcomer, b"\x03")
@@ -189,15 +183,21 @@ async def test_a_late_echo_does_not_bring_a_departed_device_back(make_room):
     assert 11 not in room.awareness and kees.client_ids == set()
 
 
-async def test_the_memory_of_departed_ids_is_bounded(make_room):
+async def test_the_memory_of_departed_ids_is_bounded_and_forgets_the_oldest(make_room):
     from server import awareness
 
     room = make_room(awareness_burst_bytes=10**9, awareness_connection_burst_bytes=10**9)
-    oma = connect(room)
+    oma, kees = connect(room), connect(room)
     for cid in range(awareness.MAX_DEPARTED + 50):
         room.receive(oma, aw(cid, 1, OMA))
         room.receive(oma, aw(cid, 2, None))
-    assert len(room.awareness) == 0 and len(room.awareness._departed) == awareness.MAX_DEPARTED
+    assert len(room.awareness) == 0
+    # Late echoes (clock 2, as when it left): the last MAX_DEPARTED ids are remembered and
+    # stay away; the 50 before them were forgotten, so theirs are taken as new states.
+    room.receive(kees, aw(50, 2, KEES))
+    assert 50 not in room.awareness
+    room.receive(kees, aw(49, 2, KEES))
+    assert 49 in room.awareness
 
 
 # queries ------------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ async def test_a_query_gets_live_states_only_and_once_per_period(make_room, cloc
     room.receive(oma, aw(11, 1, OMA))
     room.receive(kees, aw(12, 1, KEES))
     room.leave(oma)
-    sent(asker)
+    received(asker)
     for _ in range(50):
         room.receive(asker, b"\x03")
     answers = presence_sent(asker)
@@ -224,7 +224,7 @@ async def test_a_flooding_device_is_closed_and_the_others_keep_going(make_room, 
     room = make_room(awareness_connection_bytes_per_second=8192,
                      awareness_connection_burst_bytes=32_768)
     flood, kees, tv = connect(room), connect(room), connect(room)
-    sent(tv)
+    received(tv)
     clock_value = 0
     while not flood.closed:
         clock_value += 1
@@ -246,7 +246,7 @@ async def test_a_flooding_device_is_closed_and_the_others_keep_going(make_room, 
 async def test_many_tiny_messages_cost_like_bigger_ones(make_room):
     room = make_room()
     flood, tv = connect(room), connect(room)
-    sent(tv)
+    received(tv)
     n = 0
     while not flood.closed:
         n += 1

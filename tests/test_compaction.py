@@ -144,10 +144,9 @@ async def test_a_board_stored_in_parts_counts_whole_toward_the_quotas(tmp_path):
     rooms = Rooms(store, compact_after=10_000)
     room = rooms.get("m1", "drieluik")
     _fill(room, 1500)
-    await asyncio.sleep(0)
+    await _committed(store)
     room.compact_soon()
-    while room.compacting:
-        await asyncio.sleep(0)
+    await _compacted(room)
     stored = len(store.load_board(*room.key)[0])
     assert store.board_sizes("m1")["drieluik"] >= stored  # as a restarted server counts it
     store.close()

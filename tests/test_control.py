@@ -1,6 +1,5 @@
 """The facilitator's controls over HTTP, and what they do to devices."""
 
-import asyncio
 
 from pycrdt import Map
 
@@ -46,19 +45,19 @@ async def test_posting_and_locks_are_enforced_on_the_wire(live_server):
     await live_server.post(f"/api/meetings/{m['id']}/phase", fac, {"phase": "instemming"})
     fam = await YClient(live_server.ws_url(m["id"], "doelen", m["tokens"]["familie"]), role="familie").connect()
     fam.add_note("n1", "Mag niet in de stap instemming", zone="kort-zelf")
-    await asyncio.sleep(0.2)
+    assert await fam.roundtrip()  # the server has taken or refused it
     r = await live_server.get(f"/api/meetings/{m['id']}/boards/doelen", fac)
     assert r.json()["notes"] == []
     await live_server.post(f"/api/meetings/{m['id']}/posting", fac, {"open": True})
     fam.add_note("n2", "Iedereen plakt nu", zone="kort-zelf")
-    await asyncio.sleep(0.2)
+    assert await fam.roundtrip()
     r = await live_server.get(f"/api/meetings/{m['id']}/boards/doelen", fac)
     assert [n["text"] for n in r.json()["notes"]] == ["Iedereen plakt nu"]
     r = await live_server.post(f"/api/meetings/{m['id']}/lock", fac,
                                {"board": "doelen", "locked": True})
     assert r.json()["locked"] == ["doelen"]
     fam.add_note("n3", "Op slot", zone="kort-zelf")
-    await asyncio.sleep(0.2)
+    assert await fam.roundtrip()
     r = await live_server.get(f"/api/meetings/{m['id']}/boards/doelen", fac)
     assert [n["text"] for n in r.json()["notes"]] == ["Iedereen plakt nu"]
     await fam.close()
@@ -106,7 +105,7 @@ async def test_facilitator_removes_a_device_at_once(live_server):
     lost = await YClient(url + "&device=tablet-2").connect()
     kept = await YClient(url + "&device=tablet-1").connect()
     await lost.set_awareness(77, 1, {"user": {"name": "Neef Daan"}})
-    await asyncio.sleep(0.1)
+    await kept.wait_for(lambda: 77 in kept.awareness)  # the server has it
     fac = m["tokens"]["facilitator"]
     r = await live_server.get(f"/api/meetings/{m['id']}/devices", fac)
     devices = {d["device"]: d for d in r.json()["devices"]}
@@ -118,6 +117,7 @@ async def test_facilitator_removes_a_device_at_once(live_server):
     await again.connect(wait_synced=False)
     assert await again.wait_closed() == closecodes.UNAUTHORIZED
     kept.add_note("n1", "Wij gaan door")
-    await asyncio.sleep(0.1)
-    assert kept.close_code is None
+    assert await kept.roundtrip() and kept.close_code is None
+    r = await live_server.get(f"/api/meetings/{m['id']}/boards/drieluik", fac)
+    assert [n["text"] for n in r.json()["notes"]] == ["Wij gaan door"]
     await kept.close()

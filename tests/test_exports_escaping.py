@@ -1,7 +1,6 @@
 """Exports show what people typed as text, never as Markdown, HTML or SVG markup, and board
 titles are always the server's, never one a device wrote into a board document."""
 
-import asyncio
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -210,7 +209,10 @@ async def test_routes_escape_text_and_use_the_servers_titles(live_server):
                                role="familie").connect()
         forger.doc.get("meta", type=Map)["title"] = FORGED
         forgers.append(forger)
-    await asyncio.sleep(0.3)
+    for client in (dl, plan):
+        assert await client.roundtrip()
+    for forger in forgers:
+        await forger.roundtrip()  # stored, or refused and closed: either way, done with
     base = f"/api/meetings/{mid}"
 
     md = (await live_server.get(f"{base}/export.md", tok["familie"])).text

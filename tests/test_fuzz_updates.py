@@ -14,7 +14,6 @@ good update mutated. Afterwards:
 - and, at the end, a bystander meeting still syncs.
 """
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -328,11 +327,9 @@ async def test_what_the_fuzz_left_is_stored_and_other_meetings_sync(server):
     await assert_server_carries_on(server)
     server.kill9()
     server.start()
-    started = time.monotonic()
     for m, board, content in SEEN:
         again = await YClient(ws_url(server, m, board, "facilitator", "na-herstart"),
                               role="facilitator").connect()
         assert _content(again.doc) == content, (m["id"], board)
         await again.close()
-    assert time.monotonic() - started < 30
     await assert_server_carries_on(server)

@@ -2,7 +2,6 @@
 go by themselves, exports obey the board rules, every page carries security headers, and no
 note text or token reaches the server's log."""
 
-import asyncio
 import time
 
 import httpx
@@ -24,7 +23,7 @@ async def test_deleting_a_meeting_removes_every_row_and_stops_its_links(live_ser
     fam.add_note("n1", SECRET)
     for i in range(30):  # some history, and a compacted snapshot is not needed for this
         fam.add_note(f"x{i}", f"{SECRET} {i}")
-    await asyncio.sleep(0.3)
+    assert await fam.roundtrip()  # stored
     share = (await live_server.post(f"/api/meetings/{m['id']}/share", m["tokens"]["facilitator"], {})).json()
     assert SECRET.encode() in db_bytes(live_server)
 
@@ -71,11 +70,11 @@ async def test_a_finished_meeting_is_read_only(live_server):
     fac = m["tokens"]["facilitator"]
     fam = await YClient(live_server.ws_url(m["id"], "doelen", m["tokens"]["familie"]), role="familie").connect()
     fam.add_note("n1", "Voor het afsluiten", zone="kort-zelf")
-    await asyncio.sleep(0.1)
+    assert await fam.roundtrip()
     r = await live_server.post(f"/api/meetings/{m['id']}/finish", fac, {"finished": True})
     assert r.status_code == 200
     fam.add_note("n2", "Na het afsluiten", zone="kort-zelf")
-    await asyncio.sleep(0.2)
+    assert await fam.roundtrip()  # read-only now: the server has dropped it
     notes = (await live_server.get(f"/api/meetings/{m['id']}/boards/doelen", fac)).json()["notes"]
     assert [n["text"] for n in notes] == ["Voor het afsluiten"]
     await fam.close()
@@ -88,7 +87,7 @@ async def test_exports_obey_the_board_rules(live_server):
     fam.add_note("w1", "Alleen voor de familie", zone="afspraken")
     dl = await YClient(live_server.ws_url(m["id"], "drieluik", tok["familie"]), role="familie").connect()
     dl.add_note("d1", "Sem verzuimt")
-    await asyncio.sleep(0.2)
+    assert await fam.roundtrip() and await dl.roundtrip()
     for role, sees_worksheet in (("familie", True), ("facilitator", True),
                                  ("professional", False), ("scherm", False)):
         md = await live_server.get(f"/api/meetings/{m['id']}/export.md", tok[role])
@@ -117,7 +116,7 @@ async def test_shared_plan_link_shows_the_plan_and_can_be_revoked(live_server):
     plan.doc.get("goals", type=Map)["g1"] = Map({"text": "Sem gaat elke dag naar school", "order": 1})
     fam = await YClient(live_server.ws_url(m["id"], "familie", tok["familie"]), role="familie").connect()
     fam.add_note("w1", "Werkblad: niet delen", zone="afspraken")
-    await asyncio.sleep(0.2)
+    assert await plan.roundtrip() and await fam.roundtrip()
     assert (await live_server.post(f"/api/meetings/{m['id']}/share", tok["familie"], {})).status_code == 403
     r = await live_server.post(f"/api/meetings/{m['id']}/share", tok["facilitator"], {})
     link = r.json()["link"]
@@ -159,7 +158,7 @@ async def test_no_note_text_or_token_in_the_server_log(tmp_path):
         url = f"ws://127.0.0.1:{sp.port}/ws/{m['id']}/familie?token={m['tokens']['familie']}"
         c = await YClient(url).connect()
         c.add_note("n1", SECRET, zone="afspraken")
-        await asyncio.sleep(0.3)
+        assert await c.roundtrip()  # the server has the note
         await c.send_raw(b"\x00\x02\x05\xff\xff\xff\xff\xff")  # an error gets logged, too
         await c.wait_closed()
     finally:

@@ -13,43 +13,17 @@ from server.rooms import Room
 from server.store import Store
 from server.sync import (
     AwarenessEntry,
-    AwarenessMessage,
-    SyncMessage,
     encode_awareness,
     encode_sync_step2,
     encode_update,
-    parse_message,
 )
+from tests.channels import RecordingChannel, presence, received, updates
+from tests.channels import device as connect
+from tests.waiting import until
 
 
-class FakeChannel:
-    def __init__(self):
-        self.sent: list[bytes] = []
-        self.closed: tuple[int, str] | None = None
-
-    async def send(self, data):
-        self.sent.append(data)
-
-    async def close(self, code, reason):
-        self.closed = (code, reason)
-
-
-def connect(room: Room, access=Access.WRITE, queue_size=1024) -> Connection:
-    conn = Connection(FakeChannel(), access, queue_size=queue_size)
-    room.join(conn)
-    return conn
-
-
-def queued(conn: Connection) -> list:
-    out = []
-    while not conn._queue.empty():
-        out.append(conn._queue.get_nowait())
-    return out
-
-
-def queued_updates(conn: Connection) -> list[bytes]:
-    msgs = [parse_message(m) for m in queued(conn) if isinstance(m, bytes)]
-    return [m.payload for m in msgs if isinstance(m, SyncMessage) and m.kind == 2]
+def received_updates(conn: Connection) -> list[bytes]:
+    return updates(received(conn))
 
 
 def note_update(text: str, note_id: str = "n1") -> bytes:
@@ -76,10 +50,10 @@ def room(store):
 
 async def test_read_only_connection_cannot_write_through_update(room):
     reader, other = connect(room, Access.READ), connect(room)
-    queued(other)
+    received(other)
     room.receive(reader, encode_update(note_update("stiekem")))
     assert texts(room) == {}
-    assert queued_updates(other) == []
+    assert received_updates(other) == []
 
 
 async def test_read_only_connection_cannot_write_through_sync_step2(room):
@@ -90,11 +64,11 @@ async def test_read_only_connection_cannot_write_through_sync_step2(room):
 
 async def test_writer_update_is_stored_and_forwarded_to_others_only(room, store):
     writer, other = connect(room), connect(room)
-    queued(writer), queued(other)
+    received(writer), received(other)
     room.receive(writer, encode_update(note_update("Meer rust thuis")))
     assert texts(room) == {"n1": "Meer rust thuis"}
-    assert len(queued_updates(other)) == 1
-    assert queued_updates(writer) == []
+    assert len(received_updates(other)) == 1
+    assert received_updates(writer) == []
     _, log = store.load_board("m1", "drieluik")
     assert len(log) == 1
 
@@ -103,27 +77,24 @@ async def test_a_repeated_update_is_not_stored_or_forwarded_twice(room, store):
     writer, other = connect(room), connect(room)
     update = note_update("één keer")
     room.receive(writer, encode_update(update))
-    queued(other)
+    received(other)
     room.receive(writer, encode_sync_step2(update))
-    assert queued_updates(other) == []
+    assert received_updates(other) == []
     assert len(store.load_board("m1", "drieluik")[1]) == 1
 
 
 async def test_full_send_queue_closes_the_device_instead_of_dropping(room):
-    writer, slow = connect(room), connect(room, queue_size=3)
+    writer = connect(room)
+    # Not direct, and no sender task: nothing is written, as for a device that stopped reading.
+    slow = Connection(RecordingChannel(), Access.WRITE, queue_size=3)
+    room.join(slow)
     for i in range(5):
         room.receive(writer, encode_update(note_update(f"briefje {i}", f"n{i}")))
     assert slow.closed and slow.close_code == closecodes.TRY_AGAIN
 
 
 def awareness_entries(conn):
-    out = []
-    for m in queued(conn):
-        if isinstance(m, bytes):
-            msg = parse_message(m)
-            if isinstance(msg, AwarenessMessage):
-                out.extend(msg.entries)
-    return out
+    return [e for entries in presence(received(conn)) for e in entries]
 
 
 def aw(client_id, clock, state):
@@ -172,22 +143,18 @@ async def test_idle_room_unloads_compacted_and_reloads_with_everything(store):
     room.receive(writer, encode_update(note_update("Opa helpt met huiswerk")))
     room.leave(writer)
     rooms.release(room)
-    import asyncio
-
-    await asyncio.sleep(0.01)
-    assert not rooms.is_loaded("m1", "drieluik")
+    await until(lambda: not rooms.is_loaded("m1", "drieluik"))
     assert store.load_board("m1", "drieluik")[1] == []  # compacted into the snapshot
     assert texts(rooms.get("m1", "drieluik")) == {"n1": "Opa helpt met huiswerk"}
 
 
-async def test_revoked_connection_gets_nothing_more(room):
+async def test_revoked_connection_gets_nothing_more_than_its_close(room):
     pro, fam = connect(room), connect(room)
-    queued(pro)
+    received(pro)
     room.revoke(pro, closecodes.FORBIDDEN, "besloten")
     room.receive(fam, encode_update(note_update("geheim plan")))
-    items = queued(pro)
-    assert len(items) == 1 and not isinstance(items[0], bytes)  # only the close
-    assert items[0].code == closecodes.FORBIDDEN
+    assert (await pro.channel.closed())[0] == closecodes.FORBIDDEN
+    assert received(pro) == []  # only the close
 
 
 async def test_write_arriving_from_a_revoked_connection_is_not_applied(room):
@@ -198,23 +165,22 @@ async def test_write_arriving_from_a_revoked_connection_is_not_applied(room):
 
 
 async def test_a_failed_group_commit_takes_the_board_back_to_disk_once(tmp_path):
-    import asyncio
-
     store = Store(tmp_path / "nb.db")  # on disk: updates are committed once per loop turn
     room = Room(("m1", "drieluik"), store, compact_after=1000)
     a, b, reader = connect(room), connect(room), connect(room)
+    received(reader)
     room.receive(a, encode_update(note_update("Staat veilig", "n0")))
-    await asyncio.sleep(0.01)
-    queued(reader)
+    await until(lambda: reader.channel.sent)  # committed, then forwarded
+    assert len(received_updates(reader)) == 1
     reads = []
     load_board = store.load_board
     store.load_board = lambda *key: reads.append(key) or load_board(*key)
     store.writer.conn.execute("PRAGMA query_only=ON")  # the disk refuses from now on
     room.receive(a, encode_update(note_update("Van tablet A", "n1")))
     room.receive(b, encode_update(note_update("Van tablet B", "n2")))
-    await asyncio.sleep(0.01)
+    await until(lambda: a.closed and b.closed)  # the commit failed: both writers are told
     assert a.close_code == b.close_code == closecodes.INTERNAL_ERROR
-    assert texts(room) == {"n0": "Staat veilig"} and queued_updates(reader) == []
+    assert texts(room) == {"n0": "Staat veilig"} and received_updates(reader) == []
     assert len(reads) == 1  # both failures were in one commit: the board is read back once
     store.writer.conn.execute("PRAGMA query_only=OFF")
     store.close()

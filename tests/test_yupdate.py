@@ -1,11 +1,10 @@
 """server/yupdate.py, the decoder every update passes before pycrdt sees it: what real
 clients make (pycrdt, and the browser's own operations run by Yjs in Node) is accepted, and
-hand-made hostile updates are refused with the right reason, fast, without recursion."""
+hand-made hostile updates are refused with the right reason, without recursion."""
 
 import json
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,14 @@ from server.rooms import Room
 from server.store import Store
 from server.sync import encode_update
 from server.validate import BoardGuard, RefusedUpdate
-from server.yupdate import DEFAULT_LIMITS, RECORD, RECORDS, Limits, UpdateRejected, inspect
+from server.yupdate import (
+    DEFAULT_LIMITS,
+    RECORD,
+    RECORDS,
+    Limits,
+    UpdateRejected,
+    inspect,
+)
 from tests import ybytes as yb
 from tests.test_fuzz import mutate
 
@@ -174,9 +180,10 @@ def _field(ref: int, content: bytes) -> bytes:
 def test_an_array_nested_forty_thousand_deep_is_refused_at_once():
     update = yb.deep_any_note(40_000)
     assert 80_000 < len(update) < 81_000  # what kills pycrdt's apply_update (a segfault)
-    started = time.perf_counter()
     assert "te diep genest" in refused(update)
-    assert time.perf_counter() - started < 0.05  # stops at the ninth level
+    # It stops at the ninth level and reads no further: cut off halfway, it is refused for
+    # its depth just the same (not for being cut off).
+    assert "te diep genest" in refused(update[:len(update) // 2])
 
 
 @pytest.mark.parametrize("depth,ok", [(1, True), (8, True), (9, False), (500, False)])
@@ -322,21 +329,15 @@ def test_limits_can_be_set():
                                          DRIELUIK, small)
 
 
-def test_the_decoder_does_not_recurse_or_crawl():
-    """The worst a frame of 1 MiB can hold, each checked within a small time."""
-    for update in (
-        yb.deep_any_note(500_000),
-        yb.update([(C, 0, [yb.gc(1)] * 99_999)]),
-        yb.update([], [(C, [(i * 2, 1) for i in range(99_999)])]),
-        _field(yb.ANY, yb.raw_anys(yb.any_value([[1, [2, [3, [4, [5]]]]]] * 30_000))),
-    ):
+def test_the_worst_frames_are_decoded_to_a_verdict_without_recursion():
+    """Each is taken or refused; none raises anything else (half a million levels would be
+    a RecursionError for a recursive decoder). How long it takes: bench/validation.py."""
+    for update in yb.worst_frames(C):
         assert len(update) < 2**20
-        started = time.perf_counter()
         try:
             inspect(update, DRIELUIK)
         except UpdateRejected:
             pass
-        assert time.perf_counter() - started < 1.0
 
 
 # generated ---------------------------------------------------------------------------------

@@ -138,6 +138,22 @@ def deep_any_note(depth: int, client: int = 1, key: str = "k") -> bytes:
                                      key=key)])])
 
 
+def worst_frames(client: int = 77) -> list[bytes]:
+    """The worst a frame of 1 MiB can hold for the decoder: half a million levels of nesting,
+    99,999 structs, 99,999 deleted ranges, and values nested five deep 30,000 times in the
+    text of a note (tests/test_yupdate.py: each gets a verdict; bench/validation.py: how long
+    that takes)."""
+    text_of_a_note = [item(TYPE, type_content(Y_MAP), root="notes", key="n1"),
+                      item(ANY, raw_anys(any_value([[1, [2, [3, [4, [5]]]]]] * 30_000)),
+                           parent=(client, 0), key="text")]
+    return [
+        deep_any_note(500_000),
+        update([(client, 0, [gc(1)] * 99_999)]),
+        update([], [(client, [(i * 2, 1) for i in range(99_999)])]),
+        update([(client, 0, text_of_a_note)]),
+    ]
+
+
 def state_vector(doc: Any) -> dict[int, int]:
     """A pycrdt Doc's clock per client id."""
     data, pos = doc.get_state(), 0

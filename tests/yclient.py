@@ -42,10 +42,13 @@ class YClient:
         self.frames: list[bytes] = []
         self.awareness: dict[int, Any] = {}
         self.synced = asyncio.Event()
+        self._answers = 0  # sync step 2 messages received (answers to a sync step 1)
+        self._waiting: set[asyncio.Future[None]] = set()  # woken by every frame, and the close
         self.close_code: int | None = None
         self.close_reason: str = ""
         self.ws: Any = None
         self._task: asyncio.Task[None] | None = None
+        self._sending: set[asyncio.Future[None]] = set()  # local changes on their way out
         self._remote = False
         self.doc.observe(self._on_local_change)
 
@@ -67,12 +70,19 @@ class YClient:
             async for frame in self.ws:
                 self.frames.append(frame)
                 self._handle(frame)
+                self._wake()
         except websockets.ConnectionClosed:
             pass
         finally:
             if self.ws.close_code is not None:
                 self.close_code = self.ws.close_code
                 self.close_reason = self.ws.close_reason or ""
+            self._wake()
+
+    def _wake(self) -> None:
+        for waiting in self._waiting:
+            if not waiting.done():
+                waiting.set_result(None)
 
     def _handle(self, frame: bytes) -> None:
         msg = parse_message(frame)
@@ -86,6 +96,7 @@ class YClient:
                 finally:
                     self._remote = False
                 if msg.kind == 1:
+                    self._answers += 1
                     self.synced.set()
         elif isinstance(msg, AwarenessMessage):
             for e in msg.entries:
@@ -97,7 +108,9 @@ class YClient:
 
     def _on_local_change(self, event: Any) -> None:
         if not self._remote and self.ws is not None and self.ws.state.name == "OPEN":
-            asyncio.ensure_future(self.ws.send(encode_update(event.update)))
+            sending = asyncio.ensure_future(self.ws.send(encode_update(event.update)))
+            self._sending.add(sending)
+            sending.add_done_callback(self._sending.discard)
 
     @property
     def notes(self) -> Map:
@@ -120,12 +133,40 @@ class YClient:
     async def send_raw(self, data: bytes | str) -> None:
         await self.ws.send(data)
 
+    async def roundtrip(self, timeout: float = 5.0) -> bool:
+        """Send what this client changed, then a sync step 1, and wait for the server's answer
+        (True) or for the server to close the connection (False). The server handles a
+        device's messages in order and answers once what came before is stored: afterwards
+        every change sent before was kept or refused, and whatever the server sent this
+        client before the answer has arrived."""
+        if self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
+        answers = self._answers
+        try:
+            await self.ws.send(encode_sync_step1(self.doc.get_state()))
+        except websockets.ConnectionClosed:
+            pass
+        assert self._task is not None
+        await self.wait_for(lambda: self._answers > answers or self._task.done(), timeout)
+        return self._answers > answers
+
     async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
+        """Until predicate() is true: checked whenever a frame arrives, and every 10 ms (it
+        may depend on more than this client)."""
+        loop = asyncio.get_running_loop()
         deadline = time.monotonic() + timeout
         while not predicate():
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise AssertionError("condition not reached in time")
-            await asyncio.sleep(0.01)
+            woken = loop.create_future()
+            timer = loop.call_later(min(left, 0.01), lambda: woken.done() or woken.set_result(None))
+            self._waiting.add(woken)
+            try:
+                await woken
+            finally:
+                timer.cancel()
+                self._waiting.discard(woken)
 
     async def wait_closed(self, timeout: float = 5.0) -> int | None:
         assert self._task is not None

@@ -1,5 +1,7 @@
 """The living-room Wi-Fi drops: edits stay on the device and merge when it comes back."""
 
+from tests.e2e.test_meeting_flow import READ_INDEXEDDB
+
 
 async def test_offline_edits_on_both_devices_merge_after_reconnect(live_server, new_device):
     m = await live_server.create_meeting(script="drieluik")
@@ -18,7 +20,10 @@ async def test_offline_edits_on_both_devices_merge_after_reconnect(live_server, 
 
     # A reload without a connection still shows the board, own offline work included.
     await a.zone("wensen").locator("li.note", has_text="Voor de storing").wait_for()
-    await a.page.wait_for_timeout(500)  # IndexedDB writes are asynchronous
+    # IndexedDB writes are asynchronous, but a read waits for the writes begun before it
+    # (transactions on a store run in the order they were made): read it all back first.
+    stored = [bytes(row) for row in await a.page.evaluate(READ_INDEXEDDB)]
+    assert any("Oma schrijft zonder wifi".encode() in row for row in stored)
     await a.page.reload()
     await a.note("Oma schrijft zonder wifi").wait_for()
     await a.zone("wensen").locator("li.note", has_text="Voor de storing").wait_for()
