@@ -19,8 +19,8 @@ Chromium (/usr/bin/chromium, or $CHROMIUM) with Playwright:
       with add_init_script), over COLD_LOADS fresh browser contexts (empty cache and IndexedDB).
 2. Note latency between devices: two familie pages (separate contexts, each has picked a name);
    page A adds LATENCY_NOTES notes one by one (every LATENCY_INTERVAL_MS) with a Y transaction
-   through the client's own `addNote` (`window.netwerkbord.ops`); page B records with a MutationObserver when
-   each note's `li.note` appears. Both pages live in one browser process, so
+   through the client's own `addNote` (`window.netwerkbord.ops`); page B records with a
+   MutationObserver when each note's `li.note` appears. Both pages live in one browser process, so
    performance.timeOrigin + performance.now() is comparable (Date.now() is shown as a check).
    Also shown: when the note reaches a passive Python y-websocket client (network + server
    only), page B's Y doc, and A's own DOM; then, for information, a slower run (2b: SLOW_NOTES
@@ -54,8 +54,13 @@ from tests.serverprocess import ServerProcess  # noqa: E402
 from tests.yclient import YClient  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 NOTES = 300
 RENDER_RUNS = 20
@@ -76,10 +81,14 @@ ZONE_COLORS = {"zorgen": "oranje", "plan": "blauw", "wensen": "groen"}
 # --- realistic content ------------------------------------------------------------------
 
 PEOPLE = [  # (id, name, role)
-    ("p-ria", "Oma Ria", "familie"), ("p-henk", "Opa Henk", "familie"),
-    ("p-fatima", "Tante Fatima", "familie"), ("p-kevin", "Kevin (vader)", "familie"),
-    ("p-sanne", "Sanne (moeder)", "familie"), ("p-joyce", "Buurvrouw Joyce", "familie"),
-    ("p-mo", "Oom Mo", "familie"), ("p-lisa", "Lisa (pleegmoeder)", "familie"),
+    ("p-ria", "Oma Ria", "familie"),
+    ("p-henk", "Opa Henk", "familie"),
+    ("p-fatima", "Tante Fatima", "familie"),
+    ("p-kevin", "Kevin (vader)", "familie"),
+    ("p-sanne", "Sanne (moeder)", "familie"),
+    ("p-joyce", "Buurvrouw Joyce", "familie"),
+    ("p-mo", "Oom Mo", "familie"),
+    ("p-lisa", "Lisa (pleegmoeder)", "familie"),
     ("p-daan", "Daan (jeugdbeschermer)", "professional"),
     ("p-ellen", "Ellen (pleegzorgwerker)", "professional"),
     ("p-juf", "Juf Marieke", "professional"),
@@ -151,13 +160,21 @@ def note_texts(rng: random.Random, zone: str, count: int) -> list[str]:
     for i in range(count):
         text = rng.choice(TEXTS[zone]).format(kid=rng.choice(KIDS))
         if i >= len(TEXTS[zone]) and rng.random() < 0.3:
-            text += rng.choice([" (al een paar maanden)", ", dat maakt me verdrietig",
-                                " — zegt ook de juf", ", vooral na de vakantie", "!"])
+            text += rng.choice(
+                [
+                    " (al een paar maanden)",
+                    ", dat maakt me verdrietig",
+                    " — zegt ook de juf",
+                    ", vooral na de vakantie",
+                    "!",
+                ]
+            )
         out.append(text)
     return out
 
 
 # --- server -----------------------------------------------------------------------------
+
 
 async def wait_for_notes(page, ids, timeout: float = 10) -> dict:
     """Poll the page's watcher until every note id is in its DOM (or time runs out)."""
@@ -180,8 +197,10 @@ async def create_meeting(base: str) -> dict:
     async with httpx.AsyncClient() as http:
         # The Drieluik script: its tabs are drieluik, doelen, and its first step ("welkom")
         # shows the Drieluik and lets everyone write. (A server without scripts ignores it.)
-        r = await http.post(f"{base}/api/meetings",
-                            json={"title": "Netwerkberaad familie Jansen", "script": "drieluik"})
+        r = await http.post(
+            f"{base}/api/meetings",
+            json={"title": "Netwerkberaad familie Jansen", "script": "drieluik"},
+        )
         r.raise_for_status()
         return r.json()
 
@@ -200,14 +219,21 @@ async def seed_board(server: Server, meeting: dict, rng: random.Random) -> dict:
             texts = note_texts(rng, zone, count)
             group_id = f"g-{zone}"
             with client.doc.transaction():
-                groups[group_id] = Map({"zone": zone, "title": GROUP_TITLES[zone], "x": 0.5,
-                                        "y": 0.5 / (count + 1)})
+                groups[group_id] = Map(
+                    {"zone": zone, "title": GROUP_TITLES[zone], "x": 0.5, "y": 0.5 / (count + 1)}
+                )
                 for i, text in enumerate(texts):
                     pid, name, role = rng.choice(PEOPLE)
-                    fields = {"author": pid, "authorName": name, "role": role,
-                              "color": ZONE_COLORS[zone], "x": 0.5,
-                              "y": (i + 1) / (count + 1), "tags": [],
-                              "createdAt": now - (count - i) * 20_000}
+                    fields = {
+                        "author": pid,
+                        "authorName": name,
+                        "role": role,
+                        "color": ZONE_COLORS[zone],
+                        "x": 0.5,
+                        "y": (i + 1) / (count + 1),
+                        "tags": [],
+                        "createdAt": now - (count - i) * 20_000,
+                    }
                     if i < 4:  # the first four of each zone are grouped under a theme
                         fields.update(group=group_id, y=(i + 1) / 5)
                         n_grouped += 1
@@ -220,8 +246,10 @@ async def seed_board(server: Server, meeting: dict, rng: random.Random) -> dict:
         async with httpx.AsyncClient() as http:
             deadline = time.monotonic() + 10
             while True:
-                r = await http.get(f"{server.base}/api/meetings/{meeting['id']}/boards/drieluik",
-                                   params={"token": token})
+                r = await http.get(
+                    f"{server.base}/api/meetings/{meeting['id']}/boards/drieluik",
+                    params={"token": token},
+                )
                 stored = len(r.json().get("notes", []))
                 if stored >= NOTES:
                     break
@@ -342,7 +370,9 @@ INSTALL_WATCH = """
   }).observe(panel, { childList: true, subtree: true });
   // Time every render() the page does by itself while notes come in.
   const render = view.render.bind(view);
-  view.render = () => { const t0 = performance.now(); render(); w.renders.push(performance.now() - t0); };
+  view.render = () => {
+    const t0 = performance.now(); render(); w.renders.push(performance.now() - t0);
+  };
   return known.size;
 }
 """
@@ -360,7 +390,9 @@ async ({ count, interval, texts, colors }) => {
   const sent = {};
   // A transaction that changes more than the new note re-spread its zone.
   let spreads = 0;
-  const countSpreads = (events, tx) => { if (tx.origin === origin && events.length > 1) spreads++; };
+  const countSpreads = (events, tx) => {
+    if (tx.origin === origin && events.length > 1) spreads++;
+  };
   doc.getMap('notes').observeDeep(countSpreads);
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   for (let i = 0; i < count; i++) {
@@ -379,10 +411,13 @@ async ({ count, interval, texts, colors }) => {
 """
 
 WATCH_DUMP = "() => window.__watch"
-BOARD_SIZE = "() => window.netwerkbord.boards.find((b) => b.id === 'drieluik').doc.getMap('notes').size"
+BOARD_SIZE = (
+    "() => window.netwerkbord.boards.find((b) => b.id === 'drieluik').doc.getMap('notes').size"
+)
 
 
 # --- measurements ------------------------------------------------------------------------
+
 
 def pct(values: list[float], p: float) -> float:
     """Nearest-rank percentile."""
@@ -391,8 +426,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 def summary(values: list[float]) -> dict:
-    return {"n": len(values), "median": statistics.median(values), "p95": pct(values, 95),
-            "max": max(values), "min": min(values)}
+    return {
+        "n": len(values),
+        "median": statistics.median(values),
+        "p95": pct(values, 95),
+        "max": max(values),
+        "min": min(values),
+    }
 
 
 class Bench:
@@ -410,8 +450,12 @@ class Bench:
         page = await ctx.new_page()
         label = f"{viewport['width']}x{viewport['height']}"
         page.on("pageerror", lambda e: self.errors.append(f"[{label}] pageerror: {e}"))
-        page.on("console", lambda m: m.type == "error" and self.errors.append(
-            f"[{label}] console.error: {m.text}"))
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error" and self.errors.append(f"[{label}] console.error: {m.text}")
+            ),
+        )
         return ctx, page
 
     def url(self, role: str) -> str:
@@ -424,8 +468,9 @@ class Bench:
         """A cold load (fresh context); returns (ctx, page, timings since navigation start)."""
         ctx, page = await self.new_page(viewport)
         await page.goto(self.url(role), wait_until="domcontentloaded")
-        await page.wait_for_function("() => window.__nbBench && window.__nbBench.allFrame !== null",
-                                     timeout=15_000)
+        await page.wait_for_function(
+            "() => window.__nbBench && window.__nbBench.allFrame !== null", timeout=15_000
+        )
         return ctx, page, await page.evaluate(NAV_TIMING)
 
     async def show_drieluik(self, page) -> bool:
@@ -456,23 +501,32 @@ class Bench:
             await self.pick_name(page, name)
         # The warm path: a reload, the board also comes from IndexedDB (and the service worker).
         await page.reload(wait_until="domcontentloaded")
-        await page.wait_for_function("() => window.__nbBench && window.__nbBench.allFrame !== null",
-                                     timeout=15_000)
+        await page.wait_for_function(
+            "() => window.__nbBench && window.__nbBench.allFrame !== null", timeout=15_000
+        )
         reload_timing = await page.evaluate(NAV_TIMING)
         if name:
             await page.wait_for_function("() => !!window.netwerkbord.person()")
         await self.show_drieluik(page)
         result = await page.evaluate(RENDER_LOOP, RENDER_RUNS)
         dom_count = await page.evaluate(
-            "() => document.querySelectorAll('#panel-drieluik li.note').length")
+            "() => document.querySelectorAll('#panel-drieluik li.note').length"
+        )
         # Closed now: a page left open would re-render for every note of the latency test too,
         # on the same CPUs as pages A and B.
         self.contexts.remove(page.context)
         await page.context.close()
-        return {"role": role, "viewport": viewport, "loads": loads, "reload": reload_timing,
-                "render": summary(result["call"]), "render_layout": summary(result["withLayout"]),
-                "notes_in_dom": dom_count, "visible": result["visible"],
-                "visible_on_load": reload_timing.get("visible")}
+        return {
+            "role": role,
+            "viewport": viewport,
+            "loads": loads,
+            "reload": reload_timing,
+            "render": summary(result["call"]),
+            "render_layout": summary(result["withLayout"]),
+            "notes_in_dom": dom_count,
+            "visible": result["visible"],
+            "visible_on_load": reload_timing.get("visible"),
+        }
 
     async def latency_test(self, rng: random.Random, listener: "Listener") -> list[dict]:
         _, page_a = await self.new_page(TABLET_VIEWPORT)
@@ -484,26 +538,34 @@ class Bench:
         for page in (page_a, page_b):
             await page.wait_for_function(
                 f"() => document.querySelectorAll('#panel-drieluik li.note').length >= {NOTES}",
-                timeout=15_000)
+                timeout=15_000,
+            )
         for page in (page_a, page_b):
             await self.show_drieluik(page)
         await page_b.evaluate(INSTALL_WATCH)
         await page_a.evaluate(INSTALL_WATCH)  # A's own echo: local change to its own DOM
         await asyncio.sleep(0.3)  # let presence/awareness traffic after the name pick settle
         phases = []
-        for count, interval in ((LATENCY_NOTES, LATENCY_INTERVAL_MS), (SLOW_NOTES, SLOW_INTERVAL_MS)):
+        for count, interval in (
+            (LATENCY_NOTES, LATENCY_INTERVAL_MS),
+            (SLOW_NOTES, SLOW_INTERVAL_MS),
+        ):
             phases.append(await self.latency_phase(page_a, page_b, listener, rng, count, interval))
             await asyncio.sleep(0.3)
         # Page A goes away: otherwise it re-renders for every note too, on the same CPUs.
         self.contexts.remove(page_a.context)
         await page_a.context.close()
         await asyncio.sleep(0.3)
-        phases.append(await self.python_writer_phase(page_b, listener, rng, LATENCY_NOTES,
-                                                     LATENCY_INTERVAL_MS))
+        phases.append(
+            await self.python_writer_phase(
+                page_b, listener, rng, LATENCY_NOTES, LATENCY_INTERVAL_MS
+            )
+        )
         return phases
 
-    async def python_writer_phase(self, page_b, listener: "Listener", rng: random.Random,
-                                  count: int, interval: int) -> dict:
+    async def python_writer_phase(
+        self, page_b, listener: "Listener", rng: random.Random, count: int, interval: int
+    ) -> dict:
         """The same load, written by a Python y-websocket client instead of a second browser:
         what page B alone costs, without page A's renderer competing for the same CPUs."""
         token = self.meeting["tokens"]["familie"]
@@ -527,9 +589,18 @@ class Bench:
                 zone = zones[i % 3]
                 note_id = f"py-{i:03d}-{rng.randrange(1 << 30):08x}"
                 sent[note_id] = time.time() * 1000
-                writer.add_note(note_id, rng.choice(TEXTS[zone]).format(kid=rng.choice(KIDS)),
-                                zone=zone, author="p-python", authorName="Oom Mo", role="familie",
-                                color=ZONE_COLORS[zone], x=0.5, y=0.999 + i * 1e-6, tags=[])
+                writer.add_note(
+                    note_id,
+                    rng.choice(TEXTS[zone]).format(kid=rng.choice(KIDS)),
+                    zone=zone,
+                    author="p-python",
+                    authorName="Oom Mo",
+                    role="familie",
+                    color=ZONE_COLORS[zone],
+                    x=0.5,
+                    y=0.999 + i * 1e-6,
+                    tags=[],
+                )
                 await asyncio.sleep(interval / 1000)
             watch_b = await wait_for_notes(page_b, sent)
         finally:
@@ -538,22 +609,34 @@ class Bench:
         doc = [watch_b["doc"][i]["d"] - t for i, t in sent.items() if i in watch_b["doc"]]
         server = [listener.seen[i] - t for i, t in sent.items() if i in listener.seen]
         renders = watch_b["renders"][renders_before:]
-        return {"python_writer": True, "count": count, "interval": interval, "sent": len(sent),
-                "board_before": board_before,
-                "received": len(lat), "spreads": 0, "b_dom_wall": summary(lat) if lat else None,
-                "b_doc_wall": summary(doc) if doc else None,
-                "server": summary(server) if server else None,
-                "b_renders": summary(renders) if renders else None, "b_render_count": len(renders)}
+        return {
+            "python_writer": True,
+            "count": count,
+            "interval": interval,
+            "sent": len(sent),
+            "board_before": board_before,
+            "received": len(lat),
+            "spreads": 0,
+            "b_dom_wall": summary(lat) if lat else None,
+            "b_doc_wall": summary(doc) if doc else None,
+            "server": summary(server) if server else None,
+            "b_renders": summary(renders) if renders else None,
+            "b_render_count": len(renders),
+        }
 
-    async def latency_phase(self, page_a, page_b, listener: "Listener", rng: random.Random,
-                            count: int, interval: int) -> dict:
+    async def latency_phase(
+        self, page_a, page_b, listener: "Listener", rng: random.Random, count: int, interval: int
+    ) -> dict:
         zones = ["zorgen", "plan", "wensen"]
-        texts = [rng.choice(TEXTS[zones[i % 3]]).format(kid=rng.choice(KIDS)) + f" ({i + 1})"
-                 for i in range(count)]
+        texts = [
+            rng.choice(TEXTS[zones[i % 3]]).format(kid=rng.choice(KIDS)) + f" ({i + 1})"
+            for i in range(count)
+        ]
         renders_before = len((await page_b.evaluate(WATCH_DUMP))["renders"])
         board_before = await page_b.evaluate(BOARD_SIZE)
-        added = await page_a.evaluate(ADD_NOTES, {"count": count, "interval": interval,
-                                                  "texts": texts, "colors": ZONE_COLORS})
+        added = await page_a.evaluate(
+            ADD_NOTES, {"count": count, "interval": interval, "texts": texts, "colors": ZONE_COLORS}
+        )
         sent = added["sent"]
         watch_b = await wait_for_notes(page_b, sent)
         await asyncio.sleep(0.2)
@@ -567,7 +650,10 @@ class Bench:
         server = [listener.seen[i] - s["d"] for i, s in sent.items() if i in listener.seen]
         renders = watch_b["renders"][renders_before:]
         return {
-            "count": count, "interval": interval, "sent": len(sent), "board_before": board_before,
+            "count": count,
+            "interval": interval,
+            "sent": len(sent),
+            "board_before": board_before,
             "received": sum(1 for i in sent if i in watch_b["dom"]),
             "spreads": added["spreads"],
             "b_dom": lat(watch_b, "dom", "t"),
@@ -607,16 +693,30 @@ class Listener:
 
 # --- report ------------------------------------------------------------------------------
 
+
 def fmt(v: float | None) -> str:
     return "-" if v is None else (f"{v:.1f}" if v < 100 else f"{v:.0f}")
 
 
 def row(name: str, s: dict | None, target: float | None, key: str = "p95") -> tuple:
     if s is None:
-        return (name, "-", "-", "-", f"< {target:.0f} ms" if target else "info", "FAIL" if target else "")
+        return (
+            name,
+            "-",
+            "-",
+            "-",
+            f"< {target:.0f} ms" if target else "info",
+            "FAIL" if target else "",
+        )
     verdict = "" if target is None else ("PASS" if s[key] < target else "FAIL")
-    return (name, fmt(s["median"]), fmt(s["p95"]), fmt(s["max"]),
-            f"< {target:.0f} ms ({key})" if target else "info", verdict)
+    return (
+        name,
+        fmt(s["median"]),
+        fmt(s["p95"]),
+        fmt(s["max"]),
+        f"< {target:.0f} ms ({key})" if target else "info",
+        verdict,
+    )
 
 
 def print_table(rows: list[tuple]) -> None:
@@ -628,73 +728,151 @@ def print_table(rows: list[tuple]) -> None:
         if r is None:
             print(line)
             continue
-        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        cells = [
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=False))
+        ]
         print("  ".join(cells).rstrip())
     print(line)
 
 
 def report(info: dict, seeded: dict, renders: list[dict], lat: dict, errors: list[str]) -> None:
     print()
-    print(f"Netwerkbord browser benchmark — {info['browser']}, headless, "
-          f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, Python {platform.python_version()}")
-    print(f"Load average (1 min) at start {info['load_start']:.2f}, at end {os.getloadavg()[0]:.2f}: "
-          "other work on the machine inflates the numbers.")
-    print(f"Board: Drieluik with {seeded['notes']} notes {seeded['per_zone']}, "
-          f"{seeded['grouped']} of them in {seeded['groups']} groups. Run took {info['took']:.1f} s.")
+    print(
+        f"Netwerkbord browser benchmark — {info['browser']}, headless, "
+        f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
+    print(
+        f"Load average (1 min) at start {info['load_start']:.2f}, at end {os.getloadavg()[0]:.2f}: "
+        "other work on the machine inflates the numbers."
+    )
+    print(
+        f"Board: Drieluik with {seeded['notes']} notes {seeded['per_zone']}, "
+        f"{seeded['grouped']} of them in {seeded['groups']} groups. Run took {info['took']:.1f} s."
+    )
     rows = []
     for r in renders:
         tag = f"{r['role']} {r['viewport']['width']}x{r['viewport']['height']}"
-        rows.append(row(f"1a render() of {NOTES} notes, {tag} (n={r['render']['n']})",
-                        r["render"], RENDER_TARGET_MS))
+        rows.append(
+            row(
+                f"1a render() of {NOTES} notes, {tag} (n={r['render']['n']})",
+                r["render"],
+                RENDER_TARGET_MS,
+            )
+        )
         rows.append(row("   render() + forced style/layout", r["render_layout"], None))
         alls = [x["all"] for x in r["loads"]]
-        rows.append(row(f"1b nav start -> {NOTES} li.note in DOM, cold (n={len(alls)})",
-                        summary(alls), None))
-        rows.append(row("   nav start -> next frame after that", summary([x["allFrame"] for x in r["loads"]]), None))
-        rows.append(row("   of which: nav start -> first byte (TTFB)", summary([x["ttfb"] for x in r["loads"]]), None))
-        for key, what in (("dcl", "DOMContentLoaded"), ("started", "app.js start() done"),
-                          ("connected", "drieluik WebSocket open"), ("synced", "drieluik synced")):
+        rows.append(
+            row(
+                f"1b nav start -> {NOTES} li.note in DOM, cold (n={len(alls)})", summary(alls), None
+            )
+        )
+        rows.append(
+            row(
+                "   nav start -> next frame after that",
+                summary([x["allFrame"] for x in r["loads"]]),
+                None,
+            )
+        )
+        rows.append(
+            row(
+                "   of which: nav start -> first byte (TTFB)",
+                summary([x["ttfb"] for x in r["loads"]]),
+                None,
+            )
+        )
+        for key, what in (
+            ("dcl", "DOMContentLoaded"),
+            ("started", "app.js start() done"),
+            ("connected", "drieluik WebSocket open"),
+            ("synced", "drieluik synced"),
+        ):
             values = [x[key] for x in r["loads"] if x.get(key) is not None]
-            rows.append(row(f"   of which: nav start -> {what}", summary(values) if values else None, None))
-        rows.append(row("   longest main-thread task during that load",
-                        summary([x["longestTask"] for x in r["loads"]]), None))
-        rows.append(row(f"   reload (IndexedDB + service worker) -> {NOTES} li.note", summary([r["reload"]["all"]]), None))
+            rows.append(
+                row(f"   of which: nav start -> {what}", summary(values) if values else None, None)
+            )
+        rows.append(
+            row(
+                "   longest main-thread task during that load",
+                summary([x["longestTask"] for x in r["loads"]]),
+                None,
+            )
+        )
+        rows.append(
+            row(
+                f"   reload (IndexedDB + service worker) -> {NOTES} li.note",
+                summary([r["reload"]["all"]]),
+                None,
+            )
+        )
+
     def size(ph: dict) -> str:
         return f"board {ph['board_before']}->{ph['board_before'] + ph['sent']}"
 
     for n, ph in enumerate(lat):
         if ph.get("python_writer"):
-            rows.append(row(f"2c Python writer -> B DOM ({ph['received']}/{ph['sent']} notes, "
-                            f"every {ph['interval']} ms, {size(ph)})", ph["b_dom_wall"], None))
+            rows.append(
+                row(
+                    f"2c Python writer -> B DOM ({ph['received']}/{ph['sent']} notes, "
+                    f"every {ph['interval']} ms, {size(ph)})",
+                    ph["b_dom_wall"],
+                    None,
+                )
+            )
             rows.append(row("   Python writer -> passive Python client", ph["server"], None))
             rows.append(row("   Python writer -> B Y doc", ph["b_doc_wall"], None))
-            rows.append(row(f"   B: render() calls during the run (n={ph['b_render_count']})",
-                            ph["b_renders"], None))
+            rows.append(
+                row(
+                    f"   B: render() calls during the run (n={ph['b_render_count']})",
+                    ph["b_renders"],
+                    None,
+                )
+            )
             continue
         target = LATENCY_TARGET_MS if n == 0 else None
         label = "2 " if n == 0 else "2b"
-        rows.append(row(f"{label} note latency A -> B DOM ({ph['received']}/{ph['sent']} notes, "
-                        f"every {ph['interval']} ms, {size(ph)})", ph["b_dom"], target))
+        rows.append(
+            row(
+                f"{label} note latency A -> B DOM ({ph['received']}/{ph['sent']} notes, "
+                f"every {ph['interval']} ms, {size(ph)})",
+                ph["b_dom"],
+                target,
+            )
+        )
         rows.append(row("   same, Date.now() clocks (check)", ph["b_dom_wall"], None))
         rows.append(row("   A -> passive Python client (network + server)", ph["server"], None))
         rows.append(row("   A -> B Y doc (+ B's main thread queue)", ph["b_doc"], None))
         rows.append(row("   A -> A own DOM (local echo)", ph["a_dom"], None))
         rows.append(row("   A: addNote transaction", ph["tx"], None))
-        rows.append(row(f"   B: render() calls during the run (n={ph['b_render_count']})", ph["b_renders"], None))
+        rows.append(
+            row(
+                f"   B: render() calls during the run (n={ph['b_render_count']})",
+                ph["b_renders"],
+                None,
+            )
+        )
     print_table(rows)
-    print("PASS/FAIL: 1a against the p95 of render(); 2 against the p95 of the latency. "
-          "1b, 2b, 2c and indented rows are for information.")
+    print(
+        "PASS/FAIL: 1a against the p95 of render(); 2 against the p95 of the latency. "
+        "1b, 2b, 2c and indented rows are for information."
+    )
     spreads = sum(ph["spreads"] for ph in lat)
     if spreads:
-        print(f"Note: {spreads} of the {sum(ph['sent'] for ph in lat)} added notes found no room at "
-              "the bottom of their zone, so addNote re-spread y over the whole zone (one big transaction).")
+        print(
+            f"Note: {spreads} of the {sum(ph['sent'] for ph in lat)} added notes found no room at "
+            "the bottom of their zone, so addNote re-spread y over the whole zone "
+            "(one big transaction)."
+        )
     for ph in lat:
         if ph["received"] < ph["sent"]:
             print(f"WARNING: {ph['sent'] - ph['received']} notes never appeared on page B.")
     for r in renders:
         if not r["visible_on_load"]:
-            print(f"WARNING: on the {r['role']} page the Drieluik was not the tab on screen after "
-                  "loading (1b measured a hidden panel); the bench switched tabs for 1a.")
+            print(
+                f"WARNING: on the {r['role']} page the Drieluik was not the tab on screen after "
+                "loading (1b measured a hidden panel); the bench switched tabs for 1a."
+            )
         if r["notes_in_dom"] != NOTES:
             print(f"WARNING: {r['role']} page shows {r['notes_in_dom']} li.note, expected {NOTES}.")
     if errors:
@@ -717,25 +895,33 @@ async def run(tmp: Path) -> dict:
         seeded = await seed_board(server, meeting, rng)
         print(f"Seeded {seeded['notes']} notes in {time.monotonic() - started:.1f} s.", flush=True)
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                               headless=True)
+            browser = await pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
             try:
                 bench = Bench(browser, meeting)
                 renders = []
-                for role, viewport, name in (("scherm", SCHERM_VIEWPORT, None),
-                                             ("familie", TABLET_VIEWPORT, "Oma Ria")):
+                for role, viewport, name in (
+                    ("scherm", SCHERM_VIEWPORT, None),
+                    ("familie", TABLET_VIEWPORT, "Oma Ria"),
+                ):
                     print(f"Render test: {role} …", flush=True)
                     renders.append(await bench.render_test(role, viewport, name))
                 print("Latency test: 2 familie pages …", flush=True)
-                listener = Listener(f"ws://127.0.0.1:{server.port}/ws/{meeting['id']}/drieluik"
-                                    f"?token={meeting['tokens']['scherm']}")
+                listener = Listener(
+                    f"ws://127.0.0.1:{server.port}/ws/{meeting['id']}/drieluik"
+                    f"?token={meeting['tokens']['scherm']}"
+                )
                 await listener.start()
                 try:
                     lat = await bench.latency_test(rng, listener)
                 finally:
                     await listener.close()
-                info = {"browser": f"Chromium {browser.version}",
-                        "took": time.monotonic() - started, "load_start": load_start}
+                info = {
+                    "browser": f"Chromium {browser.version}",
+                    "took": time.monotonic() - started,
+                    "load_start": load_start,
+                }
                 report(info, seeded, renders, lat, bench.errors)
                 return {"renders": renders, "latency": lat}
             finally:

@@ -58,8 +58,9 @@ async def main() -> None:
         notes = source.get("notes", type=Map)
         for i in range(NOTES):
             before = source.get_state()
-            notes[f"n{i}"] = Map({"text": f"{i} " + "Oma Wiëbe helpt. " * 58, "zone": "zorgen",
-                                  "role": "familie"})
+            notes[f"n{i}"] = Map(
+                {"text": f"{i} " + "Oma Wiëbe helpt. " * 58, "zone": "zorgen", "role": "familie"}
+            )
             room.apply(source.get_update(before))
             if i % 500 == 0:
                 store.writer.flush()

@@ -43,10 +43,20 @@ def _updates() -> dict[str, list[bytes]]:
     sent: list[bytes] = []
     doc.observe(lambda event: sent.append(event.update))
     for i in range(ROUNDS):
-        notes[f"n{i}"] = Map({"text": f"Oma Wiëbe helpt op woensdag {i}", "zone": "zorgen",
-                              "role": "familie", "author": "p1", "authorName": "Oma Wiëbe",
-                              "color": "oranje", "x": 0.5, "y": 0.5, "tags": [],
-                              "createdAt": 1.7e12})
+        notes[f"n{i}"] = Map(
+            {
+                "text": f"Oma Wiëbe helpt op woensdag {i}",
+                "zone": "zorgen",
+                "role": "familie",
+                "author": "p1",
+                "authorName": "Oma Wiëbe",
+                "color": "oranje",
+                "x": 0.5,
+                "y": 0.5,
+                "tags": [],
+                "createdAt": 1.7e12,
+            }
+        )
         made["nieuw briefje"].append(sent.pop())
     for i in range(ROUNDS):
         notes[f"n{i}"]["text"] = f"Oma Wiëbe helpt op donderdag {i}"
@@ -63,7 +73,7 @@ def _per_update(run: Callable[[bytes], object], updates: list[bytes]) -> float:
     """Median µs per update over batches of 100."""
     times = []
     for start in range(0, len(updates), 100):
-        batch = updates[start:start + 100]
+        batch = updates[start : start + 100]
         t = time.perf_counter()
         for u in batch:
             run(u)
@@ -73,8 +83,10 @@ def _per_update(run: Callable[[bytes], object], updates: list[bytes]) -> float:
 
 def main() -> None:
     made = _updates()
-    print(f"{'update':<16}{'bytes':>7}{'decoder µs':>12}{'room µs':>10}{'unchecked µs':>14}"
-          f"{'apply µs':>10}")
+    print(
+        f"{'update':<16}{'bytes':>7}{'decoder µs':>12}{'room µs':>10}{'unchecked µs':>14}"
+        f"{'apply µs':>10}"
+    )
     guard = BoardGuard("drieluik")
     room = Room(("m", "drieluik"), Store(None), compact_after=10**9)
     conn = Connection(_Channel(), Access.WRITE, Principal("m", Role.FAMILIE, "h", "tablet"))
@@ -87,15 +99,22 @@ def main() -> None:
         unchecked = _per_update(trusted.apply, updates)
         apply = _per_update(plain.apply_update, updates)
         size = statistics.median(len(u) for u in updates)
-        print(f"{kind:<16}{size:>7.0f}{decode:>12.1f}{in_room:>10.1f}{unchecked:>14.1f}"
-              f"{apply:>10.1f}")
-    print("decoder: server/yupdate.py alone; room: a device's update through a room (checks,"
-          " apply, log in an in-memory database); unchecked: the same path without the checks"
-          " (the server's own changes); apply: pycrdt's apply_update alone")
+        print(
+            f"{kind:<16}{size:>7.0f}{decode:>12.1f}{in_room:>10.1f}{unchecked:>14.1f}{apply:>10.1f}"
+        )
+    print(
+        "decoder: server/yupdate.py alone; room: a device's update through a room (checks,"
+        " apply, log in an in-memory database); unchecked: the same path without the checks"
+        " (the server's own changes); apply: pycrdt's apply_update alone"
+    )
     print()
     print(f"{'worst frame':<40}{'bytes':>9}{'decoder ms':>12}  verdict")
-    names = ["500,000 levels of nesting", "99,999 structs", "99,999 deleted ranges",
-             "values nested 5 deep, 30,000 times"]
+    names = [
+        "500,000 levels of nesting",
+        "99,999 structs",
+        "99,999 deleted ranges",
+        "values nested 5 deep, 30,000 times",
+    ]
     for name, frame in zip(names, worst_frames(), strict=True):
         started = time.perf_counter()
         try:

@@ -47,8 +47,7 @@ DRIELUIK = Board(
     (
         Zone(
             "zorgen",
-            "Hoe is de situatie over 6 maanden als er niks verandert? "
-            "Hoe zit iedereen er dan bij?",
+            "Hoe is de situatie over 6 maanden als er niks verandert? Hoe zit iedereen er dan bij?",
             "oranje",
             private_first=True,
             statement=ERGSTE,
@@ -123,7 +122,8 @@ NOTE_BOARDS: tuple[str, ...] = ("bodemeisen", "drieluik", "doelen", "evaluatie",
 
 # Statements by key, for the exports and the data contract.
 STATEMENTS: dict[str, Statement] = {
-    z.statement.key: z.statement for b in BOARDS.values() for z in b.zones if z.statement}
+    z.statement.key: z.statement for b in BOARDS.values() for z in b.zones if z.statement
+}
 
 NOTE_TAGS: dict[str, str] = {
     "voorwaardelijk": "Voorwaarde: moet eerst",
@@ -144,17 +144,32 @@ HELP_KINDS: dict[str, str] = {
 def client_board(board_id: str) -> dict[str, object]:
     """What the browser needs to draw a board."""
     board = BOARDS[board_id]
-    return {"id": board.id, "title": board.title, "privateNotes": board.private_notes,
-            "fixedTags": list(board.fixed_tags), "goals": board.goals,
-            "zones": [_client_zone(z) for z in board.zones]}
+    return {
+        "id": board.id,
+        "title": board.title,
+        "privateNotes": board.private_notes,
+        "fixedTags": list(board.fixed_tags),
+        "goals": board.goals,
+        "zones": [_client_zone(z) for z in board.zones],
+    }
 
 
 def _client_zone(zone: Zone) -> dict[str, object]:
     statement = zone.statement
-    return {"id": zone.id, "title": zone.title, "color": zone.color,
-            "privateFirst": zone.private_first, "where": zone.where,
-            "statement": {"key": statement.key, "label": statement.label,
-                          "question": statement.question} if statement else None}
+    return {
+        "id": zone.id,
+        "title": zone.title,
+        "color": zone.color,
+        "privateFirst": zone.private_first,
+        "where": zone.where,
+        "statement": {
+            "key": statement.key,
+            "label": statement.label,
+            "question": statement.question,
+        }
+        if statement
+        else None,
+    }
 
 
 def get_board(board_id: str) -> Board | None:

@@ -15,8 +15,9 @@ class Refusal:
     kind: str  # "role": this role may not; "not-now": not in this state; "unknown": no such person
 
 
-def consent_refusal(role: Role, state: MeetingState,
-                    participant_role: str | None) -> Refusal | None:
+def consent_refusal(
+    role: Role, state: MeetingState, participant_role: str | None
+) -> Refusal | None:
     """Why a device of `role` may not give the answer of a participant of `participant_role`
     (None: nobody of that id is on the meeting's list) now, or None when it may.
 

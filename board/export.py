@@ -81,32 +81,56 @@ def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
 
 # --- the whole meeting: JSON for the case file, Markdown, and a picture of each board --------
 
+
 def _people(course: dict[str, Any]) -> list[dict[str, str]]:
     state = as_dict(course.get("state"))
     participants = as_dict(state.get("participants"))
-    people = [{"id": pid, "name": str(p.get("name", "")), "relation": str(p.get("relation", "")),
-               "role": str(p.get("role", ""))}
-              for pid, p in participants.items() if isinstance(p, dict)]
+    people = [
+        {
+            "id": pid,
+            "name": str(p.get("name", "")),
+            "relation": str(p.get("relation", "")),
+            "role": str(p.get("role", "")),
+        }
+        for pid, p in participants.items()
+        if isinstance(p, dict)
+    ]
     return sorted(people, key=lambda p: p["name"].lower())
 
 
 def _consent(course: dict[str, Any]) -> list[dict[str, Any]]:
     state = as_dict(course.get("state"))
     answers = as_dict(state.get("consent"))
-    rows = [{"participant": pid, "name": str(a.get("name", "")), "role": str(a.get("role", "")),
-             "agree": a.get("agree") is True, "comment": str(a.get("comment", "")),
-             "at": a.get("at")} for pid, a in answers.items() if isinstance(a, dict)]
+    rows = [
+        {
+            "participant": pid,
+            "name": str(a.get("name", "")),
+            "role": str(a.get("role", "")),
+            "agree": a.get("agree") is True,
+            "comment": str(a.get("comment", "")),
+            "at": a.get("at"),
+        }
+        for pid, a in answers.items()
+        if isinstance(a, dict)
+    ]
     return sorted(rows, key=lambda r: r["name"].lower())
 
 
 def drieluik_themes(content: dict[str, Any]) -> dict[str, Any]:
     """The themes (group titles) per column and the two statements."""
     board = board_json("drieluik", content)
-    themes = {z["id"]: [g["title"] for g in board["groups"] if g.get("zone") == z["id"]
-                        and g.get("title")] for z in board["zones"]}
+    themes = {
+        z["id"]: [
+            g["title"] for g in board["groups"] if g.get("zone") == z["id"] and g.get("title")
+        ]
+        for z in board["zones"]
+    }
     statements = as_dict(content.get("statements"))
-    return {"themes": themes,
-            "ergste": str(statements.get("ergste", "")), "wens": str(statements.get("wens", ""))}
+    return {
+        "themes": themes,
+        "ergste": str(statements.get("ergste", "")),
+        "wens": str(statements.get("wens", "")),
+    }
 
 
 def meeting_export(meeting: dict[str, Any], boards: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -117,8 +141,12 @@ def meeting_export(meeting: dict[str, Any], boards: dict[str, dict[str, Any]]) -
     from .plan import plan_json  # plan imports nothing from here; keep the modules apart
 
     course = boards.get("verloop", {})
-    out: dict[str, Any] = {"meeting": meeting, "participants": _people(course),
-                           "consent": _consent(course), "boards": {}}
+    out: dict[str, Any] = {
+        "meeting": meeting,
+        "participants": _people(course),
+        "consent": _consent(course),
+        "boards": {},
+    }
     for board_id, content in boards.items():
         if board_id == "verloop":
             continue
@@ -143,8 +171,10 @@ def markdown(export: dict[str, Any]) -> str:
     lines = [f"# {e(m['title'])}", "", f"Datum: {e(m.get('date', ''))}", ""]
     if export["participants"]:
         lines += ["## Wie waren er", ""]
-        lines += [f"- {e(p['name'])}" + (f" ({e(p['relation'])})" if p["relation"] else "")
-                  for p in export["participants"]]
+        lines += [
+            f"- {e(p['name'])}" + (f" ({e(p['relation'])})" if p["relation"] else "")
+            for p in export["participants"]
+        ]
         lines.append("")
     plan = export.get("plan")
     if plan:
@@ -154,11 +184,16 @@ def markdown(export: dict[str, Any]) -> str:
             lines += [f"### {e(goal['text'])}{tags}", ""]
             for a in goal["actions"]:
                 when = " – ".join(e(x) for x in (a["vanaf"], a["tot"]) if x)
-                lines.append(f"- **{e(a['wat'])}** — {e(a['wie']) or 'nog niemand'}"
-                             + (f", {when}" if when else "") + f" — {e(a['statusLabel'])}"
-                             + (f". Nog doen: {e(a['nogDoen'])}" if a["nogDoen"] else ""))
-            for label, key in (("Hulp van het netwerk", "hulpNetwerk"),
-                               ("Hulp van professionals", "hulpProfessionals")):
+                lines.append(
+                    f"- **{e(a['wat'])}** — {e(a['wie']) or 'nog niemand'}"
+                    + (f", {when}" if when else "")
+                    + f" — {e(a['statusLabel'])}"
+                    + (f". Nog doen: {e(a['nogDoen'])}" if a["nogDoen"] else "")
+                )
+            for label, key in (
+                ("Hulp van het netwerk", "hulpNetwerk"),
+                ("Hulp van professionals", "hulpProfessionals"),
+            ):
                 if goal[key]:
                     lines.append(f"- {label}: {e(goal[key])}")
             lines.append("")
@@ -169,15 +204,22 @@ def markdown(export: dict[str, Any]) -> str:
     if export["consent"]:
         lines += ["## Instemming", ""]
         for c in export["consent"]:
-            lines.append(f"- {e(c['name'])}: {'akkoord' if c['agree'] else 'niet akkoord'}"
-                         + (f" — “{e(c['comment'])}”" if c["comment"] else ""))
+            lines.append(
+                f"- {e(c['name'])}: {'akkoord' if c['agree'] else 'niet akkoord'}"
+                + (f" — “{e(c['comment'])}”" if c["comment"] else "")
+            )
         lines.append("")
     themes = export.get("drieluik")
     if themes:
-        summary = [f"- {title}: {', '.join(e(t) for t in themes['themes'][zone])}"
-                   for zone, title in (("zorgen", "Als er niks verandert"), ("plan", "Plan"),
-                                       ("wensen", "Hoe willen we het"))
-                   if themes["themes"].get(zone)]
+        summary = [
+            f"- {title}: {', '.join(e(t) for t in themes['themes'][zone])}"
+            for zone, title in (
+                ("zorgen", "Als er niks verandert"),
+                ("plan", "Plan"),
+                ("wensen", "Hoe willen we het"),
+            )
+            if themes["themes"].get(zone)
+        ]
         if themes["ergste"]:
             summary.append(f"- {STATEMENTS['ergste'].label}: {e(themes['ergste'])}")
         if themes["wens"]:
@@ -190,9 +232,11 @@ def markdown(export: dict[str, Any]) -> str:
             notes = [n for n in board["notes"] if zone["id"] is None or n.get("zone") == zone["id"]]
             if zone["title"]:
                 lines += [f"### {zone['title']}", ""]  # the server's zone titles
-            lines += [f"- {e(n.get('text', ''))}"
-                      + (f" — {e(n['authorName'])}" if n.get("authorName") else "")
-                      for n in notes] or ["- (leeg)"]
+            lines += [
+                f"- {e(n.get('text', ''))}"
+                + (f" — {e(n['authorName'])}" if n.get("authorName") else "")
+                for n in notes
+            ] or ["- (leeg)"]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -203,8 +247,9 @@ _COLORS = {"oranje": "#ffd9b0", "groen": "#cdeec8", "blauw": "#d3e4fb", "geel": 
 def _esc(text: str) -> str:
     """Text for XML content or a double-quoted attribute; drops what XML 1.0 does not allow."""
     text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def _wrap(text: str, width: int = 24, lines: int = 4) -> list[str]:
@@ -216,7 +261,7 @@ def _wrap(text: str, width: int = 24, lines: int = 4) -> list[str]:
         line = f"{line} {word}".strip()
     if line:
         out.append(line)
-    return out[:lines - 1] + ["…"] if len(out) > lines else out
+    return out[: lines - 1] + ["…"] if len(out) > lines else out
 
 
 def board_svg(board: dict[str, Any]) -> str:
@@ -228,28 +273,36 @@ def board_svg(board: dict[str, Any]) -> str:
     title = BOARDS[board["board"]].title if board.get("board") in BOARDS else ""
     zones = board["zones"] or [{"id": None, "title": title}]
     col, note_h, pad = 260, 96, 12
-    heights = [sum(1 for n in board["notes"] if z["id"] is None or n.get("zone") == z["id"])
-               for z in zones]
+    heights = [
+        sum(1 for n in board["notes"] if z["id"] is None or n.get("zone") == z["id"]) for z in zones
+    ]
     height = 90 + max(heights + [1]) * (note_h + pad)
     width = len(zones) * (col + pad) + pad
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="14">',
-             f'<title>{_esc(title)}</title>',
-             f'<rect width="{width}" height="{height}" fill="#fbfaf7"/>',
-             f'<text x="{pad}" y="28" font-size="20" font-weight="bold">{_esc(title)}</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="14">',
+        f"<title>{_esc(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="#fbfaf7"/>',
+        f'<text x="{pad}" y="28" font-size="20" font-weight="bold">{_esc(title)}</text>',
+    ]
     for i, zone in enumerate(zones):
         x = pad + i * (col + pad)
-        parts.append(f'<text x="{x}" y="60" font-weight="bold">'
-                     f'{_esc((zone["title"] or "")[:36])}</text>')
+        parts.append(
+            f'<text x="{x}" y="60" font-weight="bold">{_esc((zone["title"] or "")[:36])}</text>'
+        )
         notes = [n for n in board["notes"] if zone["id"] is None or n.get("zone") == zone["id"]]
         for j, note in enumerate(notes):
             y = 76 + j * (note_h + pad)
             fill = _COLORS.get(str(note.get("color")), _COLORS["geel"])
-            parts.append(f'<rect x="{x}" y="{y}" width="{col}" height="{note_h}" rx="3" fill="{fill}"/>')
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{col}" height="{note_h}" rx="3" fill="{fill}"/>'
+            )
             for k, line in enumerate(_wrap(str(note.get("text", "")))):
                 parts.append(f'<text x="{x + 10}" y="{y + 22 + k * 18}">{_esc(line)}</text>')
             if note.get("authorName"):
-                parts.append(f'<text x="{x + 10}" y="{y + note_h - 8}" font-size="11" '
-                             f'fill="#4a4a46">{_esc(str(note["authorName"]))}</text>')
+                parts.append(
+                    f'<text x="{x + 10}" y="{y + note_h - 8}" font-size="11" '
+                    f'fill="#4a4a46">{_esc(str(note["authorName"]))}</text>'
+                )
     parts.append("</svg>")
     return "".join(parts)

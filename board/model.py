@@ -32,8 +32,11 @@ def note_rights() -> dict[str, Any]:
     """board.schema's rule for notes, as data: anyone who may write a board may change a
     note's `moveFields`; what it says, or removing it, only a device of the note's own role
     (`ownerField`) or of a role in `anyNote`."""
-    return {"ownerField": "role", "moveFields": sorted(MOVE_FIELDS),
-            "anyNote": [r.value for r in ROLES if may_change_note(r, None)]}
+    return {
+        "ownerField": "role",
+        "moveFields": sorted(MOVE_FIELDS),
+        "anyNote": [r.value for r in ROLES if may_change_note(r, None)],
+    }
 
 
 def client_model(script_id: str, role: Role) -> dict[str, Any]:

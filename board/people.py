@@ -5,9 +5,28 @@ MAX_RELATION = 40
 
 # Suggestions for the join screen; anyone may type another relation.
 RELATIONS: tuple[str, ...] = (
-    "moeder", "vader", "pleegmoeder", "pleegvader", "kind", "jongere", "broer", "zus",
-    "oma", "opa", "tante", "oom", "neef", "nicht", "buurvrouw", "buurman", "vriend", "vriendin",
-    "leerkracht", "vertrouwenspersoon", "jeugdbeschermer", "pleegzorgbegeleider",
+    "moeder",
+    "vader",
+    "pleegmoeder",
+    "pleegvader",
+    "kind",
+    "jongere",
+    "broer",
+    "zus",
+    "oma",
+    "opa",
+    "tante",
+    "oom",
+    "neef",
+    "nicht",
+    "buurvrouw",
+    "buurman",
+    "vriend",
+    "vriendin",
+    "leerkracht",
+    "vertrouwenspersoon",
+    "jeugdbeschermer",
+    "pleegzorgbegeleider",
     "gedragsdeskundige",
 )
 

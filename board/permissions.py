@@ -61,8 +61,9 @@ def tabs(role: Role, script_id: str) -> list[str]:
     meeting only take rights away. Whether it may see a tab *now* comes from `verloop`.
     """
     script = get_script(script_id)
-    return [b for b in script.boards
-            if decide(role, b, MeetingState(script=script.id)) >= Access.READ]
+    return [
+        b for b in script.boards if decide(role, b, MeetingState(script=script.id)) >= Access.READ
+    ]
 
 
 def exportable_boards(role: Role, state: MeetingState) -> list[str] | None:

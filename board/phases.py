@@ -27,4 +27,3 @@ def is_valid_phase(phase: object) -> TypeGuard[str]:
 
 def phase_label(phase: str) -> str:
     return PHASES.get(phase, phase.replace("-", " ").capitalize())
-

@@ -31,7 +31,10 @@ def _date(value: Any) -> str:
 
 def _order(item: dict[str, Any]) -> tuple[float, str]:
     order = item.get("order")
-    return (float(order) if isinstance(order, (int, float)) else 0.0, str(item.get("createdAt", "")))
+    return (
+        float(order) if isinstance(order, (int, float)) else 0.0,
+        str(item.get("createdAt", "")),
+    )
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -43,10 +46,16 @@ def action_json(action_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     status = raw.get("status")
     if not isinstance(status, str) or status not in STATUSES:
         status = DEFAULT_STATUS
-    return {"id": action_id, "wat": _text(raw.get("wat")), "wie": _text(raw.get("wie")),
-            "vanaf": _date(raw.get("vanaf")), "tot": _date(raw.get("tot")),
-            "status": status, "statusLabel": STATUSES[status],
-            "nogDoen": _text(raw.get("nogDoen"))}
+    return {
+        "id": action_id,
+        "wat": _text(raw.get("wat")),
+        "wie": _text(raw.get("wie")),
+        "vanaf": _date(raw.get("vanaf")),
+        "tot": _date(raw.get("tot")),
+        "status": status,
+        "statusLabel": STATUSES[status],
+        "nogDoen": _text(raw.get("nogDoen")),
+    }
 
 
 def plan_json(content: dict[str, Any]) -> dict[str, Any]:
@@ -59,20 +68,36 @@ def plan_json(content: dict[str, Any]) -> dict[str, Any]:
     goals = []
     for gid, raw in sorted(goals_raw.items(), key=lambda kv: _order(as_dict(kv[1]))):
         raw = as_dict(raw)
-        tags = [t for t in raw.get("tags", []) if isinstance(t, str)] \
-            if isinstance(raw.get("tags"), list) else []
-        actions = [action_json(aid, a) for aid, a in sorted(by_goal.get(gid, []),
-                                                            key=lambda kv: _order(kv[1]))]
-        goals.append({"id": gid, "text": _text(raw.get("text")), "tags": tags,
-                      "help": _text(raw.get("help")),
-                      "hulpNetwerk": _text(raw.get("hulpNetwerk")),
-                      "hulpProfessionals": _text(raw.get("hulpProfessionals")),
-                      "actions": actions})
-    team = sorted((_text(as_dict(m).get("name")) for m in as_dict(content.get("team")).values()),
-                  key=str.lower)
+        tags = (
+            [t for t in raw.get("tags", []) if isinstance(t, str)]
+            if isinstance(raw.get("tags"), list)
+            else []
+        )
+        actions = [
+            action_json(aid, a)
+            for aid, a in sorted(by_goal.get(gid, []), key=lambda kv: _order(kv[1]))
+        ]
+        goals.append(
+            {
+                "id": gid,
+                "text": _text(raw.get("text")),
+                "tags": tags,
+                "help": _text(raw.get("help")),
+                "hulpNetwerk": _text(raw.get("hulpNetwerk")),
+                "hulpProfessionals": _text(raw.get("hulpProfessionals")),
+                "actions": actions,
+            }
+        )
+    team = sorted(
+        (_text(as_dict(m).get("name")) for m in as_dict(content.get("team")).values()),
+        key=str.lower,
+    )
     info = as_dict(content.get("info"))
-    return {"goals": goals, "team": [t for t in team if t],
-            "evaluatie": _date(info.get("evaluatie"))}
+    return {
+        "goals": goals,
+        "team": [t for t in team if t],
+        "evaluatie": _date(info.get("evaluatie")),
+    }
 
 
 def progress(plan: dict[str, Any]) -> dict[str, int]:

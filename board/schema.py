@@ -39,18 +39,40 @@ NUMBER = Field("number")
 TAGS = Field("tags", LIST_MAX)
 
 NOTE: dict[str, Field] = {
-    "text": TEXT, "zone": SHORT, "author": SHORT, "authorName": SHORT, "role": SHORT,
-    "color": SHORT, "x": NUMBER, "y": NUMBER, "group": SHORT, "tags": TAGS, "help": SHORT,
+    "text": TEXT,
+    "zone": SHORT,
+    "author": SHORT,
+    "authorName": SHORT,
+    "role": SHORT,
+    "color": SHORT,
+    "x": NUMBER,
+    "y": NUMBER,
+    "group": SHORT,
+    "tags": TAGS,
+    "help": SHORT,
     "createdAt": NUMBER,
 }
 GROUP: dict[str, Field] = {"zone": SHORT, "title": SHORT, "x": NUMBER, "y": NUMBER}
 GOAL: dict[str, Field] = {
-    "text": TEXT, "tags": TAGS, "help": SHORT, "from": SHORT, "order": NUMBER,
-    "createdAt": NUMBER, "hulpNetwerk": TEXT, "hulpProfessionals": TEXT,
+    "text": TEXT,
+    "tags": TAGS,
+    "help": SHORT,
+    "from": SHORT,
+    "order": NUMBER,
+    "createdAt": NUMBER,
+    "hulpNetwerk": TEXT,
+    "hulpProfessionals": TEXT,
 }
 ACTION: dict[str, Field] = {
-    "goal": SHORT, "wat": TEXT, "wie": SHORT, "vanaf": SHORT, "tot": SHORT, "status": SHORT,
-    "nogDoen": TEXT, "order": NUMBER, "createdAt": NUMBER,
+    "goal": SHORT,
+    "wat": TEXT,
+    "wie": SHORT,
+    "vanaf": SHORT,
+    "tot": SHORT,
+    "status": SHORT,
+    "nogDoen": TEXT,
+    "order": NUMBER,
+    "createdAt": NUMBER,
 }
 TEAM: dict[str, Field] = {"name": SHORT, "order": NUMBER}
 STATEMENTS: dict[str, Field] = {key: TEXT for key in boards.STATEMENTS}  # ergste, wens
@@ -82,8 +104,12 @@ ROOTS: dict[str, dict[str, Root]] = {
     "familie": _NOTE_BOARD,
     "bodemeisen": _NOTE_BOARD,
     "evaluatie": _NOTE_BOARD,
-    "plan": {"goals": Root(GOAL, records=True), "actions": Root(ACTION, records=True),
-             "team": Root(TEAM, records=True), "info": Root(INFO, records=False)},
+    "plan": {
+        "goals": Root(GOAL, records=True),
+        "actions": Root(ACTION, records=True),
+        "team": Root(TEAM, records=True),
+        "info": Root(INFO, records=False),
+    },
     "verloop": {},
 }
 assert set(ROOTS) == set(BOARDS), "every board needs its shape"
@@ -122,12 +148,18 @@ def field_error(spec: Field, value: Any) -> str | None:
         if len(value) > spec.max:
             return f"de tekst is langer dan {spec.max} tekens"
     elif spec.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             return "hier hoort een getal"
     elif spec.kind == "tags":
-        if not isinstance(value, list) or len(value) > spec.max or not all(
-                isinstance(t, str) and len(t) <= SHORT_TEXT_MAX for t in value):
+        if (
+            not isinstance(value, list)
+            or len(value) > spec.max
+            or not all(isinstance(t, str) and len(t) <= SHORT_TEXT_MAX for t in value)
+        ):
             return "hier hoort een korte lijst met woorden"
     return None
 
@@ -170,8 +202,9 @@ OWN_ROLE = "Een briefje dat je schrijft, hoort bij je eigen rol"
 NOT_YOURS = "Dit briefje is van iemand anders: je kunt het verplaatsen, niet veranderen"
 
 
-def refusal(board_id: str, role: Role, changes: Iterable[Change],
-            owner: Callable[[str, str], str | None]) -> str | None:
+def refusal(
+    board_id: str, role: Role, changes: Iterable[Change], owner: Callable[[str, str], str | None]
+) -> str | None:
     """Why a device of `role` may not make these changes to board `board_id`, in plain
     Dutch, or None when it may. `owner(root, key)` gives the role a record belonged to
     before the changes (None if it had none)."""
@@ -187,11 +220,18 @@ def refusal(board_id: str, role: Role, changes: Iterable[Change],
                 error = _value_error(board_id, root, change.field, change.value)
                 if error:
                     return _sentence(error)
-            if root.owned and change.field not in MOVE_FIELDS \
-                    and not _may_change(role, owner(change.root, change.key)):
+            if (
+                root.owned
+                and change.field not in MOVE_FIELDS
+                and not _may_change(role, owner(change.root, change.key))
+            ):
                 return NOT_YOURS
-            if root.owned and change.field == "role" and role is not Role.FACILITATOR \
-                    and change.value != role.value:
+            if (
+                root.owned
+                and change.field == "role"
+                and role is not Role.FACILITATOR
+                and change.value != role.value
+            ):
                 return OWN_ROLE
             continue
         if not root.records:  # a value of a RECORD map
@@ -200,8 +240,11 @@ def refusal(board_id: str, role: Role, changes: Iterable[Change],
                 if error:
                     return _sentence(error)
             continue
-        if change.action != "add" and root.owned \
-                and not _may_change(role, owner(change.root, change.key)):
+        if (
+            change.action != "add"
+            and root.owned
+            and not _may_change(role, owner(change.root, change.key))
+        ):
             return NOT_YOURS  # replacing or removing someone else's note
         if change.action == "delete":
             continue

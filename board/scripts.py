@@ -43,84 +43,177 @@ class Script:
         return next((i for i, s in enumerate(self.steps) if s.id == step_id), -1)
 
 
-DRIELUIK = Script("drieluik", "Drieluik-bijeenkomst", ("drieluik", "doelen", "plan"), (
-    Step("welkom", "Welkom",
-         "Welkom! We maken samen een plan. Iedereen kiest eerst zijn naam. "
-         "De gespreksleider vertelt hoe het gaat.",
-         "drieluik"),
-    Step("zelf-zorgen", "Zelf schrijven: als er niks verandert",
-         "Hoe is het over 6 maanden als er niks verandert? Schrijf voor jezelf een paar woorden "
-         "op, één ding per briefje. Laat ze nog niet aan anderen zien.",
-         "drieluik", writers=NOBODY, private=True),
-    Step("zelf-wensen", "Zelf schrijven: hoe willen we het",
-         "Hoe wil je dat het over 6 maanden is? Wat gun je jezelf en de anderen? "
-         "Schrijf het voor jezelf op, in een andere kleur.",
-         "drieluik", writers=NOBODY, private=True),
-    Step("familie-plakt", "Familie plakt links",
-         "De familie en het netwerk plakken hun briefjes links op het bord. Briefjes die bij "
-         "elkaar horen, hangen we bij elkaar. De professionals wachten nog even.",
-         "drieluik", writers=FAM, private=True, post_zone="zorgen"),
-    Step("professionals-plakken", "Professionals plakken links",
-         "Nu plakken de professionals hun briefjes links. Hoort een briefje bij een groep? "
-         "Leg het erbij.",
-         "drieluik", writers=ALL, private=True, post_zone="zorgen"),
-    Step("bespreken-zorgen", "Bespreken: wat is het ergste?",
-         "We kijken samen naar de groepen links. Welk thema hoort erbij? "
-         "En wat is het ergste dat kan gebeuren?",
-         "drieluik", statement=ERGSTE.key),
-    Step("familie-plakt-wensen", "Familie plakt rechts",
-         "De familie en het netwerk plakken hun wensen rechts op het bord.",
-         "drieluik", writers=FAM, private=True, post_zone="wensen"),
-    Step("professionals-plakken-wensen", "Professionals plakken rechts",
-         "Nu plakken de professionals hun wensen rechts.",
-         "drieluik", writers=ALL, private=True, post_zone="wensen"),
-    Step("bespreken-wensen", "Bespreken: wat is de grootste wens?",
-         "We kijken samen naar de wensen. Welke thema's zien we? "
-         "En wat is de grootste wens?",
-         "drieluik", statement=WENS.key),
-    Step("plan", "Het plan",
-         "Hoe komen we van links naar rechts? Wie denkt er mee, wie uit het netwerk nodigen we "
-         "uit, welke vragen stellen we aan het netwerk, welke informatie is nodig? "
-         "En waar, wanneer en hoe komen we weer bij elkaar? Schrijf het in het midden.",
-         "drieluik"),
-))
+DRIELUIK = Script(
+    "drieluik",
+    "Drieluik-bijeenkomst",
+    ("drieluik", "doelen", "plan"),
+    (
+        Step(
+            "welkom",
+            "Welkom",
+            "Welkom! We maken samen een plan. Iedereen kiest eerst zijn naam. "
+            "De gespreksleider vertelt hoe het gaat.",
+            "drieluik",
+        ),
+        Step(
+            "zelf-zorgen",
+            "Zelf schrijven: als er niks verandert",
+            "Hoe is het over 6 maanden als er niks verandert? Schrijf voor jezelf een paar woorden "
+            "op, één ding per briefje. Laat ze nog niet aan anderen zien.",
+            "drieluik",
+            writers=NOBODY,
+            private=True,
+        ),
+        Step(
+            "zelf-wensen",
+            "Zelf schrijven: hoe willen we het",
+            "Hoe wil je dat het over 6 maanden is? Wat gun je jezelf en de anderen? "
+            "Schrijf het voor jezelf op, in een andere kleur.",
+            "drieluik",
+            writers=NOBODY,
+            private=True,
+        ),
+        Step(
+            "familie-plakt",
+            "Familie plakt links",
+            "De familie en het netwerk plakken hun briefjes links op het bord. Briefjes die bij "
+            "elkaar horen, hangen we bij elkaar. De professionals wachten nog even.",
+            "drieluik",
+            writers=FAM,
+            private=True,
+            post_zone="zorgen",
+        ),
+        Step(
+            "professionals-plakken",
+            "Professionals plakken links",
+            "Nu plakken de professionals hun briefjes links. Hoort een briefje bij een groep? "
+            "Leg het erbij.",
+            "drieluik",
+            writers=ALL,
+            private=True,
+            post_zone="zorgen",
+        ),
+        Step(
+            "bespreken-zorgen",
+            "Bespreken: wat is het ergste?",
+            "We kijken samen naar de groepen links. Welk thema hoort erbij? "
+            "En wat is het ergste dat kan gebeuren?",
+            "drieluik",
+            statement=ERGSTE.key,
+        ),
+        Step(
+            "familie-plakt-wensen",
+            "Familie plakt rechts",
+            "De familie en het netwerk plakken hun wensen rechts op het bord.",
+            "drieluik",
+            writers=FAM,
+            private=True,
+            post_zone="wensen",
+        ),
+        Step(
+            "professionals-plakken-wensen",
+            "Professionals plakken rechts",
+            "Nu plakken de professionals hun wensen rechts.",
+            "drieluik",
+            writers=ALL,
+            private=True,
+            post_zone="wensen",
+        ),
+        Step(
+            "bespreken-wensen",
+            "Bespreken: wat is de grootste wens?",
+            "We kijken samen naar de wensen. Welke thema's zien we? En wat is de grootste wens?",
+            "drieluik",
+            statement=WENS.key,
+        ),
+        Step(
+            "plan",
+            "Het plan",
+            "Hoe komen we van links naar rechts? Wie denkt er mee, wie uit het netwerk nodigen we "
+            "uit, welke vragen stellen we aan het netwerk, welke informatie is nodig? "
+            "En waar, wanneer en hoe komen we weer bij elkaar? Schrijf het in het midden.",
+            "drieluik",
+        ),
+    ),
+)
 
 FAMILIENETWERKBERAAD = Script(
-    "familienetwerkberaad", "FamilieNetwerkBeraad / Eigen Kracht",
-    ("bodemeisen", "doelen", "plan", "drieluik", "familie"), (
-        Step("welkom", "Welkom",
-             "Welkom! Iedereen kiest eerst zijn naam. De gespreksleider vertelt hoe de "
-             "bijeenkomst gaat.",
-             "bodemeisen"),
-        Step("informatie-delen", "Informatie delen",
-             "De professionals vertellen hoe het gaat en wat de voorwaarden zijn: de bodemeisen. "
-             "Daar valt niet over te praten. Het netwerk mag alles vragen.",
-             "bodemeisen", bodemeisen=True),
-        Step("besloten-deel", "Besloten deel",
-             "De familie en het netwerk praten nu samen, zonder professionals. Neem de tijd. "
-             "Zet de doelen in het plan, met wie wat doet, en kies wie in het actieteam zitten. "
-             "De bodemeisen staan erbij. "
-             "Wat jullie op het werkblad van de familie zetten, zien de professionals nooit.",
-             "doelen", writers=FAM, closed=True),
-        Step("plan-presenteren", "Plan presenteren",
-             "De familie vertelt het plan: wat gaan we doen, wie doet wat, en welke hulp is er "
-             "nodig van de professionals?",
-             "plan", writers=FAM),
-        Step("instemming", "Instemming",
-             "Gaat iedereen akkoord met het plan? Zeg het op je eigen scherm, of op de tablet.",
-             "plan", writers=NOBODY, consent=True),
-    ))
+    "familienetwerkberaad",
+    "FamilieNetwerkBeraad / Eigen Kracht",
+    ("bodemeisen", "doelen", "plan", "drieluik", "familie"),
+    (
+        Step(
+            "welkom",
+            "Welkom",
+            "Welkom! Iedereen kiest eerst zijn naam. De gespreksleider vertelt hoe de "
+            "bijeenkomst gaat.",
+            "bodemeisen",
+        ),
+        Step(
+            "informatie-delen",
+            "Informatie delen",
+            "De professionals vertellen hoe het gaat en wat de voorwaarden zijn: de bodemeisen. "
+            "Daar valt niet over te praten. Het netwerk mag alles vragen.",
+            "bodemeisen",
+            bodemeisen=True,
+        ),
+        Step(
+            "besloten-deel",
+            "Besloten deel",
+            "De familie en het netwerk praten nu samen, zonder professionals. Neem de tijd. "
+            "Zet de doelen in het plan, met wie wat doet, en kies wie in het actieteam zitten. "
+            "De bodemeisen staan erbij. "
+            "Wat jullie op het werkblad van de familie zetten, zien de professionals nooit.",
+            "doelen",
+            writers=FAM,
+            closed=True,
+        ),
+        Step(
+            "plan-presenteren",
+            "Plan presenteren",
+            "De familie vertelt het plan: wat gaan we doen, wie doet wat, en welke hulp is er "
+            "nodig van de professionals?",
+            "plan",
+            writers=FAM,
+        ),
+        Step(
+            "instemming",
+            "Instemming",
+            "Gaat iedereen akkoord met het plan? Zeg het op je eigen scherm, of op de tablet.",
+            "plan",
+            writers=NOBODY,
+            consent=True,
+        ),
+    ),
+)
 
-EVALUATIE = Script("evaluatie", "Evaluatie-overleg", ("evaluatie",), (
-    Step("welkom", "Welkom", "Welkom! Iedereen kiest eerst zijn naam. We kijken samen hoe het "
-         "gaat met het plan.", "evaluatie"),
-    Step("goed", "Wat gaat goed?", "Wat gaat goed? Schrijf het op.", "evaluatie"),
-    Step("beter", "Wat kan beter?", "Wat kan beter? Schrijf het op.", "evaluatie"),
-    Step("tevreden", "Wanneer zijn we tevreden?",
-         "Wanneer zijn we tevreden, en wat moet er dan veranderd zijn?", "evaluatie"),
-    Step("volgende", "Wanneer evalueren we?",
-         "Wanneer kijken we weer samen hoe het gaat?", "evaluatie"),
-))
+EVALUATIE = Script(
+    "evaluatie",
+    "Evaluatie-overleg",
+    ("evaluatie",),
+    (
+        Step(
+            "welkom",
+            "Welkom",
+            "Welkom! Iedereen kiest eerst zijn naam. We kijken samen hoe het gaat met het plan.",
+            "evaluatie",
+        ),
+        Step("goed", "Wat gaat goed?", "Wat gaat goed? Schrijf het op.", "evaluatie"),
+        Step("beter", "Wat kan beter?", "Wat kan beter? Schrijf het op.", "evaluatie"),
+        Step(
+            "tevreden",
+            "Wanneer zijn we tevreden?",
+            "Wanneer zijn we tevreden, en wat moet er dan veranderd zijn?",
+            "evaluatie",
+        ),
+        Step(
+            "volgende",
+            "Wanneer evalueren we?",
+            "Wanneer kijken we weer samen hoe het gaat?",
+            "evaluatie",
+        ),
+    ),
+)
 
 SCRIPTS: dict[str, Script] = {s.id: s for s in (FAMILIENETWERKBERAAD, DRIELUIK, EVALUATIE)}
 DEFAULT_SCRIPT = FAMILIENETWERKBERAAD.id
@@ -138,9 +231,23 @@ def neighbour(script: Script, step_id: str, delta: int) -> Step | None:
 
 
 def client_script(script: Script) -> dict[str, object]:
-    return {"id": script.id, "title": script.title, "boards": list(script.boards),
-            "steps": [{"id": s.id, "title": s.title, "ask": s.ask, "board": s.board,
-                       "private": s.private, "closed": s.closed, "statement": s.statement,
-                       "consent": s.consent, "bodemeisen": s.bodemeisen,
-                       "postZone": s.post_zone}
-                      for s in script.steps]}
+    return {
+        "id": script.id,
+        "title": script.title,
+        "boards": list(script.boards),
+        "steps": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "ask": s.ask,
+                "board": s.board,
+                "private": s.private,
+                "closed": s.closed,
+                "statement": s.statement,
+                "consent": s.consent,
+                "bodemeisen": s.bodemeisen,
+                "postZone": s.post_zone,
+            }
+            for s in script.steps
+        ],
+    }

@@ -29,8 +29,12 @@ def enter_step(state: MeetingState, step_id: str) -> MeetingState:
     closed part as it says (an id the script does not know keeps it as it is), and "iedereen
     plakt nu" ends with the step it was opened in."""
     step = get_script(state.script).step(step_id)
-    return replace(state, phase=step_id, posting_open=False,
-                   closed=step.closed if step is not None else state.closed)
+    return replace(
+        state,
+        phase=step_id,
+        posting_open=False,
+        closed=step.closed if step is not None else state.closed,
+    )
 
 
 def move_step(state: MeetingState, delta: int) -> MeetingState | None:

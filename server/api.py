@@ -63,8 +63,9 @@ def principal_of(request: Request, meeting_id: str) -> Principal | JSONResponse:
 Created = tuple[tuple[Meeting, dict[Role, str]] | None, tuple[Any, ...] | None]
 
 
-def create_meeting_checked(request: Request, title: object, admin_key: object,
-                           script: object = None) -> Created:
+def create_meeting_checked(
+    request: Request, title: object, admin_key: object, script: object = None
+) -> Created:
     """Shared by the API and the start page: (meeting, tokens) or an error: (status, message)
     or, when this address has made enough meetings for now, (429, message, headers)."""
     required = request.app.state.config.admin_key
@@ -88,27 +89,36 @@ def create_meeting_checked(request: Request, title: object, admin_key: object,
 async def create_meeting(request: Request) -> JSONResponse:
     data = await read_json(request)
     if data is None:
-        return error(400, "Verwacht JSON zoals {\"title\": \"...\"}")
+        return error(400, 'Verwacht JSON zoals {"title": "..."}')
     created, err = create_meeting_checked(
-        request, data.get("title"), bearer(request.headers.get("authorization")),
-        data.get("script"))
+        request, data.get("title"), bearer(request.headers.get("authorization")), data.get("script")
+    )
     if err or created is None:
         return error(*(err or (500, "Er ging iets mis")))
     meeting, tokens = created
     return JSONResponse(
-        {"id": meeting.id, "title": meeting.title, "script": meeting.state.script,
-         "tokens": {r.value: t for r, t in tokens.items()},
-         "links": join_links(request, tokens)},
+        {
+            "id": meeting.id,
+            "title": meeting.title,
+            "script": meeting.state.script,
+            "tokens": {r.value: t for r, t in tokens.items()},
+            "links": join_links(request, tokens),
+        },
         status_code=201,
     )
 
 
 def state_json(meeting_id: str, state: Any) -> dict[str, Any]:
     step = get_script(state.script).step(state.phase)
-    return {"id": meeting_id, "phase": state.phase,
-            "phaseLabel": step.title if step else phase_label(state.phase),
-            "closed": state.closed, "script": state.script, "locked": sorted(state.locked),
-            "postingOpen": state.posting_open}
+    return {
+        "id": meeting_id,
+        "phase": state.phase,
+        "phaseLabel": step.title if step else phase_label(state.phase),
+        "closed": state.closed,
+        "script": state.script,
+        "locked": sorted(state.locked),
+        "postingOpen": state.posting_open,
+    }
 
 
 async def meeting_info(request: Request) -> JSONResponse:
@@ -117,8 +127,13 @@ async def meeting_info(request: Request) -> JSONResponse:
         return principal
     meeting = meetings_of(request).get(principal.meeting_id)
     assert meeting is not None
-    return JSONResponse({**state_json(meeting.id, meeting.state),
-                         "title": meeting.title, "role": principal.role.value})
+    return JSONResponse(
+        {
+            **state_json(meeting.id, meeting.state),
+            "title": meeting.title,
+            "role": principal.role.value,
+        }
+    )
 
 
 async def add_participant(request: Request) -> JSONResponse:
@@ -135,8 +150,10 @@ async def add_participant(request: Request) -> JSONResponse:
     if participant_count(meetings_of(request), principal.meeting_id) >= cap:
         return error(409, f"De lijst van deze bijeenkomst is vol (hoogstens {cap} mensen)")
     pid = meetings_of(request).add_participant(principal.meeting_id, principal.role, *person)
-    return JSONResponse({"id": pid, "name": person[0], "relation": person[1],
-                         "role": principal.role.value}, status_code=201)
+    return JSONResponse(
+        {"id": pid, "name": person[0], "relation": person[1], "role": principal.role.value},
+        status_code=201,
+    )
 
 
 def participant_count(meetings: Meetings, meeting_id: str) -> int:
@@ -158,17 +175,22 @@ async def give_consent(request: Request) -> JSONResponse:
         return error(404, "Deze bijeenkomst bestaat niet meer")
     data = await read_json(request) or {}
     comment = data.get("comment", "")
-    if not isinstance(data.get("agree"), bool) or not isinstance(comment, str) \
-            or len(comment) > MAX_COMMENT:
-        return error(400, "Verwacht {\"participant\": ..., \"agree\": true/false, \"comment\": ...}")
+    if (
+        not isinstance(data.get("agree"), bool)
+        or not isinstance(comment, str)
+        or len(comment) > MAX_COMMENT
+    ):
+        return error(400, 'Verwacht {"participant": ..., "agree": true/false, "comment": ...}')
     person = meetings.participant(meeting.id, str(data.get("participant")))
-    refused = consent_refusal(principal.role, meeting.state,
-                              str(person.get("role")) if person is not None else None)
+    refused = consent_refusal(
+        principal.role, meeting.state, str(person.get("role")) if person is not None else None
+    )
     if refused is not None:
         return error(CONSENT_STATUS[refused.kind], refused.reason)
     assert person is not None  # consent_refusal refuses an unknown participant
-    entry = meetings.record_consent(meeting.id, str(data["participant"]), person,
-                                    data["agree"], comment.strip())
+    entry = meetings.record_consent(
+        meeting.id, str(data["participant"]), person, data["agree"], comment.strip()
+    )
     return JSONResponse(entry, status_code=201)
 
 

@@ -50,8 +50,14 @@ def create_app(config: Config | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         Doc()  # the first Doc imports anyio's asyncio backend (~20 ms): not while a device waits
         store = Store(config.database_path, config.synchronous)
-        rooms = Rooms(store, config.idle_unload_seconds, config.compact_after,
-                      config.board_quota_bytes, config.meeting_quota_bytes, config=config)
+        rooms = Rooms(
+            store,
+            config.idle_unload_seconds,
+            config.compact_after,
+            config.board_quota_bytes,
+            config.meeting_quota_bytes,
+            config=config,
+        )
         app.state.store, app.state.rooms = store, rooms
         app.state.meetings = meetings = Meetings(store, rooms)
         retention = asyncio.create_task(delete_expired(meetings, config))
@@ -75,8 +81,11 @@ def create_app(config: Config | None = None) -> Starlette:
         exception_handlers={404: pages.not_found, 500: server_error},
         # BoardSockets first: the sync WebSockets skip the layers below (see ws.py).
         # BodyLimit inside SecurityHeaders: a 413 carries those headers too.
-        middleware=[Middleware(BoardSockets), Middleware(SecurityHeaders),
-                    Middleware(BodyLimit, max_body_bytes=config.max_body_bytes)],
+        middleware=[
+            Middleware(BoardSockets),
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, max_body_bytes=config.max_body_bytes),
+        ],
     )
     app.state.config = config
     app.state.templates = Jinja2Templates(directory=config.templates_dir)

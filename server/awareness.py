@@ -65,9 +65,13 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
     """One board's presence. Reads as a mapping of the live states: client id -> (clock,
     JSON text of the state)."""
 
-    def __init__(self, connections: set[Connection], broadcast: Broadcast,
-                 config: Config | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        connections: set[Connection],
+        broadcast: Broadcast,
+        config: Config | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.config = config = config or Config()
         self.clock = clock
         self._connections = connections  # the room's (read only)
@@ -76,8 +80,9 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
         self._owner: dict[int, Connection] = {}
         self._departed: dict[int, int] = {}  # client id -> clock of its removal, oldest first
         self._speakers: dict[Connection, _Speaker] = {}
-        self._bucket = TokenBucket(config.awareness_bytes_per_second,
-                                   config.awareness_burst_bytes, clock())
+        self._bucket = TokenBucket(
+            config.awareness_bytes_per_second, config.awareness_burst_bytes, clock()
+        )
         self._out: dict[int, AwarenessEntry] = {}  # batched, in big rooms
         self._flush: asyncio.TimerHandle | None = None
 
@@ -174,8 +179,9 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
 
     # inside -------------------------------------------------------------------------------
 
-    def _acceptable(self, conn: Connection,
-                    entries: tuple[AwarenessEntry, ...]) -> list[AwarenessEntry]:
+    def _acceptable(
+        self, conn: Connection, entries: tuple[AwarenessEntry, ...]
+    ) -> list[AwarenessEntry]:
         """The entries of a message that would be kept, judged one after the other as if
         each before it had been applied; nothing is changed yet."""
         ids = set(conn.client_ids)  # the ids it speaks for, as they would be
@@ -226,9 +232,13 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
         speaker = self._speakers.get(conn)
         if speaker is None:
             config = self.config
-            speaker = self._speakers[conn] = _Speaker(TokenBucket(
-                config.awareness_connection_bytes_per_second,
-                config.awareness_connection_burst_bytes, now))
+            speaker = self._speakers[conn] = _Speaker(
+                TokenBucket(
+                    config.awareness_connection_bytes_per_second,
+                    config.awareness_connection_burst_bytes,
+                    now,
+                )
+            )
         return speaker
 
     def _live(self) -> list[AwarenessEntry]:

@@ -16,17 +16,23 @@ KIB = 1024
 # (method or "*", path, largest body in bytes): the first match sets a request's limit;
 # Config.max_body_bytes is the limit of everything else and caps these too.
 ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
-    (method, re.compile(path), limit) for method, path, limit in (
+    (method, re.compile(path), limit)
+    for method, path, limit in (
         ("POST", r"/", 8 * KIB),  # the start page's form: a title (120 chars), the admin key
         ("POST", r"/api/meetings", 4 * KIB),  # {"title", "script"}
         ("POST", r"/api/meetings/[^/]+/participants", 4 * KIB),  # a name and a relation
         ("POST", r"/api/meetings/[^/]+/consent", 8 * KIB),  # a comment of 500 characters
         ("*", r"/api/.*", 16 * KIB),  # the facilitator's controls: a few fields (api.MAX_BODY)
-    ))
+    )
+)
 
 
-def body_limit(method: str, path: str, max_body_bytes: int,
-               routes: tuple[tuple[str, re.Pattern[str], int], ...] = ROUTE_LIMITS) -> int:
+def body_limit(
+    method: str,
+    path: str,
+    max_body_bytes: int,
+    routes: tuple[tuple[str, re.Pattern[str], int], ...] = ROUTE_LIMITS,
+) -> int:
     for route_method, pattern, limit in routes:
         if route_method in ("*", method) and pattern.fullmatch(path):
             return min(limit, max_body_bytes)
@@ -93,8 +99,15 @@ class BodyLimit:
 
 async def _refuse(send: Send, limit: int) -> None:
     body = json.dumps({"error": too_large(limit)}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -20,5 +20,6 @@ IDLE = 4508  # nothing received for Config.idle_timeout_seconds
 RATE_LIMITED = 4529  # too many messages per second, or too many invalid-link attempts
 
 # Name -> code, for the browser's config: screens compare with these names, never with numbers.
-BY_NAME: dict[str, int] = {name: code for name, code in dict(globals()).items()
-                           if name.isupper() and isinstance(code, int)}
+BY_NAME: dict[str, int] = {
+    name: code for name, code in dict(globals()).items() if name.isupper() and isinstance(code, int)
+}

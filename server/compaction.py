@@ -49,12 +49,12 @@ async def compact_in_parts(room: "Room") -> None:
             await asyncio.sleep(0)
             if room.gone:
                 return
-            store.write_part(meeting_id, board_id, generation, seq,
-                             state[start:start + PART_BYTES])
+            store.write_part(
+                meeting_id, board_id, generation, seq, state[start : start + PART_BYTES]
+            )
         store.install_parts(meeting_id, board_id, generation, len(parts), upto)
         room.compacted(pending, len(state))
-        while not room.gone and store.prune(meeting_id, board_id, generation, upto,
-                                            PART_BYTES):
+        while not room.gone and store.prune(meeting_id, board_id, generation, upto, PART_BYTES):
             await asyncio.sleep(0)
     except StorageError as e:  # the log stays as it was: nothing is lost
         log.error("compacting %s/%s failed: %s", meeting_id, board_id, e)

@@ -92,12 +92,30 @@ class SendQueue:
 
 
 class Connection:
-    __slots__ = ("channel", "_write_now", "access", "principal", "client_ids", "closed",
-                 "close_code", "refused_writes", "_queue", "_sending", "direct", "_sender",
-                 "__weakref__")
+    __slots__ = (
+        "channel",
+        "_write_now",
+        "access",
+        "principal",
+        "client_ids",
+        "closed",
+        "close_code",
+        "refused_writes",
+        "_queue",
+        "_sending",
+        "direct",
+        "_sender",
+        "__weakref__",
+    )
 
-    def __init__(self, channel: Channel, access: Access, principal: Any = None,
-                 queue_size: int = 1024, queue_bytes: int = 16_777_216) -> None:
+    def __init__(
+        self,
+        channel: Channel,
+        access: Access,
+        principal: Any = None,
+        queue_size: int = 1024,
+        queue_bytes: int = 16_777_216,
+    ) -> None:
         self.channel = channel
         self._write_now = getattr(channel, "send_now", None)
         self.access = access
@@ -122,8 +140,13 @@ class Connection:
         """Queue a message; a device that cannot keep up is closed, never silently skipped."""
         if self.closed:
             return
-        if (self.direct and self._write_now is not None and not self._sending
-                and self._queue.empty() and self._write_now(data)):
+        if (
+            self.direct
+            and self._write_now is not None
+            and not self._sending
+            and self._queue.empty()
+            and self._write_now(data)
+        ):
             return  # the socket took it
         if not self._queue.put(data):
             self.shut(closecodes.TRY_AGAIN, "Te veel achterstand, opnieuw verbinden")
@@ -143,7 +166,7 @@ class Connection:
             task.cancel()
         try:
             await asyncio.wait_for(task, timeout=5)
-        except (asyncio.CancelledError, asyncio.TimeoutError, Exception):
+        except (TimeoutError, asyncio.CancelledError, Exception):
             pass
 
     def shut(self, code: int, reason: str) -> None:

@@ -17,6 +17,7 @@ from board.roles import ROLES, Role, parse_role
 from .api import error, join_links, meetings_of, principal_of, read_json, state_json
 from .meetings import Meetings, Principal
 
+
 @dataclass(frozen=True)
 class Control:
     """One facilitator request, as every handler gets it."""
@@ -49,8 +50,9 @@ def facilitator_route(path: str, handler: Handler, method: str = "POST") -> Rout
             body = sent
         name = body.get("by")
         by = ("facilitator", name[:60] if isinstance(name, str) else "")
-        return await handler(Control(meetings_of(request), principal, body, request.path_params,
-                                     request, by))
+        return await handler(
+            Control(meetings_of(request), principal, body, request.path_params, request, by)
+        )
 
     return Route(path, endpoint, methods=[method])
 
@@ -61,25 +63,30 @@ def _state(c: Control, state: Any) -> JSONResponse:
 
 async def set_closed(c: Control) -> Response:
     if not isinstance(c.body.get("closed"), bool):
-        return error(400, "Verwacht {\"closed\": true} of {\"closed\": false}")
-    return _state(c, c.meetings.set_state(c.principal.meeting_id, c.by,
-                                          closed=c.body["closed"]))
+        return error(400, 'Verwacht {"closed": true} of {"closed": false}')
+    return _state(c, c.meetings.set_state(c.principal.meeting_id, c.by, closed=c.body["closed"]))
 
 
 async def set_phase(c: Control) -> Response:
     phase = c.body.get("phase")
     if not is_valid_phase(phase):
-        return error(400, "Verwacht {\"phase\": \"...\"} met kleine letters, cijfers en -")
-    return _state(c, c.meetings.change(
-        c.principal.meeting_id, c.by, lambda state: meeting_state.enter_step(state, phase)))
+        return error(400, 'Verwacht {"phase": "..."} met kleine letters, cijfers en -')
+    return _state(
+        c,
+        c.meetings.change(
+            c.principal.meeting_id, c.by, lambda state: meeting_state.enter_step(state, phase)
+        ),
+    )
 
 
 async def move_step(c: Control) -> Response:
     move = c.body.get("move")
     if move not in ("next", "previous"):
-        return error(400, "Verwacht {\"move\": \"next\"} of {\"move\": \"previous\"}")
+        return error(400, 'Verwacht {"move": "next"} of {"move": "previous"}')
     delta = 1 if move == "next" else -1
-    state = c.meetings.change(c.principal.meeting_id, c.by, lambda s: meeting_state.move_step(s, delta))
+    state = c.meetings.change(
+        c.principal.meeting_id, c.by, lambda s: meeting_state.move_step(s, delta)
+    )
     if state is None:
         return error(409, "Er is geen stap meer in die richting")
     return _state(c, state)
@@ -87,18 +94,29 @@ async def move_step(c: Control) -> Response:
 
 async def set_posting(c: Control) -> Response:
     if not isinstance(c.body.get("open"), bool):
-        return error(400, "Verwacht {\"open\": true} of {\"open\": false}")
-    return _state(c, c.meetings.set_state(c.principal.meeting_id, c.by,
-                                          posting_open=c.body["open"]))
+        return error(400, 'Verwacht {"open": true} of {"open": false}')
+    return _state(
+        c, c.meetings.set_state(c.principal.meeting_id, c.by, posting_open=c.body["open"])
+    )
 
 
 async def set_lock(c: Control) -> Response:
     board = c.body.get("board")
-    if not isinstance(board, str) or board not in BOARDS or BOARDS[board].server_only \
-            or not isinstance(c.body.get("locked"), bool):
-        return error(400, "Verwacht {\"board\": \"drieluik\", \"locked\": true}")
-    return _state(c, c.meetings.change(
-        c.principal.meeting_id, c.by, lambda state: meeting_state.lock(state, board, c.body["locked"])))
+    if (
+        not isinstance(board, str)
+        or board not in BOARDS
+        or BOARDS[board].server_only
+        or not isinstance(c.body.get("locked"), bool)
+    ):
+        return error(400, 'Verwacht {"board": "drieluik", "locked": true}')
+    return _state(
+        c,
+        c.meetings.change(
+            c.principal.meeting_id,
+            c.by,
+            lambda state: meeting_state.lock(state, board, c.body["locked"]),
+        ),
+    )
 
 
 async def set_timer(c: Control) -> Response:
@@ -114,9 +132,13 @@ async def set_timer(c: Control) -> Response:
 
 async def set_spotlight(c: Control) -> Response:
     board, group = c.body.get("board"), c.body.get("group")
-    if group is not None and (not isinstance(board, str) or board not in BOARDS
-                              or not isinstance(group, str) or len(group) > 64):
-        return error(400, "Verwacht {\"board\": \"drieluik\", \"group\": \"<id>\"} of group null")
+    if group is not None and (
+        not isinstance(board, str)
+        or board not in BOARDS
+        or not isinstance(group, str)
+        or len(group) > 64
+    ):
+        return error(400, 'Verwacht {"board": "drieluik", "group": "<id>"} of group null')
     c.meetings.spotlight(c.principal.meeting_id, board, group)
     return JSONResponse({"spotlight": {"board": board, "group": group} if group else None})
 
@@ -146,18 +168,27 @@ async def rotate_token(c: Control) -> Response:
         return error(404, f"Onbekende rol; kies uit {', '.join(r.value for r in ROLES)}")
     token = c.meetings.rotate_token(c.principal.meeting_id, role)
     c.meetings.store.add_audit(c.principal.meeting_id, f"nieuwe link: {role.value}", *c.by)
-    return JSONResponse({"role": role.value, "token": token,
-                         "link": join_links(c.request, {role: token})[role.value]})
+    return JSONResponse(
+        {
+            "role": role.value,
+            "token": token,
+            "link": join_links(c.request, {role: token})[role.value],
+        }
+    )
 
 
 async def finish(c: Control) -> Response:
     if not isinstance(c.body.get("finished"), bool):
-        return error(400, "Verwacht {\"finished\": true}")
+        return error(400, 'Verwacht {"finished": true}')
     finished = c.body["finished"]
-    state = c.meetings.change(c.principal.meeting_id, c.by,
-                              meeting_state.finish if finished else meeting_state.reopen)
-    c.meetings.store.add_audit(c.principal.meeting_id, "bijeenkomst afgesloten" if finished
-                               else "bijeenkomst weer geopend", *c.by)
+    state = c.meetings.change(
+        c.principal.meeting_id, c.by, meeting_state.finish if finished else meeting_state.reopen
+    )
+    c.meetings.store.add_audit(
+        c.principal.meeting_id,
+        "bijeenkomst afgesloten" if finished else "bijeenkomst weer geopend",
+        *c.by,
+    )
     return _state(c, state)
 
 

@@ -24,8 +24,20 @@ from .api import error, meetings_of, principal_of, readable_board
 from .meetings import Meetings, Principal
 from .pages import qr_svg, render
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def dutch_date(timestamp: float) -> str:
@@ -36,8 +48,13 @@ def dutch_date(timestamp: float) -> str:
 def _export(meetings: Meetings, meeting_id: str, boards: list[str]) -> dict[str, Any]:
     meeting = meetings.get(meeting_id)
     assert meeting is not None
-    info = {"id": meeting.id, "title": meeting.title, "date": dutch_date(meeting.created_at),
-            "script": meeting.state.script, "finished": meeting.state.finished}
+    info = {
+        "id": meeting.id,
+        "title": meeting.title,
+        "date": dutch_date(meeting.created_at),
+        "script": meeting.state.script,
+        "finished": meeting.state.finished,
+    }
     return meeting_export(info, {b: meetings.content(meeting_id, b) for b in boards})
 
 
@@ -74,8 +91,11 @@ async def export_markdown(request: Request) -> Response:
     export = await _principal_export(request)
     if isinstance(export, Response):
         return export
-    return PlainTextResponse(markdown(export), media_type="text/markdown; charset=utf-8",
-                             headers={"Content-Disposition": _filename(export, "md")})
+    return PlainTextResponse(
+        markdown(export),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": _filename(export, "md")},
+    )
 
 
 async def export_svg(request: Request) -> Response:
@@ -89,14 +109,23 @@ async def export_svg(request: Request) -> Response:
     return Response(board_svg(board_json(board_id, content)), media_type="image/svg+xml")
 
 
-def _plan_page(request: Request, meetings: Meetings, meeting_id: str, boards: list[str],
-               shared: bool) -> Response:
-    export = _export(meetings, meeting_id, [b for b in ("verloop", "plan", "drieluik")
-                                            if b in boards])
+def _plan_page(
+    request: Request, meetings: Meetings, meeting_id: str, boards: list[str], shared: bool
+) -> Response:
+    export = _export(
+        meetings, meeting_id, [b for b in ("verloop", "plan", "drieluik") if b in boards]
+    )
     return request.app.state.templates.TemplateResponse(
-        request, "plan.html", {"export": export, "shared": shared, "statements": STATEMENTS,
-                               "statuses": STATUSES,
-                               "role_labels": {r.value: ROLE_LABELS[r] for r in Role}})
+        request,
+        "plan.html",
+        {
+            "export": export,
+            "shared": shared,
+            "statements": STATEMENTS,
+            "statuses": STATUSES,
+            "role_labels": {r.value: ROLE_LABELS[r] for r in Role},
+        },
+    )
 
 
 async def plan_page(request: Request) -> Response:

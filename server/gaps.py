@@ -38,8 +38,15 @@ def first_gap(update: bytes, state: bytes) -> tuple[int, int, int] | None:
 
 def gc_update(client: int, start: int, end: int) -> bytes:
     """An update holding one garbage-collected range of a client's clock, no deletions."""
-    return (write_uint(1) + write_uint(1) + write_uint(client) + write_uint(start)
-            + b"\x00" + write_uint(end - start) + write_uint(0))
+    return (
+        write_uint(1)
+        + write_uint(1)
+        + write_uint(client)
+        + write_uint(start)
+        + b"\x00"
+        + write_uint(end - start)
+        + write_uint(0)
+    )
 
 
 def fill(doc: Doc, update: bytes) -> bool:

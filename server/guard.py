@@ -49,24 +49,39 @@ class AuthGuard:
 
 async def _too_many(send: Send) -> None:
     body = json.dumps({"error": THROTTLED}).encode()
-    await send({"type": "http.response.start", "status": 429,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"retry-after", b"60")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", b"60"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
 async def storage_unavailable(request: Request, exc: Exception) -> Response:
     """The database refused a write (disk full, read-only): say so; reads keep working."""
     log.error("storage failed on %s %s: %s", request.method, request.url.path, exc)
-    return JSONResponse({"error": "De server kan nu niets opslaan (schijf vol of alleen-lezen); "
-                                  "wat er al stond blijft bewaard"}, status_code=503,
-                        headers={"retry-after": "30"})
+    return JSONResponse(
+        {
+            "error": "De server kan nu niets opslaan (schijf vol of alleen-lezen); "
+            "wat er al stond blijft bewaard"
+        },
+        status_code=503,
+        headers={"retry-after": "30"},
+    )
 
 
 async def method_not_allowed(request: Request, exc: Exception) -> Response:
-    return JSONResponse({"error": "Deze methode kan hier niet"}, status_code=405,
-                        headers=getattr(exc, "headers", None))
+    return JSONResponse(
+        {"error": "Deze methode kan hier niet"},
+        status_code=405,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 def install(app: Starlette) -> Starlette:

@@ -46,8 +46,9 @@ class AddressBuckets:
 
     MAX_ADDRESSES = 10_000  # the oldest entries go first; a flood of addresses cannot grow it
 
-    def __init__(self, rate: float, burst: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate, self.burst = rate, burst
         self.clock = clock
         self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
@@ -73,8 +74,9 @@ class AuthThrottle(AddressBuckets):
     long by one device with a stale link. Attempts refused this way cost nothing extra.
     """
 
-    def __init__(self, burst: int, per_minute: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, burst: int, per_minute: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(per_minute / 60.0, burst, clock)
 
     def blocked(self, address: str) -> bool:
@@ -91,8 +93,9 @@ class AuthThrottle(AddressBuckets):
         throttle = getattr(state, "auth_throttle", None)
         if throttle is None:
             config: Config = state.config
-            throttle = state.auth_throttle = cls(config.auth_failure_burst,
-                                                 config.auth_failures_per_minute)
+            throttle = state.auth_throttle = cls(
+                config.auth_failure_burst, config.auth_failures_per_minute
+            )
         return throttle
 
 
@@ -129,9 +132,11 @@ def meeting_quota_error(state: Any, address: str) -> tuple[str, int] | None:
     if wait is None:
         return None
     minutes = max(1, math.ceil(wait / 60))
-    return (f"Vanaf dit adres zijn het afgelopen uur al veel bijeenkomsten gemaakt; probeer "
-            f"het over {minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw",
-            max(1, math.ceil(wait)))
+    return (
+        f"Vanaf dit adres zijn het afgelopen uur al veel bijeenkomsten gemaakt; probeer "
+        f"het over {minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw",
+        max(1, math.ceil(wait)),
+    )
 
 
 THROTTLED = "Te veel pogingen met een ongeldige link; probeer het over een minuut opnieuw"

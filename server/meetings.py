@@ -50,22 +50,24 @@ class Meetings:
     def create(self, title: str, script: str) -> tuple[Meeting, dict[Role, str]]:
         meeting_id = new_meeting_id()
         tokens = {role: new_token() for role in ROLES}
-        self.store.create_meeting(meeting_id, title,
-                                  {role.value: hash_token(t) for role, t in tokens.items()},
-                                  script)
+        self.store.create_meeting(
+            meeting_id, title, {role.value: hash_token(t) for role, t in tokens.items()}, script
+        )
         meeting = self.store.get_meeting(meeting_id)
         assert meeting is not None
         for board_id in BOARDS:
-            self._write(meeting_id, board_id, partial(_init_board, board_id=board_id,
-                                                     meeting_title=title))
+            self._write(
+                meeting_id, board_id, partial(_init_board, board_id=board_id, meeting_title=title)
+            )
         self._write(meeting_id, "verloop", lambda doc: _write_state(doc, meeting.state))
         return meeting, tokens
 
     def get(self, meeting_id: str) -> Meeting | None:
         return self.store.get_meeting(meeting_id)
 
-    def authenticate(self, token: str | None, meeting_id: str | None = None,
-                     device: str = "") -> Principal | None:
+    def authenticate(
+        self, token: str | None, meeting_id: str | None = None, device: str = ""
+    ) -> Principal | None:
         if not token or len(token) > 200:
             return None
         record = self.store.find_token(hash_token(token))
@@ -84,15 +86,20 @@ class Meetings:
 
     # the state of the meeting -------------------------------------------------------------
 
-    def set_state(self, meeting_id: str, by: tuple[str, str] = ("", ""),
-                  **changes: Any) -> MeetingState:
+    def set_state(
+        self, meeting_id: str, by: tuple[str, str] = ("", ""), **changes: Any
+    ) -> MeetingState:
         """Change phase, closed, locked or posting_open; `by` is (role, name) for the audit."""
         state = self.change(meeting_id, by, lambda s: replace(s, **changes))
         assert state is not None
         return state
 
-    def change(self, meeting_id: str, by: tuple[str, str],
-               transition: Callable[[MeetingState], MeetingState | None]) -> MeetingState | None:
+    def change(
+        self,
+        meeting_id: str,
+        by: tuple[str, str],
+        transition: Callable[[MeetingState], MeetingState | None],
+    ) -> MeetingState | None:
         """Apply one of board.state's transitions (None from it: nothing changes) and put
         every open connection and `verloop` in line with the new state."""
         meeting = self.store.get_meeting(meeting_id)
@@ -104,8 +111,11 @@ class Meetings:
         # Cut off whoever may no longer see a board *before* anything else is written.
         self.enforce(meeting_id, state)
         if state.closed != old.closed:
-            self.store.add_audit(meeting_id, "besloten deel gestart" if state.closed
-                                 else "besloten deel gestopt", *by)
+            self.store.add_audit(
+                meeting_id,
+                "besloten deel gestart" if state.closed else "besloten deel gestopt",
+                *by,
+            )
         self._write(meeting_id, "verloop", lambda doc: _write_state(doc, state))
         log.info("meeting %s: phase=%s closed=%s", meeting_id, state.phase, state.closed)
         return state
@@ -128,8 +138,9 @@ class Meetings:
         def write(doc: Doc) -> None:
             s = doc.get("state", type=Map)
             now = time.time() * 1000
-            t = timers.apply(timers.Timer(s.get("timerEndsAt"), s.get("timerPausedMs")),
-                             action, minutes, now)
+            t = timers.apply(
+                timers.Timer(s.get("timerEndsAt"), s.get("timerPausedMs")), action, minutes, now
+            )
             s["timerEndsAt"], s["timerPausedMs"] = t.ends_at, t.paused_ms
             result.append(t)
 
@@ -138,16 +149,24 @@ class Meetings:
 
     def spotlight(self, meeting_id: str, board: str | None, group: str | None) -> None:
         value = {"board": board, "group": group} if board and group else None
-        self._write(meeting_id, "verloop", lambda doc: doc.get("state", type=Map).update(
-            {"spotlight": value}))
+        self._write(
+            meeting_id,
+            "verloop",
+            lambda doc: doc.get("state", type=Map).update({"spotlight": value}),
+        )
 
     def add_participant(self, meeting_id: str, role: Role, name: str, relation: str) -> str:
         """Put a person on the meeting's list (verloop state.participants); returns their id."""
         pid = new_token()[:12]
-        person = {"name": name, "relation": relation, "role": role.value,
-                  "joinedAt": time.time() * 1000}
-        self._write(meeting_id, "verloop", lambda doc: _submap(doc, "participants").update(
-            {pid: person}))
+        person = {
+            "name": name,
+            "relation": relation,
+            "role": role.value,
+            "joinedAt": time.time() * 1000,
+        }
+        self._write(
+            meeting_id, "verloop", lambda doc: _submap(doc, "participants").update({pid: person})
+        )
         return pid
 
     def participant(self, meeting_id: str, pid: str) -> dict[str, Any] | None:
@@ -195,12 +214,17 @@ class Meetings:
         record = self.store.find_token(hash_token(token))
         return record.meeting_id if record and record.role == SHARE_ROLE else None
 
-    def record_consent(self, meeting_id: str, pid: str, person: dict[str, Any], agree: bool,
-                       comment: str) -> dict[str, Any]:
-        entry = {"name": person.get("name", ""), "role": person.get("role", ""),
-                 "agree": agree, "comment": comment, "at": time.time() * 1000}
-        self._write(meeting_id, "verloop", lambda doc: _submap(doc, "consent").update(
-            {pid: entry}))
+    def record_consent(
+        self, meeting_id: str, pid: str, person: dict[str, Any], agree: bool, comment: str
+    ) -> dict[str, Any]:
+        entry = {
+            "name": person.get("name", ""),
+            "role": person.get("role", ""),
+            "agree": agree,
+            "comment": comment,
+            "at": time.time() * 1000,
+        }
+        self._write(meeting_id, "verloop", lambda doc: _submap(doc, "consent").update({pid: entry}))
         return entry
 
     # devices and links --------------------------------------------------------------------
@@ -212,13 +236,16 @@ class Meetings:
             for conn in room.connections:
                 p: Principal = conn.principal
                 key = p.device or f"anoniem-{id(conn)}"
-                entry = found.setdefault(key, {"device": p.device, "role": p.role.value,
-                                               "names": set(), "boards": set()})
+                entry = found.setdefault(
+                    key, {"device": p.device, "role": p.role.value, "names": set(), "boards": set()}
+                )
                 entry["boards"].add(room.key[1])
                 for cid in conn.client_ids:
                     entry["names"].update(_awareness_names(room.awareness.get(cid)))
-        return [{**e, "names": sorted(e["names"]), "boards": sorted(e["boards"])}
-                for e in found.values()]
+        return [
+            {**e, "names": sorted(e["names"]), "boards": sorted(e["boards"])}
+            for e in found.values()
+        ]
 
     def remove_device(self, meeting_id: str, device: str) -> int:
         """Block a device id and close its connections at once; returns how many were closed."""

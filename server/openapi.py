@@ -57,46 +57,80 @@ def _ref(name: str) -> Schema:
 
 _BOARD_ID: Schema = {"type": "string", "enum": list(BOARDS)}
 _ROLE: Schema = {"type": "string", "enum": [r.value for r in ROLES]}
-_BY: Schema = {"type": "string", "description": "the facilitator's name for the audit list "
-                                                "(the first 60 characters are kept)"}
+_BY: Schema = {
+    "type": "string",
+    "description": "the facilitator's name for the audit list (the first 60 characters are kept)",
+}
 
 SCHEMAS: dict[str, Schema] = {
-    "Error": _obj({"error": {"type": "string", "description": "what went wrong, in Dutch"}},
-                  ["error"]),
-    "MeetingState": _obj({
-        "id": _STR, "phase": _STR, "phaseLabel": _STR, "closed": _BOOL,
-        "script": {"type": "string", "enum": list(SCRIPTS)}, "locked": _list(_BOARD_ID),
-        "postingOpen": _BOOL,
-    }, ["id", "phase", "phaseLabel", "closed", "script", "locked", "postingOpen"]),
-    "Board": _obj({
-        "board": _BOARD_ID, "title": _STR, "template": _STR,
-        "zones": _list(_obj({"id": _STR, "title": _STR}, ["id", "title"])),
-        "notes": _list({"type": "object"}), "groups": _list({"type": "object"}),
-        "state": {"type": "object", "description": "verloop only: the meeting's course"},
-        "participants": {"type": "object", "description": "verloop only: id -> person"},
-    }, ["board", "title"]),
-    "Export": _obj({
-        "meeting": _obj({"id": _STR, "title": _STR, "date": _STR, "script": _STR,
-                         "finished": _BOOL}, ["id", "title"]),
-        "participants": _list(_obj({"id": _STR, "name": _STR, "relation": _STR, "role": _STR})),
-        "consent": _list(_obj({"participant": _STR, "name": _STR, "role": _STR,
-                               "agree": _BOOL, "comment": _STR, "at": _MS})),
-        "boards": {"type": "object", "additionalProperties": _ref("Board")},
-        "plan": {"type": "object"},
-        "drieluik": {"type": "object"},
-    }, ["meeting", "participants", "consent", "boards"]),
+    "Error": _obj(
+        {"error": {"type": "string", "description": "what went wrong, in Dutch"}}, ["error"]
+    ),
+    "MeetingState": _obj(
+        {
+            "id": _STR,
+            "phase": _STR,
+            "phaseLabel": _STR,
+            "closed": _BOOL,
+            "script": {"type": "string", "enum": list(SCRIPTS)},
+            "locked": _list(_BOARD_ID),
+            "postingOpen": _BOOL,
+        },
+        ["id", "phase", "phaseLabel", "closed", "script", "locked", "postingOpen"],
+    ),
+    "Board": _obj(
+        {
+            "board": _BOARD_ID,
+            "title": _STR,
+            "template": _STR,
+            "zones": _list(_obj({"id": _STR, "title": _STR}, ["id", "title"])),
+            "notes": _list({"type": "object"}),
+            "groups": _list({"type": "object"}),
+            "state": {"type": "object", "description": "verloop only: the meeting's course"},
+            "participants": {"type": "object", "description": "verloop only: id -> person"},
+        },
+        ["board", "title"],
+    ),
+    "Export": _obj(
+        {
+            "meeting": _obj(
+                {"id": _STR, "title": _STR, "date": _STR, "script": _STR, "finished": _BOOL},
+                ["id", "title"],
+            ),
+            "participants": _list(_obj({"id": _STR, "name": _STR, "relation": _STR, "role": _STR})),
+            "consent": _list(
+                _obj(
+                    {
+                        "participant": _STR,
+                        "name": _STR,
+                        "role": _STR,
+                        "agree": _BOOL,
+                        "comment": _STR,
+                        "at": _MS,
+                    }
+                )
+            ),
+            "boards": {"type": "object", "additionalProperties": _ref("Board")},
+            "plan": {"type": "object"},
+            "drieluik": {"type": "object"},
+        },
+        ["meeting", "participants", "consent", "boards"],
+    ),
 }
 
 
 # --- responses ------------------------------------------------------------------------------
+
 
 def _content(media: str, schema: Schema | None = None) -> dict[str, Any]:
     return {media: {"schema": schema} if schema else {}}
 
 
 def json_answer(description: str, schema: Schema | None = None) -> dict[str, Any]:
-    return {"description": description,
-            "content": _content("application/json", schema or {"type": "object"})}
+    return {
+        "description": description,
+        "content": _content("application/json", schema or {"type": "object"}),
+    }
 
 
 def error_answer(description: str) -> dict[str, Any]:
@@ -113,8 +147,10 @@ def media_answer(description: str, media_type: str) -> dict[str, Any]:
 
 def either(*answers: dict[str, Any]) -> dict[str, Any]:
     """One status answered in more than one way (an HTML page, or a JSON error)."""
-    return {"description": "; or ".join(a["description"] for a in answers),
-            "content": {k: v for a in answers for k, v in a["content"].items()}}
+    return {
+        "description": "; or ".join(a["description"] for a in answers),
+        "content": {k: v for a in answers for k, v in a["content"].items()},
+    }
 
 
 _NOT_FACILITATOR = error_answer("not the facilitator's link")
@@ -123,6 +159,7 @@ _INVALID_LINK_PAGE = page_answer("unknown or revoked link: the page that says so
 
 
 # --- operations -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -137,12 +174,21 @@ class Operation:
     description: str | None = None
 
 
-def control(summary: str, properties: dict[str, Schema], required: Iterable[str] = (),
-            ok: dict[int, dict[str, Any]] | None = None, **more: Any) -> Operation:
+def control(
+    summary: str,
+    properties: dict[str, Schema],
+    required: Iterable[str] = (),
+    ok: dict[int, dict[str, Any]] | None = None,
+    **more: Any,
+) -> Operation:
     """One of the facilitator's controls (control.facilitator_route): a JSON object in, the
     facilitator's token only, 400 for a body that is no JSON object or breaks the rules."""
-    responses = {**(ok or {200: _STATE}), 400: error_answer("no JSON object, or a field is wrong"),
-                 403: _NOT_FACILITATOR, **more.pop("responses", {})}
+    responses = {
+        **(ok or {200: _STATE}),
+        400: error_answer("no JSON object, or a field is wrong"),
+        403: _NOT_FACILITATOR,
+        **more.pop("responses", {}),
+    }
     return Operation(summary, responses, body=_obj({**properties, "by": _BY}, required), **more)
 
 
@@ -150,177 +196,369 @@ M = "/api/meetings/{meeting_id}"
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     # pages ---------------------------------------------------------------------------------
-    ("GET", "/"): Operation("The start page: give a meeting a name", {
-        200: page_answer("the form")}, auth="none"),
+    ("GET", "/"): Operation(
+        "The start page: give a meeting a name", {200: page_answer("the form")}, auth="none"
+    ),
     ("POST", "/"): Operation(
         "Create a meeting from the start page's form; shows the four role links once",
-        {201: page_answer("the links"), 400: page_answer("no name, or an unknown kind of meeting"),
-         401: page_answer("the admin key is missing or wrong (when the server has one)"),
-         429: page_answer("too many new meetings from this address; Retry-After says when"),
-         503: page_answer("the server holds as many meetings as it may")},
-        auth="none", form=_obj({
-            "title": {"type": "string", "maxLength": MAX_TITLE, "pattern": r"\S"},
-            "script": {"type": "string", "enum": list(SCRIPTS)},
-            "admin_key": _STR}, ["title"])),
-    ("GET", "/j/{token}"): Operation("The app for the role of this link", {
-        200: page_answer("the app (the boards as plain HTML in <noscript>)"),
-        404: _INVALID_LINK_PAGE}, auth="path"),
-    ("GET", "/j/{token}/qr.svg"): Operation("The link as a QR code, made on the server", {
-        200: media_answer("the QR code", "image/svg+xml"),
-        404: error_answer("unknown or revoked link")}, auth="path"),
-    ("GET", "/j/{token}/tekst"): Operation("The boards this link may see, as plain HTML", {
-        200: page_answer("the boards"), 404: _INVALID_LINK_PAGE}, auth="path"),
-    ("GET", "/sw.js"): Operation("The service worker (keeps the pages for offline reloads)", {
-        200: media_answer("the script", "text/javascript")}, auth="none"),
-    ("GET", "/favicon.ico"): Operation("The icon", {
-        200: media_answer("the icon", "image/svg+xml")}, auth="none"),
-    ("GET", "/static/{path}"): Operation("The browser bundle, CSS and images", {
-        200: {"description": "the file", "content": {"*/*": {}}},
-        404: page_answer("no such file")}, auth="none"),
-    ("GET", "/openapi.json"): Operation("This document", {
-        200: json_answer("the OpenAPI document")}, auth="none"),
+        {
+            201: page_answer("the links"),
+            400: page_answer("no name, or an unknown kind of meeting"),
+            401: page_answer("the admin key is missing or wrong (when the server has one)"),
+            429: page_answer("too many new meetings from this address; Retry-After says when"),
+            503: page_answer("the server holds as many meetings as it may"),
+        },
+        auth="none",
+        form=_obj(
+            {
+                "title": {"type": "string", "maxLength": MAX_TITLE, "pattern": r"\S"},
+                "script": {"type": "string", "enum": list(SCRIPTS)},
+                "admin_key": _STR,
+            },
+            ["title"],
+        ),
+    ),
+    ("GET", "/j/{token}"): Operation(
+        "The app for the role of this link",
+        {
+            200: page_answer("the app (the boards as plain HTML in <noscript>)"),
+            404: _INVALID_LINK_PAGE,
+        },
+        auth="path",
+    ),
+    ("GET", "/j/{token}/qr.svg"): Operation(
+        "The link as a QR code, made on the server",
+        {
+            200: media_answer("the QR code", "image/svg+xml"),
+            404: error_answer("unknown or revoked link"),
+        },
+        auth="path",
+    ),
+    ("GET", "/j/{token}/tekst"): Operation(
+        "The boards this link may see, as plain HTML",
+        {200: page_answer("the boards"), 404: _INVALID_LINK_PAGE},
+        auth="path",
+    ),
+    ("GET", "/sw.js"): Operation(
+        "The service worker (keeps the pages for offline reloads)",
+        {200: media_answer("the script", "text/javascript")},
+        auth="none",
+    ),
+    ("GET", "/favicon.ico"): Operation(
+        "The icon", {200: media_answer("the icon", "image/svg+xml")}, auth="none"
+    ),
+    ("GET", "/static/{path}"): Operation(
+        "The browser bundle, CSS and images",
+        {
+            200: {"description": "the file", "content": {"*/*": {}}},
+            404: page_answer("no such file"),
+        },
+        auth="none",
+    ),
+    ("GET", "/openapi.json"): Operation(
+        "This document", {200: json_answer("the OpenAPI document")}, auth="none"
+    ),
     # exports -------------------------------------------------------------------------------
     ("GET", "/j/{token}/plan"): Operation(
         "The plan page, made for A4 (title, date, participants, plan, consent, themes)",
-        {200: page_answer("the plan"),
-         403: error_answer("the plan is not visible to this role now"),
-         404: _INVALID_LINK_PAGE}, auth="path"),
+        {
+            200: page_answer("the plan"),
+            403: error_answer("the plan is not visible to this role now"),
+            404: _INVALID_LINK_PAGE,
+        },
+        auth="path",
+    ),
     ("GET", "/p/{token}"): Operation(
         "The plan page behind a read-only link (never the family's worksheet)",
-        {200: page_answer("the plan"), 404: _INVALID_LINK_PAGE}, auth="path"),
-    ("GET", "/p/{token}/qr.svg"): Operation("The read-only plan link as a QR code", {
-        200: media_answer("the QR code", "image/svg+xml"),
-        404: error_answer("unknown or revoked link")},
-        auth="path"),
+        {200: page_answer("the plan"), 404: _INVALID_LINK_PAGE},
+        auth="path",
+    ),
+    ("GET", "/p/{token}/qr.svg"): Operation(
+        "The read-only plan link as a QR code",
+        {
+            200: media_answer("the QR code", "image/svg+xml"),
+            404: error_answer("unknown or revoked link"),
+        },
+        auth="path",
+    ),
     ("GET", f"{M}/export.json"): Operation(
-        "The whole meeting as this role may see it, for the case file", {
+        "The whole meeting as this role may see it, for the case file",
+        {
             200: json_answer("the export (Content-Disposition: attachment)", _ref("Export")),
-            403: error_answer("nothing to export for this role now (a professional, "
-                              "during the closed part)")}),
+            403: error_answer(
+                "nothing to export for this role now (a professional, during the closed part)"
+            ),
+        },
+    ),
     ("GET", f"{M}/export.md"): Operation(
-        "The same as Markdown; everything typed is escaped", {
+        "The same as Markdown; everything typed is escaped",
+        {
             200: media_answer("the export (Content-Disposition: attachment)", "text/markdown"),
-            403: error_answer("nothing to export for this role now")}),
-    ("GET", f"{M}/boards/{{board_id}}.svg"): Operation("A picture of a board as it was left", {
-        200: media_answer("the picture", "image/svg+xml"),
-        403: error_answer("this board is not visible to this role now"),
-        404: error_answer("no picture of this board (verloop, unknown boards)")},
-        params={"board_id": _BOARD_ID}),
+            403: error_answer("nothing to export for this role now"),
+        },
+    ),
+    ("GET", f"{M}/boards/{{board_id}}.svg"): Operation(
+        "A picture of a board as it was left",
+        {
+            200: media_answer("the picture", "image/svg+xml"),
+            403: error_answer("this board is not visible to this role now"),
+            404: error_answer("no picture of this board (verloop, unknown boards)"),
+        },
+        params={"board_id": _BOARD_ID},
+    ),
     # the JSON API --------------------------------------------------------------------------
     ("POST", "/api/meetings"): Operation(
-        "Create a meeting; the role tokens and links are in the answer, and only there", {
-            201: json_answer("the meeting", _obj({
-                "id": _STR, "title": _STR, "script": _STR,
-                "tokens": _obj({r.value: _STR for r in ROLES}, [r.value for r in ROLES]),
-                "links": _obj({r.value: _STR for r in ROLES}, [r.value for r in ROLES]),
-            }, ["id", "title", "script", "tokens", "links"])),
+        "Create a meeting; the role tokens and links are in the answer, and only there",
+        {
+            201: json_answer(
+                "the meeting",
+                _obj(
+                    {
+                        "id": _STR,
+                        "title": _STR,
+                        "script": _STR,
+                        "tokens": _obj({r.value: _STR for r in ROLES}, [r.value for r in ROLES]),
+                        "links": _obj({r.value: _STR for r in ROLES}, [r.value for r in ROLES]),
+                    },
+                    ["id", "title", "script", "tokens", "links"],
+                ),
+            ),
             400: error_answer("no JSON object, no name, or an unknown kind of meeting"),
             429: error_answer("too many new meetings from this address; Retry-After says when"),
-            503: error_answer("the server holds as many meetings as it may")},
-        auth="admin", body=_obj({
-            "title": {"type": "string", "maxLength": MAX_TITLE, "pattern": r"\S"},
-            "script": {"type": "string", "enum": list(SCRIPTS)}}, ["title"])),
-    ("GET", M): Operation("Title, step, closed part and your role", {
-        200: json_answer("the meeting", {"allOf": [_ref("MeetingState"), _obj(
-            {"title": _STR, "role": _ROLE}, ["title", "role"])]})}),
+            503: error_answer("the server holds as many meetings as it may"),
+        },
+        auth="admin",
+        body=_obj(
+            {
+                "title": {"type": "string", "maxLength": MAX_TITLE, "pattern": r"\S"},
+                "script": {"type": "string", "enum": list(SCRIPTS)},
+            },
+            ["title"],
+        ),
+    ),
+    ("GET", M): Operation(
+        "Title, step, closed part and your role",
+        {
+            200: json_answer(
+                "the meeting",
+                {
+                    "allOf": [
+                        _ref("MeetingState"),
+                        _obj({"title": _STR, "role": _ROLE}, ["title", "role"]),
+                    ]
+                },
+            )
+        },
+    ),
     ("DELETE", M): Operation(
-        "Delete the meeting now: devices are closed (4401), every row leaves the database", {
-            200: json_answer("deleted", _obj({"deleted": _STR}, ["deleted"])),
-            403: _NOT_FACILITATOR}),
-    ("POST", f"{M}/participants"): Operation("Put a person on the meeting's list", {
-        201: json_answer("the person", _obj({"id": _STR, "name": _STR, "relation": _STR,
-                                             "role": _ROLE}, ["id", "name", "relation", "role"])),
-        400: error_answer("no name, or a name or relation too long"),
-        403: error_answer("the projector writes no names"),
-        409: error_answer("the meeting's list is full")},
-        body=_obj({"name": {"type": "string", "maxLength": MAX_NAME, "pattern": r"\S"},
-                   "relation": {"type": "string", "maxLength": MAX_RELATION}}, ["name"])),
+        "Delete the meeting now: devices are closed (4401), every row leaves the database",
+        {200: json_answer("deleted", _obj({"deleted": _STR}, ["deleted"])), 403: _NOT_FACILITATOR},
+    ),
+    ("POST", f"{M}/participants"): Operation(
+        "Put a person on the meeting's list",
+        {
+            201: json_answer(
+                "the person",
+                _obj(
+                    {"id": _STR, "name": _STR, "relation": _STR, "role": _ROLE},
+                    ["id", "name", "relation", "role"],
+                ),
+            ),
+            400: error_answer("no name, or a name or relation too long"),
+            403: error_answer("the projector writes no names"),
+            409: error_answer("the meeting's list is full"),
+        },
+        body=_obj(
+            {
+                "name": {"type": "string", "maxLength": MAX_NAME, "pattern": r"\S"},
+                "relation": {"type": "string", "maxLength": MAX_RELATION},
+            },
+            ["name"],
+        ),
+    ),
     ("POST", f"{M}/consent"): Operation(
-        "Akkoord or niet akkoord for a person on the list, during a consent step", {
-            201: json_answer("the answer as kept", _obj({
-                "name": _STR, "role": _STR, "agree": _BOOL, "comment": _STR, "at": _MS},
-                ["agree", "at"])),
+        "Akkoord or niet akkoord for a person on the list, during a consent step",
+        {
+            201: json_answer(
+                "the answer as kept",
+                _obj(
+                    {"name": _STR, "role": _STR, "agree": _BOOL, "comment": _STR, "at": _MS},
+                    ["agree", "at"],
+                ),
+            ),
             400: error_answer("a field is missing or wrong"),
             403: error_answer("not for this role (the projector; another role's person)"),
             404: error_answer("this person is not on the list"),
-            409: error_answer("not now: only in the step Instemming")},
-        body=_obj({"participant": {"type": "string", "description": "an id from the list"},
-                   "agree": _BOOL,
-                   "comment": {"type": "string", "maxLength": MAX_COMMENT}},
-                  ["participant", "agree"])),
+            409: error_answer("not now: only in the step Instemming"),
+        },
+        body=_obj(
+            {
+                "participant": {"type": "string", "description": "an id from the list"},
+                "agree": _BOOL,
+                "comment": {"type": "string", "maxLength": MAX_COMMENT},
+            },
+            ["participant", "agree"],
+        ),
+    ),
     ("GET", f"{M}/boards/{{board_id}}"): Operation(
-        "A board as JSON (zones, notes, groups; the course for verloop)", {
+        "A board as JSON (zones, notes, groups; the course for verloop)",
+        {
             200: json_answer("the board", _ref("Board")),
             403: error_answer("this board is not visible to this role now"),
-            404: error_answer("unknown board")},
-        params={"board_id": _BOARD_ID}),
+            404: error_answer("unknown board"),
+        },
+        params={"board_id": _BOARD_ID},
+    ),
     # the facilitator's controls --------------------------------------------------------------
-    ("POST", f"{M}/closed"): control("Start or end the closed part", {"closed": _BOOL},
-                                     ["closed"]),
+    ("POST", f"{M}/closed"): control("Start or end the closed part", {"closed": _BOOL}, ["closed"]),
     ("POST", f"{M}/phase"): control(
         "Jump to a step (a step of the script sets the closed part as it says)",
-        {"phase": {"type": "string", "pattern": _PHASE_ID.pattern}}, ["phase"]),
+        {"phase": {"type": "string", "pattern": _PHASE_ID.pattern}},
+        ["phase"],
+    ),
     ("POST", f"{M}/step"): control(
         "The next or previous step of the script",
-        {"move": {"type": "string", "enum": ["next", "previous"]}}, ["move"],
-        responses={409: error_answer("no step left in that direction")}),
-    ("POST", f"{M}/posting"): control("Iedereen plakt nu, whatever the step", {"open": _BOOL},
-                                      ["open"]),
+        {"move": {"type": "string", "enum": ["next", "previous"]}},
+        ["move"],
+        responses={409: error_answer("no step left in that direction")},
+    ),
+    ("POST", f"{M}/posting"): control(
+        "Iedereen plakt nu, whatever the step", {"open": _BOOL}, ["open"]
+    ),
     ("POST", f"{M}/lock"): control(
         "Lock a board: read-only for all but the facilitator",
-        {"board": {"type": "string", "enum": [b for b, v in BOARDS.items()
-                                              if not v.server_only]},
-         "locked": _BOOL}, ["board", "locked"]),
+        {
+            "board": {
+                "type": "string",
+                "enum": [b for b, v in BOARDS.items() if not v.server_only],
+            },
+            "locked": _BOOL,
+        },
+        ["board", "locked"],
+    ),
     ("POST", f"{M}/timer"): control(
-        "The timer on every screen", {
+        "The timer on every screen",
+        {
             "action": {"type": "string", "enum": list(ACTIONS)},
-            "minutes": {"type": "number", "minimum": 0, "exclusiveMinimum": True,
-                        "maximum": MAX_MINUTES, "description": "for start and add"}},
-        ["action"], ok={200: json_answer("the timer", _obj({
-            "timerEndsAt": _MS,
-            "timerPausedMs": {"type": "number", "nullable": True,
-                              "description": "ms left while paused"}},
-            ["timerEndsAt", "timerPausedMs"]))}),
+            "minutes": {
+                "type": "number",
+                "minimum": 0,
+                "exclusiveMinimum": True,
+                "maximum": MAX_MINUTES,
+                "description": "for start and add",
+            },
+        },
+        ["action"],
+        ok={
+            200: json_answer(
+                "the timer",
+                _obj(
+                    {
+                        "timerEndsAt": _MS,
+                        "timerPausedMs": {
+                            "type": "number",
+                            "nullable": True,
+                            "description": "ms left while paused",
+                        },
+                    },
+                    ["timerEndsAt", "timerPausedMs"],
+                ),
+            )
+        },
+    ),
     ("POST", f"{M}/spotlight"): control(
         "Show a group large on the projector (group null ends it)",
         {"board": _BOARD_ID, "group": {"type": "string", "maxLength": 64, "nullable": True}},
-        ok={200: json_answer("what the projector shows", _obj({"spotlight": _obj(
-            {"board": _STR, "group": _STR}, ["board", "group"]) | {"nullable": True}},
-            ["spotlight"]))}),
+        ok={
+            200: json_answer(
+                "what the projector shows",
+                _obj(
+                    {
+                        "spotlight": _obj({"board": _STR, "group": _STR}, ["board", "group"])
+                        | {"nullable": True}
+                    },
+                    ["spotlight"],
+                ),
+            )
+        },
+    ),
     ("POST", f"{M}/finish"): control(
         "Close the meeting (read-only for everyone from then on), or open it again",
-        {"finished": _BOOL}, ["finished"]),
+        {"finished": _BOOL},
+        ["finished"],
+    ),
     ("POST", f"{M}/share"): control(
-        "A new read-only link to the plan page; {\"revoke\": true} revokes them all",
-        {"revoke": _BOOL}, ok={
-            201: json_answer("the new link", _obj({"token": _STR, "link": _STR},
-                                                  ["token", "link"])),
-            200: json_answer("all revoked", _obj({"revoked": _BOOL}, ["revoked"]))}),
-    ("GET", f"{M}/devices"): Operation("Who is connected: per device its role, names, boards", {
-        200: json_answer("the devices", _obj({"devices": _list(_obj({
-            "device": {"type": "string", "nullable": True}, "role": _ROLE,
-            "names": _list(_STR), "boards": _list(_STR)}))}, ["devices"])),
-        403: _NOT_FACILITATOR}),
+        'A new read-only link to the plan page; {"revoke": true} revokes them all',
+        {"revoke": _BOOL},
+        ok={
+            201: json_answer(
+                "the new link", _obj({"token": _STR, "link": _STR}, ["token", "link"])
+            ),
+            200: json_answer("all revoked", _obj({"revoked": _BOOL}, ["revoked"])),
+        },
+    ),
+    ("GET", f"{M}/devices"): Operation(
+        "Who is connected: per device its role, names, boards",
+        {
+            200: json_answer(
+                "the devices",
+                _obj(
+                    {
+                        "devices": _list(
+                            _obj(
+                                {
+                                    "device": {"type": "string", "nullable": True},
+                                    "role": _ROLE,
+                                    "names": _list(_STR),
+                                    "boards": _list(_STR),
+                                }
+                            )
+                        )
+                    },
+                    ["devices"],
+                ),
+            ),
+            403: _NOT_FACILITATOR,
+        },
+    ),
     ("POST", f"{M}/devices/{{device}}/remove"): control(
-        "Close a device's connections at once (4401) and refuse its id from then on", {},
-        ok={200: json_answer("removed", _obj({"device": _STR, "closed": {"type": "integer"}},
-                                             ["device", "closed"]))},
+        "Close a device's connections at once (4401) and refuse its id from then on",
+        {},
+        ok={
+            200: json_answer(
+                "removed",
+                _obj({"device": _STR, "closed": {"type": "integer"}}, ["device", "closed"]),
+            )
+        },
         params={"device": {"type": "string", "maxLength": 64}},
-        responses={409: error_answer("that is the facilitator's own device")}),
+        responses={409: error_answer("that is the facilitator's own device")},
+    ),
     ("GET", f"{M}/audit"): Operation(
-        "When the closed part started and ended, links made, devices removed, and by whom", {
-            200: json_answer("the audit list",
-                             _obj({"audit": _list({"type": "object"})}, ["audit"])),
-            403: _NOT_FACILITATOR}),
+        "When the closed part started and ended, links made, devices removed, and by whom",
+        {
+            200: json_answer(
+                "the audit list", _obj({"audit": _list({"type": "object"})}, ["audit"])
+            ),
+            403: _NOT_FACILITATOR,
+        },
+    ),
     ("POST", f"{M}/tokens/{{role}}"): control(
-        "Revoke the role's link and make a new one; devices on the old one get 4401", {},
-        ok={200: json_answer("the new link", _obj({"role": _ROLE, "token": _STR, "link": _STR},
-                                                  ["role", "token", "link"]))},
-        params={"role": _ROLE}, responses={404: error_answer("unknown role")}),
+        "Revoke the role's link and make a new one; devices on the old one get 4401",
+        {},
+        ok={
+            200: json_answer(
+                "the new link",
+                _obj({"role": _ROLE, "token": _STR, "link": _STR}, ["role", "token", "link"]),
+            )
+        },
+        params={"role": _ROLE},
+        responses={404: error_answer("unknown role")},
+    ),
 }
 
 
 # --- the document ---------------------------------------------------------------------------
+
 
 def operations(routes: Iterable[BaseRoute], prefix: str = "") -> list[tuple[str, str, list[str]]]:
     """(METHOD, path, path parameters) of every HTTP route. HEAD is left out: Starlette answers
@@ -328,8 +566,11 @@ def operations(routes: Iterable[BaseRoute], prefix: str = "") -> list[tuple[str,
     found: list[tuple[str, str, list[str]]] = []
     for route in routes:
         if isinstance(route, Route):
-            found += [(method, prefix + route.path, list(route.param_convertors))
-                      for method in sorted(route.methods or ()) if method != "HEAD"]
+            found += [
+                (method, prefix + route.path, list(route.param_convertors))
+                for method in sorted(route.methods or ())
+                if method != "HEAD"
+            ]
         elif isinstance(route, Mount):
             if route.routes:
                 found += operations(route.routes, prefix + route.path)
@@ -338,8 +579,9 @@ def operations(routes: Iterable[BaseRoute], prefix: str = "") -> list[tuple[str,
     return found
 
 
-def undocumented(routes: Iterable[BaseRoute]) -> tuple[list[tuple[str, str]],
-                                                      list[tuple[str, str]]]:
+def undocumented(
+    routes: Iterable[BaseRoute],
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Routes without a description, and descriptions of routes that are not there."""
     present = {(method, path) for method, path, _ in operations(routes)}
     return sorted(present - OPERATIONS.keys()), sorted(OPERATIONS.keys() - present)
@@ -351,19 +593,32 @@ def document(routes: Iterable[BaseRoute], max_body_bytes: int) -> dict[str, Any]
         described = OPERATIONS.get((method, path))
         if described is not None:
             paths.setdefault(path, {})[method.lower()] = _operation(
-                method, path, params, described, max_body_bytes)
+                method, path, params, described, max_body_bytes
+            )
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Netwerkbord", "version": "1", "description": (
-            "Every HTTP route of the server. Errors are JSON {\"error\": \"<Dutch message>\"}. "
-            "The boards themselves sync over WebSockets at /ws/{meeting_id}/{board_id}?token=… "
-            "(the y-websocket protocol; see README.md for its close codes).")},
+        "info": {
+            "title": "Netwerkbord",
+            "version": "1",
+            "description": (
+                'Every HTTP route of the server. Errors are JSON {"error": "<Dutch message>"}. '
+                "The boards themselves sync over WebSockets at /ws/{meeting_id}/{board_id}?token=… "
+                "(the y-websocket protocol; see README.md for its close codes)."
+            ),
+        },
         "components": {
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "description":
-                           "a role link's token, or the admin key for creating meetings"},
-                "query": {"type": "apiKey", "in": "query", "name": "token",
-                          "description": "a role link's token"},
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a role link's token, or the admin key for creating meetings",
+                },
+                "query": {
+                    "type": "apiKey",
+                    "in": "query",
+                    "name": "token",
+                    "description": "a role link's token",
+                },
             },
             "schemas": SCHEMAS,
         },
@@ -372,26 +627,37 @@ def document(routes: Iterable[BaseRoute], max_body_bytes: int) -> dict[str, Any]
 
 
 _SECURITY: dict[str, list[dict[str, list[str]]]] = {
-    "role": [{"bearer": []}, {"query": []}], "admin": [{}, {"bearer": []}], "path": [], "none": []}
+    "role": [{"bearer": []}, {"query": []}],
+    "admin": [{}, {"bearer": []}],
+    "path": [],
+    "none": [],
+}
 
 
-def _operation(method: str, path: str, params: list[str], described: Operation,
-               max_body_bytes: int) -> dict[str, Any]:
+def _operation(
+    method: str, path: str, params: list[str], described: Operation, max_body_bytes: int
+) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": described.summary,
         "operationId": f"{method.lower()} {path}",
         "security": _SECURITY[described.auth],
-        "parameters": [{"name": p, "in": "path", "required": True,
-                        "schema": described.params.get(p, _STR)} for p in params],
+        "parameters": [
+            {"name": p, "in": "path", "required": True, "schema": described.params.get(p, _STR)}
+            for p in params
+        ],
     }
     if described.description:
         op["description"] = described.description
     if described.body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": described.body}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": described.body}},
+        }
     if described.form is not None:
-        op["requestBody"] = {"required": True, "content": {
-            "application/x-www-form-urlencoded": {"schema": described.form}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": described.form}},
+        }
     responses = dict(described.responses)
     for status, answer in _common(method, path, described, max_body_bytes).items():
         responses[status] = either(responses[status], answer) if status in responses else answer
@@ -399,8 +665,9 @@ def _operation(method: str, path: str, params: list[str], described: Operation,
     return op
 
 
-def _common(method: str, path: str, described: Operation,
-            max_body_bytes: int) -> dict[int, dict[str, Any]]:
+def _common(
+    method: str, path: str, described: Operation, max_body_bytes: int
+) -> dict[int, dict[str, Any]]:
     """The answers an operation shares with others, from the layer that gives them."""
     common: dict[int, dict[str, Any]] = {}
     if described.auth == "role":
@@ -412,7 +679,8 @@ def _common(method: str, path: str, described: Operation,
         common[413] = error_answer(f"the body is larger than {limit} bytes")
     if _guarded({"path": path, "method": method}):  # guard.AuthGuard watches this route
         common[429] = error_answer(
-            "too many invalid links from this address; Retry-After says when")
+            "too many invalid links from this address; Retry-After says when"
+        )
     if method in ("POST", "DELETE"):
         common[503] = error_answer("the server cannot store anything now (disk full or read-only)")
     return common

@@ -20,8 +20,12 @@ from .api import create_meeting_checked, error, join_links
 from .meetings import Meetings, Principal
 
 # Which screen each role gets at its link.
-PAGE_FOR_ROLE = {Role.FACILITATOR: "facilitator", Role.FAMILIE: "board",
-                 Role.PROFESSIONAL: "board", Role.SCHERM: "projector"}
+PAGE_FOR_ROLE = {
+    Role.FACILITATOR: "facilitator",
+    Role.FAMILIE: "board",
+    Role.PROFESSIONAL: "board",
+    Role.SCHERM: "projector",
+}
 
 
 def render(request: Request, name: str, status: int = 200, **context: object) -> Response:
@@ -30,8 +34,14 @@ def render(request: Request, name: str, status: int = 200, **context: object) ->
 
 
 def _start_page(request: Request, status: int = 200, **context: object) -> Response:
-    return render(request, "index.html", status=status, scripts=list(SCRIPTS.values()),
-                  needs_key=bool(request.app.state.config.admin_key), **context)
+    return render(
+        request,
+        "index.html",
+        status=status,
+        scripts=list(SCRIPTS.values()),
+        needs_key=bool(request.app.state.config.admin_key),
+        **context,
+    )
 
 
 async def start(request: Request) -> Response:
@@ -40,8 +50,9 @@ async def start(request: Request) -> Response:
 
 async def create(request: Request) -> Response:
     form = await request.form()
-    created, err = create_meeting_checked(request, form.get("title"), form.get("admin_key"),
-                                          form.get("script"))
+    created, err = create_meeting_checked(
+        request, form.get("title"), form.get("admin_key"), form.get("script")
+    )
     if err:
         page = _start_page(request, err[0], error=err[1], title=form.get("title") or "")
         page.headers.update(err[2] if len(err) > 2 else {})  # Retry-After with a 429
@@ -49,8 +60,13 @@ async def create(request: Request) -> Response:
     assert created is not None
     meeting, tokens = created
     links = join_links(request, tokens)
-    return render(request, "created.html", status=201, meeting=meeting,
-                  links=[(r.value, ROLE_LABELS[r], links[r.value]) for r in ROLES])
+    return render(
+        request,
+        "created.html",
+        status=201,
+        meeting=meeting,
+        links=[(r.value, ROLE_LABELS[r], links[r.value]) for r in ROLES],
+    )
 
 
 def _principal_or_404(request: Request) -> Principal | None:
@@ -78,8 +94,9 @@ async def join(request: Request) -> Response:
         "deleteAt": (meeting.created_at + request.app.state.config.retention_days * 86400) * 1000,
         "finished": meeting.state.finished,
     }
-    return render(request, "app.html", meeting=meeting, role=role, config=config,
-                  role_label=ROLE_LABELS[role])
+    return render(
+        request, "app.html", meeting=meeting, role=role, config=config, role_label=ROLE_LABELS[role]
+    )
 
 
 async def text_view(request: Request) -> Response:
@@ -95,10 +112,15 @@ async def text_view(request: Request) -> Response:
             continue
         boards.append(board_json(board_id, meetings.content(meeting.id, board_id)))
     step = get_script(meeting.state.script).step(meeting.state.phase)
-    return render(request, "text_view.html", meeting=meeting, boards=boards,
-                  role_label=ROLE_LABELS[principal.role],
-                  phase=step.title if step else phase_label(meeting.state.phase),
-                  closed=meeting.state.closed)
+    return render(
+        request,
+        "text_view.html",
+        meeting=meeting,
+        boards=boards,
+        role_label=ROLE_LABELS[principal.role],
+        phase=step.title if step else phase_label(meeting.state.phase),
+        closed=meeting.state.closed,
+    )
 
 
 async def join_qr(request: Request) -> Response:
@@ -112,17 +134,29 @@ async def join_qr(request: Request) -> Response:
 def qr_svg(link: str) -> Response:
     """A link as a QR code, made here: no outside service ever sees the link."""
     out = io.BytesIO()
-    segno.make(link, error="m").save(out, kind="svg", scale=10, border=2, xmldecl=False,
-                                     title="QR-code", dark="#000", light="#fff")
-    return Response(out.getvalue(), media_type="image/svg+xml",
-                    headers={"Cache-Control": "no-store"})
+    segno.make(link, error="m").save(
+        out,
+        kind="svg",
+        scale=10,
+        border=2,
+        xmldecl=False,
+        title="QR-code",
+        dark="#000",
+        light="#fff",
+    )
+    return Response(
+        out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"}
+    )
 
 
 async def service_worker(request: Request) -> Response:
     # Served from the root so that it may cache the join pages for offline reloads.
     path = request.app.state.config.static_dir / "js" / "sw.js"
-    return FileResponse(path, media_type="text/javascript",
-                        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
+    return FileResponse(
+        path,
+        media_type="text/javascript",
+        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
+    )
 
 
 async def favicon(request: Request) -> Response:

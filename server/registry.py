@@ -44,9 +44,16 @@ class _RoomIndex(dict[RoomKey, Room]):
 class Rooms:
     """The loaded rooms, created on first use and unloaded when idle."""
 
-    def __init__(self, store: Store, idle_seconds: float = 60.0, compact_after: int = 500,
-                 board_quota: int = 8 * 2**20, meeting_quota: int = 64 * 2**20, *,
-                 config: Config | None = None):
+    def __init__(
+        self,
+        store: Store,
+        idle_seconds: float = 60.0,
+        compact_after: int = 500,
+        board_quota: int = 8 * 2**20,
+        meeting_quota: int = 64 * 2**20,
+        *,
+        config: Config | None = None,
+    ):
         self.store = store
         self.config = config  # for the rooms' presence limits (server/awareness.py)
         self.idle_seconds = idle_seconds
@@ -66,9 +73,11 @@ class Rooms:
             meeting = self._meetings.get(meeting_id)
             if meeting is None:
                 meeting = self._meetings[meeting_id] = MeetingGuard.load(
-                    self.store, meeting_id, self.board_quota, self.meeting_quota)
-            room = self._rooms[key] = Room(key, self.store, self.compact_after, meeting,
-                                           config=self.config)
+                    self.store, meeting_id, self.board_quota, self.meeting_quota
+                )
+            room = self._rooms[key] = Room(
+                key, self.store, self.compact_after, meeting, config=self.config
+            )
         return room
 
     def _drop(self, key: RoomKey) -> None:

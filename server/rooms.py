@@ -31,8 +31,7 @@ from .sync import (
     encode_update,
     parse_message,
 )
-from .validate import (SERVER, TOO_MANY_REFUSED, BoardGuard, MeetingGuard, RefusedUpdate,
-                       writer_key)
+from .validate import SERVER, TOO_MANY_REFUSED, BoardGuard, MeetingGuard, RefusedUpdate, writer_key
 from .yupdate import Summary
 
 NOT_STORED = "Opslaan mislukt, probeer het opnieuw"  # close reason with INTERNAL_ERROR
@@ -53,8 +52,15 @@ def _apply_all(doc: Doc, snapshot: bytes | None, updates: list[bytes]) -> None:
 
 
 class Room:
-    def __init__(self, key: RoomKey, store: Store, compact_after: int,
-                 meeting: MeetingGuard | None = None, *, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        key: RoomKey,
+        store: Store,
+        compact_after: int,
+        meeting: MeetingGuard | None = None,
+        *,
+        config: Config | None = None,
+    ) -> None:
         self.key = key
         self.store = store
         self.compact_after = compact_after
@@ -107,15 +113,15 @@ class Room:
         """Handle one binary frame from a connection. Raises ProtocolError on bad input."""
         if conn.closed:
             return
-        message = parse_message(data, self.awareness.max_json_depth,
-                                self.awareness.max_state_bytes)
+        message = parse_message(data, self.awareness.max_json_depth, self.awareness.max_state_bytes)
         if isinstance(message, SyncMessage):
             self._sync(conn, message)
         else:  # presence, or a query for it
             self.awareness.receive(conn, message)
             if conn.client_ids:  # announcing a client id claims it, before it writes
-                self.meeting.client_ids.claim(conn.client_ids, writer_key(conn.principal),
-                                              persist=False)
+                self.meeting.client_ids.claim(
+                    conn.client_ids, writer_key(conn.principal), persist=False
+                )
 
     def _sync(self, conn: Connection, message: SyncMessage) -> None:
         if message.kind == YSyncMessageType.SYNC_STEP1:
@@ -205,8 +211,9 @@ class Room:
         self._commit(origin)
 
     def _check(self, update: bytes, principal: object) -> Summary:
-        return self.guard.before(update, principal, self.doc, self.meeting.client_ids,
-                                 self.meeting.sizes)
+        return self.guard.before(
+            update, principal, self.doc, self.meeting.client_ids, self.meeting.sizes
+        )
 
     def _apply(self, update: bytes, origin: Connection | None) -> None:
         self._captured.clear()
@@ -256,13 +263,15 @@ class Room:
         for update in captured:
             self.pending += 1
             self.meeting.sizes.add(self.key[1], len(update))
-            self.store.writer.append(self.key, update,
-                                     partial(self._stored, update, origin, self.loads))
+            self.store.writer.append(
+                self.key, update, partial(self._stored, update, origin, self.loads)
+            )
         if self.pending >= self.compact_after:
             self.compact_soon()
 
-    def _stored(self, update: bytes, origin: Connection | None, loads: int,
-                error: Exception | None) -> None:
+    def _stored(
+        self, update: bytes, origin: Connection | None, loads: int, error: Exception | None
+    ) -> None:
         """The writer's report on one update: forward it, or undo it. (`loads`: how often
         the document had been read from disk when the update came.)"""
         if error is None:

@@ -12,9 +12,10 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -57,8 +58,9 @@ def _neutralize_stored(conn: sqlite3.Connection) -> None:
             except UpdateRejected:
                 continue  # not an update at all: pycrdt refuses it on load, as before
             if fixed is not None:
-                log.warning("neutralized nested values in a stored board update (%s %d)",
-                            table, rowid)
+                log.warning(
+                    "neutralized nested values in a stored board update (%s %d)", table, rowid
+                )
                 conn.execute(f"UPDATE {table} SET data = ? WHERE rowid = ?", (fixed, rowid))
 
 
@@ -94,8 +96,13 @@ class Store:
                 pk="id",
             )
             db.table("tokens").create(
-                {"hash": str, "meeting_id": str, "role": str, "created_at": float,
-                 "revoked_at": float},
+                {
+                    "hash": str,
+                    "meeting_id": str,
+                    "role": str,
+                    "created_at": float,
+                    "revoked_at": float,
+                },
                 pk="hash",
             )
             db.table("tokens").create_index(["meeting_id", "role"])
@@ -116,10 +123,20 @@ class Store:
                 meetings.add_column("script", str, not_null_default="familienetwerkberaad")
                 meetings.add_column("locked", str, not_null_default="[]")
                 meetings.add_column("posting_open", int, not_null_default=0)
-                db.table("blocked_devices").create({"meeting_id": str, "device": str, "at": float},
-                                             pk=("meeting_id", "device"))
-                db.table("audit").create({"id": int, "meeting_id": str, "at": float, "action": str,
-                                    "role": str, "name": str}, pk="id")
+                db.table("blocked_devices").create(
+                    {"meeting_id": str, "device": str, "at": float}, pk=("meeting_id", "device")
+                )
+                db.table("audit").create(
+                    {
+                        "id": int,
+                        "meeting_id": str,
+                        "at": float,
+                        "action": str,
+                        "role": str,
+                        "name": str,
+                    },
+                    pk="id",
+                )
                 db.table("audit").create_index(["meeting_id", "id"])
                 db.execute("PRAGMA user_version=2")
         if db.execute("PRAGMA user_version").fetchone()[0] < 3:
@@ -130,8 +147,10 @@ class Store:
         if db.execute("PRAGMA user_version").fetchone()[0] < 4:
             # 4: which device owns which Yjs client id (server/validate.py ClientIds)
             with db.conn:
-                db.table("client_ids").create({"meeting_id": str, "client_id": int, "owner": str},
-                                        pk=("meeting_id", "client_id"))
+                db.table("client_ids").create(
+                    {"meeting_id": str, "client_id": int, "owner": str},
+                    pk=("meeting_id", "client_id"),
+                )
                 db.execute("PRAGMA user_version=4")
         if db.execute("PRAGMA user_version").fetchone()[0] < 5:
             # 5: a big board's snapshot is written in parts, off the event loop
@@ -140,8 +159,15 @@ class Store:
                 db.table("snapshots").add_column("parts", int, not_null_default=0)
                 db.table("snapshots").add_column("generation", int, not_null_default=0)
                 db.table("snapshot_parts").create(
-                    {"meeting_id": str, "board_id": str, "generation": int, "seq": int,
-                     "data": bytes}, pk=("meeting_id", "board_id", "generation", "seq"))
+                    {
+                        "meeting_id": str,
+                        "board_id": str,
+                        "generation": int,
+                        "seq": int,
+                        "data": bytes,
+                    },
+                    pk=("meeting_id", "board_id", "generation", "seq"),
+                )
                 db.execute("PRAGMA user_version=5")
         if db.execute("PRAGMA user_version").fetchone()[0] < 6:
             # 6: earlier versions stored updates as they came; values nested deeper than
@@ -159,18 +185,32 @@ class Store:
 
     # meetings -----------------------------------------------------------------------------
 
-    def create_meeting(self, meeting_id: str, title: str, tokens: dict[str, str],
-                       script: str) -> None:
+    def create_meeting(
+        self, meeting_id: str, title: str, tokens: dict[str, str], script: str
+    ) -> None:
         now = time.time()
 
         def write() -> None:
             self.db.table("meetings").insert(
-                {"id": meeting_id, "title": title, "created_at": now, "phase": FIRST_PHASE,
-                 "closed": 0, "script": script, "locked": "[]", "posting_open": 0}
+                {
+                    "id": meeting_id,
+                    "title": title,
+                    "created_at": now,
+                    "phase": FIRST_PHASE,
+                    "closed": 0,
+                    "script": script,
+                    "locked": "[]",
+                    "posting_open": 0,
+                }
             )
             self.db.table("tokens").insert_all(
-                {"hash": h, "meeting_id": meeting_id, "role": role, "created_at": now,
-                 "revoked_at": None}
+                {
+                    "hash": h,
+                    "meeting_id": meeting_id,
+                    "role": role,
+                    "created_at": now,
+                    "revoked_at": None,
+                }
                 for role, h in tokens.items()
             )
 
@@ -181,16 +221,29 @@ class Store:
         if not rows:
             return None
         r = rows[0]
-        state = MeetingState(phase=r["phase"], closed=bool(r["closed"]), script=r["script"],
-                             locked=frozenset(json.loads(r["locked"])),
-                             posting_open=bool(r["posting_open"]), finished=bool(r["finished"]))
+        state = MeetingState(
+            phase=r["phase"],
+            closed=bool(r["closed"]),
+            script=r["script"],
+            locked=frozenset(json.loads(r["locked"])),
+            posting_open=bool(r["posting_open"]),
+            finished=bool(r["finished"]),
+        )
         return Meeting(r["id"], r["title"], r["created_at"], state)
 
     def set_state(self, meeting_id: str, state: MeetingState) -> None:
-        self._write(lambda: self.db.table("meetings").update(meeting_id, {
-            "phase": state.phase, "closed": int(state.closed),
-            "locked": json.dumps(sorted(state.locked)), "posting_open": int(state.posting_open),
-            "finished": int(state.finished)}))
+        self._write(
+            lambda: self.db.table("meetings").update(
+                meeting_id,
+                {
+                    "phase": state.phase,
+                    "closed": int(state.closed),
+                    "locked": json.dumps(sorted(state.locked)),
+                    "posting_open": int(state.posting_open),
+                    "finished": int(state.finished),
+                },
+            )
+        )
 
     def delete_meeting(self, meeting_id: str) -> None:
         """Every row of a meeting, its update history included; then the WAL is emptied so
@@ -198,8 +251,15 @@ class Store:
         self.writer.flush()  # no update of it may still be on its way
 
         def write() -> None:
-            for table in ("updates", "snapshots", "snapshot_parts", "tokens", "audit",
-                          "blocked_devices", "client_ids"):
+            for table in (
+                "updates",
+                "snapshots",
+                "snapshot_parts",
+                "tokens",
+                "audit",
+                "blocked_devices",
+                "client_ids",
+            ):
                 self.db.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
             self.db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
 
@@ -207,13 +267,23 @@ class Store:
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def expired_meetings(self, created_before: float) -> list[str]:
-        return [r["id"] for r in self.db.query(
-            "SELECT id FROM meetings WHERE created_at < ?", [created_before])]
+        return [
+            r["id"]
+            for r in self.db.query("SELECT id FROM meetings WHERE created_at < ?", [created_before])
+        ]
 
     def add_token(self, meeting_id: str, role: str, token_hash: str) -> None:
-        self._write(lambda: self.db.table("tokens").insert(
-            {"hash": token_hash, "meeting_id": meeting_id, "role": role,
-             "created_at": time.time(), "revoked_at": None}))
+        self._write(
+            lambda: self.db.table("tokens").insert(
+                {
+                    "hash": token_hash,
+                    "meeting_id": meeting_id,
+                    "role": role,
+                    "created_at": time.time(),
+                    "revoked_at": None,
+                }
+            )
+        )
 
     def revoke_tokens(self, meeting_id: str, role: str) -> None:
         self._write(lambda: self._revoke(meeting_id, role, time.time()))
@@ -221,53 +291,85 @@ class Store:
     # removed devices and the audit list --------------------------------------------------
 
     def block_device(self, meeting_id: str, device: str) -> None:
-        self._write(lambda: self.db.table("blocked_devices").upsert(
-            {"meeting_id": meeting_id, "device": device, "at": time.time()},
-            pk=("meeting_id", "device")))
+        self._write(
+            lambda: self.db.table("blocked_devices").upsert(
+                {"meeting_id": meeting_id, "device": device, "at": time.time()},
+                pk=("meeting_id", "device"),
+            )
+        )
 
     def is_blocked(self, meeting_id: str, device: str) -> bool:
-        return bool(self.db.execute(
-            "SELECT 1 FROM blocked_devices WHERE meeting_id = ? AND device = ?",
-            [meeting_id, device]).fetchone())
+        return bool(
+            self.db.execute(
+                "SELECT 1 FROM blocked_devices WHERE meeting_id = ? AND device = ?",
+                [meeting_id, device],
+            ).fetchone()
+        )
 
     def add_audit(self, meeting_id: str, action: str, role: str, name: str) -> None:
-        self._write(lambda: self.db.table("audit").insert(
-            {"meeting_id": meeting_id, "at": time.time(), "action": action, "role": role,
-             "name": name}))
+        self._write(
+            lambda: self.db.table("audit").insert(
+                {
+                    "meeting_id": meeting_id,
+                    "at": time.time(),
+                    "action": action,
+                    "role": role,
+                    "name": name,
+                }
+            )
+        )
 
     def audit(self, meeting_id: str) -> list[dict[str, Any]]:
-        return list(self.db.query(
-            "SELECT at, action, role, name FROM audit WHERE meeting_id = ? ORDER BY id",
-            [meeting_id]))
+        return list(
+            self.db.query(
+                "SELECT at, action, role, name FROM audit WHERE meeting_id = ? ORDER BY id",
+                [meeting_id],
+            )
+        )
 
     # tokens -------------------------------------------------------------------------------
 
     def find_token(self, token_hash: str) -> TokenRecord | None:
-        rows = list(self.db.query(
-            "SELECT meeting_id, role FROM tokens WHERE hash = ? AND revoked_at IS NULL",
-            [token_hash],
-        ))
+        rows = list(
+            self.db.query(
+                "SELECT meeting_id, role FROM tokens WHERE hash = ? AND revoked_at IS NULL",
+                [token_hash],
+            )
+        )
         return TokenRecord(rows[0]["meeting_id"], rows[0]["role"], token_hash) if rows else None
 
     def replace_tokens(self, meeting_id: str, role: str, new_hash: str) -> list[str]:
         """Revoke every live token of a role and add a new one; returns the revoked hashes."""
         now = time.time()
-        old = [r["hash"] for r in self.db.query(
-            "SELECT hash FROM tokens WHERE meeting_id = ? AND role = ? AND revoked_at IS NULL",
-            [meeting_id, role],
-        )]
+        old = [
+            r["hash"]
+            for r in self.db.query(
+                "SELECT hash FROM tokens WHERE meeting_id = ? AND role = ? AND revoked_at IS NULL",
+                [meeting_id, role],
+            )
+        ]
 
         def write() -> None:
             self._revoke(meeting_id, role, now)
-            self.db.table("tokens").insert({"hash": new_hash, "meeting_id": meeting_id, "role": role,
-                                      "created_at": now, "revoked_at": None})
+            self.db.table("tokens").insert(
+                {
+                    "hash": new_hash,
+                    "meeting_id": meeting_id,
+                    "role": role,
+                    "created_at": now,
+                    "revoked_at": None,
+                }
+            )
 
         self._write(write)
         return old
 
     def _revoke(self, meeting_id: str, role: str, now: float) -> None:
-        self.db.execute("UPDATE tokens SET revoked_at = ? WHERE meeting_id = ? AND role = ? "
-                        "AND revoked_at IS NULL", [now, meeting_id, role])
+        self.db.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE meeting_id = ? AND role = ? "
+            "AND revoked_at IS NULL",
+            [now, meeting_id, role],
+        )
 
     # board documents ----------------------------------------------------------------------
 
@@ -275,19 +377,29 @@ class Store:
         """The snapshot (if any) and the updates logged after it, oldest first."""
         self.writer.flush()  # what is still on its way to the disk belongs to it too
         conn = self.db.conn  # plain tuples: a log can hold thousands of rows
-        snap = conn.execute("SELECT data, parts, generation FROM snapshots "
-                            "WHERE meeting_id = ? AND board_id = ?",
-                            (meeting_id, board_id)).fetchone()
-        updates = [r[0] for r in conn.execute(
-            "SELECT data FROM updates WHERE meeting_id = ? AND board_id = ? ORDER BY id",
-            (meeting_id, board_id))]
+        snap = conn.execute(
+            "SELECT data, parts, generation FROM snapshots WHERE meeting_id = ? AND board_id = ?",
+            (meeting_id, board_id),
+        ).fetchone()
+        updates = [
+            r[0]
+            for r in conn.execute(
+                "SELECT data FROM updates WHERE meeting_id = ? AND board_id = ? ORDER BY id",
+                (meeting_id, board_id),
+            )
+        ]
         if snap is None:
             return None, updates
         data, parts, generation = snap
         if parts:
-            data = b"".join(r[0] for r in conn.execute(
-                "SELECT data FROM snapshot_parts WHERE meeting_id = ? AND board_id = ? "
-                "AND generation = ? ORDER BY seq", (meeting_id, board_id, generation)))
+            data = b"".join(
+                r[0]
+                for r in conn.execute(
+                    "SELECT data FROM snapshot_parts WHERE meeting_id = ? AND board_id = ? "
+                    "AND generation = ? ORDER BY seq",
+                    (meeting_id, board_id, generation),
+                )
+            )
         return data, updates
 
     # a big board's snapshot, written a part at a time (server/compaction.py) ---------------
@@ -297,47 +409,62 @@ class Store:
         that starts now covers, and the generation it replaces."""
         self.writer.flush()
         conn = self.db.conn
-        upto = conn.execute("SELECT coalesce(max(id), 0) FROM updates WHERE meeting_id = ? "
-                            "AND board_id = ?", (meeting_id, board_id)).fetchone()[0]
-        row = conn.execute("SELECT generation FROM snapshots WHERE meeting_id = ? "
-                           "AND board_id = ?", (meeting_id, board_id)).fetchone()
+        upto = conn.execute(
+            "SELECT coalesce(max(id), 0) FROM updates WHERE meeting_id = ? AND board_id = ?",
+            (meeting_id, board_id),
+        ).fetchone()[0]
+        row = conn.execute(
+            "SELECT generation FROM snapshots WHERE meeting_id = ? AND board_id = ?",
+            (meeting_id, board_id),
+        ).fetchone()
         return upto, row[0] if row else 0
 
-    def write_part(self, meeting_id: str, board_id: str, generation: int, seq: int,
-                   data: bytes) -> None:
-        self._write(lambda: self.db.execute(
-            "INSERT OR REPLACE INTO snapshot_parts VALUES (?, ?, ?, ?, ?)",
-            (meeting_id, board_id, generation, seq, data)))
+    def write_part(
+        self, meeting_id: str, board_id: str, generation: int, seq: int, data: bytes
+    ) -> None:
+        self._write(
+            lambda: self.db.execute(
+                "INSERT OR REPLACE INTO snapshot_parts VALUES (?, ?, ?, ?, ?)",
+                (meeting_id, board_id, generation, seq, data),
+            )
+        )
 
-    def install_parts(self, meeting_id: str, board_id: str, generation: int, parts: int,
-                      upto: int) -> None:
+    def install_parts(
+        self, meeting_id: str, board_id: str, generation: int, parts: int, upto: int
+    ) -> None:
         """Make the parts of `generation` the board's snapshot, covering the log up to
         `upto`; the log rows and parts it replaces are removed later (prune)."""
-        self._write(lambda: self.db.execute(
-            "INSERT OR REPLACE INTO snapshots (meeting_id, board_id, data, upto, parts, "
-            "generation) VALUES (?, ?, ?, ?, ?, ?)",
-            (meeting_id, board_id, b"", upto, parts, generation)))
+        self._write(
+            lambda: self.db.execute(
+                "INSERT OR REPLACE INTO snapshots (meeting_id, board_id, data, upto, parts, "
+                "generation) VALUES (?, ?, ?, ?, ?, ?)",
+                (meeting_id, board_id, b"", upto, parts, generation),
+            )
+        )
 
-    def prune(self, meeting_id: str, board_id: str, generation: int, upto: int,
-              budget: int) -> bool:
+    def prune(
+        self, meeting_id: str, board_id: str, generation: int, upto: int, budget: int
+    ) -> bool:
         """Remove about `budget` bytes of what the snapshot of `generation` replaced: log
         rows up to `upto`, parts of other generations. True while more is left."""
         conn = self.db.conn
         for table, where, args in (
-                ("updates", "id <= ?", upto),
-                ("snapshot_parts", "generation != ?", generation)):
+            ("updates", "id <= ?", upto),
+            ("snapshot_parts", "generation != ?", generation),
+        ):
             rows, size = [], 0
             for rowid, length in conn.execute(
-                    f"SELECT rowid, length(data) FROM {table} WHERE meeting_id = ? AND "
-                    f"board_id = ? AND {where} LIMIT 500", (meeting_id, board_id, args)):
+                f"SELECT rowid, length(data) FROM {table} WHERE meeting_id = ? AND "
+                f"board_id = ? AND {where} LIMIT 500",
+                (meeting_id, board_id, args),
+            ):
                 rows.append(rowid)
                 size += length
                 if size >= budget:
                     break
             if rows:
-                marks = ",".join("?" * len(rows))
-                self._write(lambda: self.db.execute(
-                    f"DELETE FROM {table} WHERE rowid IN ({marks})", rows))
+                sql = f"DELETE FROM {table} WHERE rowid IN ({','.join('?' * len(rows))})"
+                self._write(partial(self.db.execute, sql, rows))
                 return True
         return False
 
@@ -347,18 +474,24 @@ class Store:
         sizes: dict[str, int] = {}
         for table in ("snapshots", "snapshot_parts", "updates"):
             for board_id, size in self.db.conn.execute(
-                    f"SELECT board_id, sum(length(data)) FROM {table} WHERE meeting_id = ? "
-                    "GROUP BY board_id", (meeting_id,)):
+                f"SELECT board_id, sum(length(data)) FROM {table} WHERE meeting_id = ? "
+                "GROUP BY board_id",
+                (meeting_id,),
+            ):
                 sizes[board_id] = sizes.get(board_id, 0) + size
         return sizes
 
     def client_ids(self, meeting_id: str) -> dict[int, str]:
         self.writer.flush()
-        return dict(self.db.conn.execute(
-            "SELECT client_id, owner FROM client_ids WHERE meeting_id = ?", (meeting_id,)))
+        return dict(
+            self.db.conn.execute(
+                "SELECT client_id, owner FROM client_ids WHERE meeting_id = ?", (meeting_id,)
+            )
+        )
 
     def pending_updates(self, meeting_id: str, board_id: str) -> int:
         self.writer.flush()
         return self.db.execute(
             "SELECT count(*) FROM updates WHERE meeting_id = ? AND board_id = ?",
-            [meeting_id, board_id]).fetchone()[0]
+            [meeting_id, board_id],
+        ).fetchone()[0]

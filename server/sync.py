@@ -98,8 +98,9 @@ class Reader:
             raise ProtocolError("unexpected bytes after message")
 
 
-def parse_message(data: bytes, max_json_depth: int = MAX_JSON_DEPTH,
-                  max_state_bytes: int | None = None) -> Message:
+def parse_message(
+    data: bytes, max_json_depth: int = MAX_JSON_DEPTH, max_state_bytes: int | None = None
+) -> Message:
     """One message. See parse_awareness_update for the two limits."""
     reader = Reader(data)
     kind = reader.uint()
@@ -110,8 +111,9 @@ def parse_message(data: bytes, max_json_depth: int = MAX_JSON_DEPTH,
             raise ProtocolError(f"unknown sync message type {sub}")
         message = SyncMessage(YSyncMessageType(sub), reader.bytes())
     elif kind == YMessageType.AWARENESS:
-        message = AwarenessMessage(parse_awareness_update(reader.bytes(), max_json_depth,
-                                                          max_state_bytes))
+        message = AwarenessMessage(
+            parse_awareness_update(reader.bytes(), max_json_depth, max_state_bytes)
+        )
     elif kind == MESSAGE_QUERY_AWARENESS:
         message = QueryAwareness()
     else:
@@ -120,8 +122,9 @@ def parse_message(data: bytes, max_json_depth: int = MAX_JSON_DEPTH,
     return message
 
 
-def parse_awareness_update(data: bytes, max_json_depth: int = MAX_JSON_DEPTH,
-                           max_state_bytes: int | None = None) -> tuple[AwarenessEntry, ...]:
+def parse_awareness_update(
+    data: bytes, max_json_depth: int = MAX_JSON_DEPTH, max_state_bytes: int | None = None
+) -> tuple[AwarenessEntry, ...]:
     """The entries of an awareness update. A state nested deeper than max_json_depth is
     refused before json.loads sees it. A state longer than max_state_bytes is not read as
     JSON at all: the caller refuses it by its size, or ignores it (an entry for a client id

@@ -25,7 +25,16 @@ from board.roles import Role
 from . import closecodes
 from .limits import TokenBucket
 from .sync import ProtocolError, decode_state_vector
-from .yupdate import RECORD, RECORDS, Limits, MalformedUpdate, Summary, UpdateRejected, inspect
+from .yupdate import (
+    DEFAULT_LIMITS,
+    RECORD,
+    RECORDS,
+    Limits,
+    MalformedUpdate,
+    Summary,
+    UpdateRejected,
+    inspect,
+)
 
 SERVER = "server"  # owner of the client ids the server itself writes with
 
@@ -118,13 +127,14 @@ def state_vector(doc: Doc) -> dict[int, int]:
 class BoardGuard:
     """The checks for one board's document (see the module docstring)."""
 
-    def __init__(self, board_id: str, limits: Limits = Limits()) -> None:
+    def __init__(self, board_id: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.board_id = board_id
         self.limits = limits
-        self.roots = {name: RECORDS if records else RECORD
-                      for name, records in schema.roots_of(board_id).items()}
-        self._owned = [name for name, root in schema.ROOTS.get(board_id, {}).items()
-                       if root.owned]
+        self.roots = {
+            name: RECORDS if records else RECORD
+            for name, records in schema.roots_of(board_id).items()
+        }
+        self._owned = [name for name, root in schema.ROOTS.get(board_id, {}).items() if root.owned]
         self.owners: dict[tuple[str, str], str] = {}  # (root, record id) -> role
         self._changes: list[schema.Change] | None = None  # collecting while not None
         self._subscriptions: list[Any] = []
@@ -150,8 +160,9 @@ class BoardGuard:
                 continue
             self._subscriptions.append(root.observe_deep(partial(self._collect, name)))
 
-    def before(self, update: bytes, principal: Any, doc: Doc, client_ids: ClientIds,
-               sizes: Sizes) -> Summary:
+    def before(
+        self, update: bytes, principal: Any, doc: Doc, client_ids: ClientIds, sizes: Sizes
+    ) -> Summary:
         """The checks on the bytes, or RefusedUpdate."""
         try:
             summary = inspect(update, self.roots, self.limits)
@@ -163,12 +174,15 @@ class BoardGuard:
             me = writer_key(principal)
             if any(client_ids.owners.get(c, me) != me for c in summary.clients):
                 if client_ids.foreign(summary, me, state_vector(doc)) is not None:
-                    raise RefusedUpdate(closecodes.UPDATE_REFUSED,
-                                        "Deze wijziging gebruikt de naam van een ander apparaat")
+                    raise RefusedUpdate(
+                        closecodes.UPDATE_REFUSED,
+                        "Deze wijziging gebruikt de naam van een ander apparaat",
+                    )
             if client_ids.too_many(summary, me):
-                raise RefusedUpdate(closecodes.QUOTA_EXCEEDED,
-                                    "Dit apparaat heeft te vaak opnieuw begonnen; vraag de "
-                                    "gespreksleider om hulp")
+                raise RefusedUpdate(
+                    closecodes.QUOTA_EXCEEDED,
+                    "Dit apparaat heeft te vaak opnieuw begonnen; vraag de gespreksleider om hulp",
+                )
         full = sizes.check(self.board_id, len(update))
         if full:
             raise RefusedUpdate(closecodes.QUOTA_EXCEEDED, full)
@@ -196,8 +210,9 @@ class BoardGuard:
         for event in events:
             path = event.path
             if len(path) > 1:  # below a record: no board of ours has that
-                changes.append(schema.Change(root, str(path[0]), str(path[1]), "update",
-                                             schema.NESTED))
+                changes.append(
+                    schema.Change(root, str(path[0]), str(path[1]), "update", schema.NESTED)
+                )
                 continue
             for key, change in event.keys.items():
                 action = change.get("action", "update")
@@ -214,8 +229,9 @@ class BoardGuard:
         role = getattr(principal, "role", None)
         if not isinstance(role, Role):
             return None  # the server itself
-        return schema.refusal(self.board_id, role, changes,
-                              lambda root, key: self.owners.get((root, key)))
+        return schema.refusal(
+            self.board_id, role, changes, lambda root, key: self.owners.get((root, key))
+        )
 
     def accept(self, changes: list[schema.Change]) -> None:
         """Keep the owners of the notes in step with accepted changes."""
@@ -223,8 +239,11 @@ class BoardGuard:
             if c.root not in self._owned:
                 continue
             if c.field is None:
-                if c.action == "delete" or not isinstance(c.value, dict) \
-                        or not isinstance(c.value.get("role"), str):
+                if (
+                    c.action == "delete"
+                    or not isinstance(c.value, dict)
+                    or not isinstance(c.value.get("role"), str)
+                ):
                     self.owners.pop((c.root, c.key), None)
                 else:
                     self.owners[(c.root, c.key)] = c.value["role"]
@@ -292,10 +311,13 @@ class MeetingGuard:
         self.refusals = Refusals()
 
     @classmethod
-    def load(cls, store: Any, meeting_id: str, board_quota: int,
-             meeting_quota: int) -> "MeetingGuard":
+    def load(
+        cls, store: Any, meeting_id: str, board_quota: int, meeting_quota: int
+    ) -> "MeetingGuard":
         def persist(rows: list[tuple[int, str]]) -> None:
             store.writer.claim(meeting_id, rows)
 
-        return cls(ClientIds(store.client_ids(meeting_id), persist),
-                   Sizes(store.board_sizes(meeting_id), board_quota, meeting_quota))
+        return cls(
+            ClientIds(store.client_ids(meeting_id), persist),
+            Sizes(store.board_sizes(meeting_id), board_quota, meeting_quota),
+        )

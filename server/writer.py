@@ -43,45 +43,57 @@ _ROWS_PER_INSERT = 300  # 900 parameters, below SQLite's old limit of 999
 def _insert(conn: sqlite3.Connection, items: list[_Item]) -> None:
     """One statement per 300 rows: fewer calls into sqlite3 than one per row."""
     for start in range(0, len(items), _ROWS_PER_INSERT):
-        chunk = items[start:start + _ROWS_PER_INSERT]
-        conn.execute(_INSERT + ",".join(["(?, ?, ?)"] * len(chunk)),
-                     [v for it in chunk for v in (*it.key, it.data)])
+        chunk = items[start : start + _ROWS_PER_INSERT]
+        conn.execute(
+            _INSERT + ",".join(["(?, ?, ?)"] * len(chunk)),
+            [v for it in chunk for v in (*it.key, it.data)],
+        )
 
 
 def _claim(conn: sqlite3.Connection, items: list[_Item]) -> None:
-    conn.executemany("INSERT OR IGNORE INTO client_ids (meeting_id, client_id, owner) "
-                     "VALUES (?, ?, ?)",
-                     [(it.key[0], client, owner) for it in items for client, owner in it.rows or ()])
+    conn.executemany(
+        "INSERT OR IGNORE INTO client_ids (meeting_id, client_id, owner) VALUES (?, ?, ?)",
+        [(it.key[0], client, owner) for it in items for client, owner in it.rows or ()],
+    )
 
 
 IN_PARTS_FROM = 1 << 20  # a snapshot this big is stored in parts (server/compaction.py)
 PART_BYTES = 256 * 1024
 
 
-def compact_board(conn: sqlite3.Connection, meeting_id: str, board_id: str,
-                  state: bytes) -> None:
+def compact_board(conn: sqlite3.Connection, meeting_id: str, board_id: str, state: bytes) -> None:
     """Replace a board's snapshot and log by one snapshot holding `state`, the state of a
     document that has applied every update logged so far (so dropping the log loses nothing).
     A big state is stored in parts, as compaction.py writes it: replacing it later then
     never has to overwrite megabytes in one transaction."""
     key = (meeting_id, board_id)
     upto = conn.execute(
-        "SELECT coalesce(max(id), 0) FROM updates WHERE meeting_id = ? AND board_id = ?",
-        key).fetchone()[0]
-    row = conn.execute("SELECT generation FROM snapshots WHERE meeting_id = ? AND board_id = ?",
-                       key).fetchone()
+        "SELECT coalesce(max(id), 0) FROM updates WHERE meeting_id = ? AND board_id = ?", key
+    ).fetchone()[0]
+    row = conn.execute(
+        "SELECT generation FROM snapshots WHERE meeting_id = ? AND board_id = ?", key
+    ).fetchone()
     generation = (row[0] if row else 0) + 1
     parts = range(0, len(state), PART_BYTES) if len(state) >= IN_PARTS_FROM else range(0)
-    conn.executemany("INSERT INTO snapshot_parts VALUES (?, ?, ?, ?, ?)",
-                     [(*key, generation, seq, state[start:start + PART_BYTES])
-                      for seq, start in enumerate(parts)])
-    conn.execute("INSERT OR REPLACE INTO snapshots (meeting_id, board_id, data, upto, parts, "
-                 "generation) VALUES (?, ?, ?, ?, ?, ?)",
-                 (*key, b"" if parts else state, upto, len(parts), generation))
-    conn.execute("DELETE FROM snapshot_parts WHERE meeting_id = ? AND board_id = ? "
-                 "AND generation != ?", (*key, generation))
-    conn.execute("DELETE FROM updates WHERE meeting_id = ? AND board_id = ? AND id <= ?",
-                 (*key, upto))
+    conn.executemany(
+        "INSERT INTO snapshot_parts VALUES (?, ?, ?, ?, ?)",
+        [
+            (*key, generation, seq, state[start : start + PART_BYTES])
+            for seq, start in enumerate(parts)
+        ],
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO snapshots (meeting_id, board_id, data, upto, parts, "
+        "generation) VALUES (?, ?, ?, ?, ?, ?)",
+        (*key, b"" if parts else state, upto, len(parts), generation),
+    )
+    conn.execute(
+        "DELETE FROM snapshot_parts WHERE meeting_id = ? AND board_id = ? AND generation != ?",
+        (*key, generation),
+    )
+    conn.execute(
+        "DELETE FROM updates WHERE meeting_id = ? AND board_id = ? AND id <= ?", (*key, upto)
+    )
 
 
 def _write(conn: sqlite3.Connection, items: list[_Item]) -> None:
@@ -92,7 +104,7 @@ def _write(conn: sqlite3.Connection, items: list[_Item]) -> None:
         j = i
         while j < len(items) and items[j].kind != "compact":
             j += 1
-        group = items[i:j] if j > i else items[i:i + 1]
+        group = items[i:j] if j > i else items[i : i + 1]
         try:
             conn.execute("BEGIN")
             try:
@@ -145,8 +157,11 @@ class Writer:
         failures = self.failures
 
         def report(error: Exception | None) -> None:
-            done(StorageError("an earlier update was not stored")
-                 if self.failures > failures else None)
+            done(
+                StorageError("an earlier update was not stored")
+                if self.failures > failures
+                else None
+            )
 
         self._add(_Item("mark", done=report))
 

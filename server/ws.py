@@ -22,8 +22,7 @@ from board.permissions import Access
 from . import closecodes
 from .config import Config
 from .connection import Connection
-from .limits import (THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address,
-                     too_big)
+from .limits import THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address, too_big
 from .rooms import Room
 
 log = logging.getLogger("netwerkbord.ws")
@@ -52,8 +51,14 @@ class BoardSockets:
         await send({"type": "websocket.accept"})
         channel, state = _AsgiChannel(send), scope["app"].state
         try:
-            room, conn = admit(state, client_address(scope), scope.get("query_string", b""),
-                               match["meeting_id"], match["board_id"], channel)
+            room, conn = admit(
+                state,
+                client_address(scope),
+                scope.get("query_string", b""),
+                match["meeting_id"],
+                match["board_id"],
+                channel,
+            )
         except Refused as refused:
             await channel.close(refused.code, refused.reason)
             return
@@ -88,8 +93,9 @@ class Refused(Exception):
         self.code, self.reason = code, reason
 
 
-def admit(state: Any, address: str, query_string: bytes, meeting_id: str, board_id: str,
-          channel: Any) -> tuple[Room, Connection]:
+def admit(
+    state: Any, address: str, query_string: bytes, meeting_id: str, board_id: str, channel: Any
+) -> tuple[Room, Connection]:
     """Check the link and the limits and join the room, or raise Refused with the close
     code and reason. `channel` is what the Connection sends through (see connection.py).
 
@@ -114,8 +120,9 @@ def admit(state: Any, address: str, query_string: bytes, meeting_id: str, board_
     if refused:
         raise Refused(closecodes.FULL, refused)
     room = rooms.get(meeting_id, board_id)
-    conn = Connection(channel, access, principal, config.send_queue_size,
-                      config.max_send_queue_bytes)
+    conn = Connection(
+        channel, access, principal, config.send_queue_size, config.max_send_queue_bytes
+    )
     conn.direct = True
     room.join(conn)
     return room, conn
@@ -128,8 +135,17 @@ class Session:
     time. end() must be called when the connection is gone.
     """
 
-    __slots__ = ("room", "conn", "rooms", "limit", "bucket", "loop", "idle_seconds", "last",
-                 "timer")
+    __slots__ = (
+        "room",
+        "conn",
+        "rooms",
+        "limit",
+        "bucket",
+        "loop",
+        "idle_seconds",
+        "last",
+        "timer",
+    )
 
     def __init__(self, state: Any, room: Room, conn: Connection) -> None:
         config: Config = state.config
@@ -137,8 +153,7 @@ class Session:
         self.limit = config.max_message_bytes
         self.loop = asyncio.get_running_loop()
         self.last = self.loop.time()
-        self.bucket = TokenBucket(config.max_messages_per_second, config.message_burst,
-                                  self.last)
+        self.bucket = TokenBucket(config.max_messages_per_second, config.message_burst, self.last)
         self.idle_seconds = config.idle_timeout_seconds
         self.timer = self.loop.call_later(self.idle_seconds, self._check_idle)
 

@@ -121,7 +121,7 @@ class _Reader:
         start = self.pos
         self.skip(n)
         try:
-            return self.data[start:self.pos].decode("utf-8")
+            return self.data[start : self.pos].decode("utf-8")
         except UnicodeDecodeError:
             raise MalformedUpdate("Een tekst in de wijziging is geen geldige tekst") from None
 
@@ -167,8 +167,7 @@ class _Reader:
                 raise MalformedUpdate("Onbekende soort waarde in de wijziging")
 
 
-def inspect(update: bytes, roots: Mapping[str, str],
-            limits: Limits = DEFAULT_LIMITS) -> Summary:
+def inspect(update: bytes, roots: Mapping[str, str], limits: Limits = DEFAULT_LIMITS) -> Summary:
     """Walk `update` and return its Summary, or raise UpdateRejected.
 
     `roots` maps each top-level name the board accepts to RECORD or RECORDS. An item may only
@@ -244,7 +243,9 @@ def _struct(r: _Reader, roots: Mapping[str, str] | None, summary: Summary) -> in
             raise MalformedUpdate("Onbekend soort stuk in de wijziging")
         if info & 0x20:
             r.string()  # the key in the parent map
-        elif roots is not None:  # an array's element: no board has arrays, and in a map it would be hidden
+        elif (
+            roots is not None
+        ):  # an array's element: no board has arrays, and in a map it would be hidden
             raise UpdateRejected("Dit bord heeft alleen lijsten met namen")
     r.content = r.pos
     if roots is None:
@@ -302,8 +303,14 @@ def _any_content(r: _Reader, ref: int) -> int:
     return 1
 
 
-_UNBOUNDED = Limits(max_depth=2**62, max_string_bytes=2**62, max_structs=2**62,
-                    max_values=2**62, max_clients=2**62, max_deleted_ranges=2**62)
+_UNBOUNDED = Limits(
+    max_depth=2**62,
+    max_string_bytes=2**62,
+    max_structs=2**62,
+    max_values=2**62,
+    max_clients=2**62,
+    max_deleted_ranges=2**62,
+)
 
 
 def neutralize(update: bytes, max_depth: int = DEFAULT_LIMITS.max_depth) -> bytes | None:
@@ -326,10 +333,9 @@ def neutralize(update: bytes, max_depth: int = DEFAULT_LIMITS.max_depth) -> byte
             length = _struct(r, None, ignored)
             if r.deepest > max_depth:
                 info = (update[start] & 0xE0) | _CONTENT_DELETED
-                out += update[copied:start] + bytes([info]) + update[start + 1:r.content]
+                out += update[copied:start] + bytes([info]) + update[start + 1 : r.content]
                 out += write_uint(length)
                 copied = r.pos
     if not copied:
         return None
     return bytes(out + update[copied:])
-

@@ -41,8 +41,9 @@ class RecordingChannel:
         return self.close_code, self.close_reason
 
 
-def device(room: Any, access: Access = Access.WRITE, principal: Any = None,
-           **queue: int) -> Connection:
+def device(
+    room: Any, access: Access = Access.WRITE, principal: Any = None, **queue: int
+) -> Connection:
     """A connection sending straight to a RecordingChannel (as ws.py's do), joined to `room`."""
     conn = Connection(RecordingChannel(), access, principal, **queue)
     conn.direct = True

@@ -40,8 +40,9 @@ class LiveServer:
         query = f"?token={token}" if token is not None else ""
         return f"{self.ws_base}/{meeting_id}/{board_id}{query}"
 
-    async def create_meeting(self, title: str = "Netwerkberaad familie De Vries",
-                             script: str | None = None) -> dict:
+    async def create_meeting(
+        self, title: str = "Netwerkberaad familie De Vries", script: str | None = None
+    ) -> dict:
         body = {"title": title} if script is None else {"title": title, "script": script}
         async with httpx.AsyncClient() as http:
             r = await http.post(f"{self.base}/api/meetings", json=body)
@@ -87,13 +88,20 @@ async def _live(tmp_path: Path, asgi_ws: bool) -> AsyncIterator[LiveServer]:
             await live.stop()
 
 
-async def _serve(app, port: int, config: Config,  # type: ignore[no-untyped-def]
-                 asgi_ws: bool = False):
+async def _serve(
+    app,
+    port: int,
+    config: Config,  # type: ignore[no-untyped-def]
+    asgi_ws: bool = False,
+):
     protocols = uvicorn_options(app)  # as `netwerkbord serve`
     if asgi_ws:
         protocols["ws"] = "websockets-sansio"
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on", **protocols))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **protocols
+        )
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

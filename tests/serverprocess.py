@@ -20,8 +20,9 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path, log_path: Path | None = None,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, log_path: Path | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.env = env or {}  # NETWERKBORD_* settings for this server
         self.port = free_port()
@@ -35,9 +36,19 @@ class ServerProcess:
     def start(self) -> None:
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
-             "--data", str(self.data_dir)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "server.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--data",
+                str(self.data_dir),
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "NETWERKBORD_ADMIN_KEY": "", **self.env},
         )
         if out is not subprocess.DEVNULL:

@@ -15,7 +15,9 @@ from tests.conftest import LiveServer, free_port
 
 async def test_create_meeting_returns_tokens_and_join_links(live_server):
     m = await live_server.create_meeting("Netwerkberaad familie De Vries")
-    assert set(m["tokens"]) == set(m["links"]) == {"facilitator", "familie", "professional", "scherm"}
+    assert (
+        set(m["tokens"]) == set(m["links"]) == {"facilitator", "familie", "professional", "scherm"}
+    )
     assert len(bytes.fromhex(m["id"])) == 16  # 128 bits
     for role, token in m["tokens"].items():
         assert len(token) >= 22  # >= 128 bits of url-safe base64
@@ -26,7 +28,9 @@ async def test_create_meeting_returns_tokens_and_join_links(live_server):
 async def test_tokens_are_stored_only_as_hashes(live_server):
     m = await live_server.create_meeting()
     db = sqlite3.connect(live_server.config.database_path)
-    assert db.execute("SELECT count(*) FROM tokens WHERE meeting_id = ?", [m["id"]]).fetchone()[0] == 4
+    assert (
+        db.execute("SELECT count(*) FROM tokens WHERE meeting_id = ?", [m["id"]]).fetchone()[0] == 4
+    )
     db.close()
     # The four rows are on disk (above); not one of them holds its token.
     db_bytes = b"".join(p.read_bytes() for p in live_server.config.data_dir.glob("netwerkbord.db*"))
@@ -38,7 +42,9 @@ async def test_board_json_has_zones_notes_and_groups(live_server):
     from tests.yclient import YClient
 
     m = await live_server.create_meeting()
-    fam = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie").connect()
+    fam = await YClient(
+        live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie"
+    ).connect()
     fam.add_note("n1", "<img src=x onerror=alert(1)>", zone="zorgen", authorName="Aïsha")
     assert await fam.roundtrip()
     r = await live_server.get(f"/api/meetings/{m['id']}/boards/drieluik", m["tokens"]["scherm"])
@@ -57,8 +63,11 @@ async def server_with_admin_key(tmp_path):
     config = Config(data_dir=tmp_path / "d", admin_key="beheer-sleutel-123")
     port = free_port()
     app = create_app(config)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", **uvicorn_options(app)))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options(app)
+        )
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.01)
@@ -74,8 +83,9 @@ async def test_admin_key_guards_meeting_creation(server_with_admin_key):
         assert (await http.post(url, json={"title": "x"})).status_code == 401
         r = await http.post(url, json={"title": "x"}, headers={"Authorization": "Bearer fout"})
         assert r.status_code == 401
-        r = await http.post(url, json={"title": "x"},
-                            headers={"Authorization": "Bearer beheer-sleutel-123"})
+        r = await http.post(
+            url, json={"title": "x"}, headers={"Authorization": "Bearer beheer-sleutel-123"}
+        )
         assert r.status_code == 201
         page = await http.get(f"{s.base}/")
         assert 'name="admin_key"' in page.text
@@ -98,6 +108,7 @@ async def test_start_page_creates_a_meeting_and_shows_the_links(live_server):
 
 
 # The OpenAPI document: generated from the routes, every route described. -----------------------
+
 
 def http_routes(routes) -> set[tuple[str, str]]:
     """(METHOD, path) of every HTTP route of the app, walked here without server/openapi.py.
@@ -151,8 +162,7 @@ def test_a_route_without_a_description_is_reported():
     app = create_app(Config(data_dir=None))
     extra = Route("/api/meetings/{meeting_id}/nieuw", PlainTextResponse, methods=["POST"])
     app.router.routes.append(extra)
-    assert openapi.undocumented(app.routes) == (
-        [("POST", "/api/meetings/{meeting_id}/nieuw")], [])
+    assert openapi.undocumented(app.routes) == ([("POST", "/api/meetings/{meeting_id}/nieuw")], [])
     assert "/api/meetings/{meeting_id}/nieuw" not in openapi.document(app.routes, 65_536)["paths"]
     app.router.routes.remove(extra)
     app.router.routes.remove(next(r for r in app.routes if getattr(r, "path", "") == "/sw.js"))

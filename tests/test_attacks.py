@@ -25,6 +25,7 @@ ENV = {"NETWERKBORD_MEETINGS_PER_HOUR": "0"}  # each attack makes its own meetin
 
 # a server, meetings and devices -------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server process for the attacks that need no restart (each uses its own meeting)."""
@@ -50,8 +51,9 @@ def ws_url(sp: ServerProcess, m: dict, board: str, role: str, device: str = "") 
 
 
 async def device(sp: ServerProcess, m: dict, board: str, role: str, name: str = "") -> YClient:
-    return await YClient(ws_url(sp, m, board, role, name or f"{role}-{time.monotonic_ns()}"),
-                         role=role).connect()
+    return await YClient(
+        ws_url(sp, m, board, role, name or f"{role}-{time.monotonic_ns()}"), role=role
+    ).connect()
 
 
 async def http_get(sp: ServerProcess, path: str, token: str) -> httpx.Response:
@@ -61,8 +63,9 @@ async def http_get(sp: ServerProcess, path: str, token: str) -> httpx.Response:
 
 async def http_post(sp: ServerProcess, path: str, token: str, body: dict) -> httpx.Response:
     async with httpx.AsyncClient() as http:
-        return await http.post(sp.base + path, json=body,
-                               headers={"Authorization": f"Bearer {token}"})
+        return await http.post(
+            sp.base + path, json=body, headers={"Authorization": f"Bearer {token}"}
+        )
 
 
 async def stored_notes(sp: ServerProcess, m: dict, board: str = "drieluik") -> dict[str, dict]:
@@ -86,6 +89,7 @@ async def refused(attacker: YClient, frame: bytes, code: int = REFUSED) -> str:
 async def barrier(client: YClient) -> None:
     """Wait until the server has handled everything `client` sent before: it answers a
     state query (sync step 1) in order, after committing and forwarding what came first."""
+
     def replies() -> int:
         return sum(1 for f in client.frames if f[:2] == b"\x00\x01")
 
@@ -129,6 +133,7 @@ async def close_all(*clients: YClient) -> None:
 
 # 1. values nested deep enough to overflow Yrs' stack -----------------------------------------
 
+
 @pytest.mark.parametrize("message", ["update", "sync step 2"])
 async def test_an_array_nested_40000_deep_does_not_kill_the_server(server, message):
     """~80 KB: before the decoder, this segfaulted the whole process inside pycrdt's
@@ -160,10 +165,21 @@ async def test_nesting_that_would_be_stored_poison_is_refused(server, depth):
     listener = await device(server, m, "drieluik", "familie")
     # as a note's field, where a plain value belongs
     client = attacker.doc.client_id + 1
-    payload = yb.update([(client, 0, [
-        yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="notes", key="gif"),
-        yb.item(yb.ANY, yb.anys("Het gif"), parent=(client, 0), key="text"),
-        yb.item(yb.ANY, yb.raw_anys(yb.nested_array(depth)), parent=(client, 0), key="tags")])])
+    payload = yb.update(
+        [
+            (
+                client,
+                0,
+                [
+                    yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="notes", key="gif"),
+                    yb.item(yb.ANY, yb.anys("Het gif"), parent=(client, 0), key="text"),
+                    yb.item(
+                        yb.ANY, yb.raw_anys(yb.nested_array(depth)), parent=(client, 0), key="tags"
+                    ),
+                ],
+            )
+        ]
+    )
     try:
         assert "genest" in await refused(attacker, encode_update(payload))
         writer = await device(server, m, "drieluik", "familie")
@@ -171,9 +187,11 @@ async def test_nesting_that_would_be_stored_poison_is_refused(server, depth):
         assert set(listener.notes) == {key}
         assert set(await stored_notes(server, m)) == {key}
         # the board still reads and exports
-        for path in (f"/api/meetings/{m['id']}/export.md",
-                     f"/api/meetings/{m['id']}/export.json",
-                     f"/api/meetings/{m['id']}/boards/drieluik.svg"):
+        for path in (
+            f"/api/meetings/{m['id']}/export.md",
+            f"/api/meetings/{m['id']}/export.json",
+            f"/api/meetings/{m['id']}/boards/drieluik.svg",
+        ):
             r = await http_get(server, path, fac)
             assert r.status_code == 200, path
             assert "Oma Wiëbe komt woensdag" in r.text and "Het gif" not in r.text
@@ -185,6 +203,7 @@ async def test_nesting_that_would_be_stored_poison_is_refused(server, depth):
 
 # 2. content kinds and names no board has ------------------------------------------------------
 
+
 def _pycrdt_update(build) -> bytes:  # type: ignore[no-untyped-def]
     doc = Doc()
     build(doc)
@@ -192,8 +211,11 @@ def _pycrdt_update(build) -> bytes:  # type: ignore[no-untyped-def]
 
 
 def _note_with(value) -> bytes:  # type: ignore[no-untyped-def]
-    return _pycrdt_update(lambda d: d.get("notes", type=Map).__setitem__(
-        "n1", Map({"text": value, "zone": "zorgen", "role": "facilitator"})))
+    return _pycrdt_update(
+        lambda d: d.get("notes", type=Map).__setitem__(
+            "n1", Map({"text": value, "zone": "zorgen", "role": "facilitator"})
+        )
+    )
 
 
 FOREIGN = {
@@ -203,28 +225,67 @@ FOREIGN = {
     "Y.Text at the top": lambda: _pycrdt_update(lambda d: d.get("title", type=Text).insert(0, "x")),
     "Y.Array at the top": lambda: _pycrdt_update(lambda d: d.get("order", type=Array).append("x")),
     "unknown top-level map": lambda: _pycrdt_update(
-        lambda d: d.get("geheim", type=Map).__setitem__("a", "b")),
+        lambda d: d.get("geheim", type=Map).__setitem__("a", "b")
+    ),
     "the plan's map on the drieluik": lambda: _pycrdt_update(
-        lambda d: d.get("goals", type=Map).__setitem__("g1", Map({"text": "x"}))),
+        lambda d: d.get("goals", type=Map).__setitem__("g1", Map({"text": "x"}))
+    ),
     "server-only meta": lambda: _pycrdt_update(
-        lambda d: d.get("meta", type=Map).__setitem__("title", "Overgenomen")),
-    "XML element": lambda: yb.update([(9, 0, [yb.item(
-        yb.TYPE, yb.type_content(yb.Y_XML_ELEMENT, "script"), root="notes", key="n1")])]),
-    "XML text": lambda: yb.update([(9, 0, [yb.item(
-        yb.TYPE, yb.type_content(yb.Y_XML_TEXT), root="notes", key="n1")])]),
-    "binary": lambda: yb.update([(9, 0, [yb.item(yb.BINARY, yb.string(b"\x00" * 100),
-                                                 root="statements", key="ergste")])]),
-    "JSON content": lambda: yb.update([(9, 0, [yb.item(yb.JSON, yb.uint(1) + yb.string("{}"),
-                                                       root="statements", key="ergste")])]),
-    "string content": lambda: yb.update([(9, 0, [yb.item(yb.STRING, yb.string("hoi"),
-                                                         root="statements", key="ergste")])]),
-    "embed": lambda: yb.update([(9, 0, [yb.item(yb.EMBED, yb.string("{}"),
-                                                root="statements", key="ergste")])]),
-    "format": lambda: yb.update([(9, 0, [yb.item(yb.FORMAT, yb.string("b") + yb.string("1"),
-                                                 root="statements", key="ergste")])]),
-    "array element hidden in a note": lambda: yb.update([(9, 0, [
-        yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="notes", key="n1"),
-        yb.item(yb.ANY, yb.anys("onzichtbaar " * 2000), parent=(9, 0))])]),
+        lambda d: d.get("meta", type=Map).__setitem__("title", "Overgenomen")
+    ),
+    "XML element": lambda: yb.update(
+        [
+            (
+                9,
+                0,
+                [
+                    yb.item(
+                        yb.TYPE, yb.type_content(yb.Y_XML_ELEMENT, "script"), root="notes", key="n1"
+                    )
+                ],
+            )
+        ]
+    ),
+    "XML text": lambda: yb.update(
+        [(9, 0, [yb.item(yb.TYPE, yb.type_content(yb.Y_XML_TEXT), root="notes", key="n1")])]
+    ),
+    "binary": lambda: yb.update(
+        [(9, 0, [yb.item(yb.BINARY, yb.string(b"\x00" * 100), root="statements", key="ergste")])]
+    ),
+    "JSON content": lambda: yb.update(
+        [(9, 0, [yb.item(yb.JSON, yb.uint(1) + yb.string("{}"), root="statements", key="ergste")])]
+    ),
+    "string content": lambda: yb.update(
+        [(9, 0, [yb.item(yb.STRING, yb.string("hoi"), root="statements", key="ergste")])]
+    ),
+    "embed": lambda: yb.update(
+        [(9, 0, [yb.item(yb.EMBED, yb.string("{}"), root="statements", key="ergste")])]
+    ),
+    "format": lambda: yb.update(
+        [
+            (
+                9,
+                0,
+                [
+                    yb.item(
+                        yb.FORMAT, yb.string("b") + yb.string("1"), root="statements", key="ergste"
+                    )
+                ],
+            )
+        ]
+    ),
+    "array element hidden in a note": lambda: yb.update(
+        [
+            (
+                9,
+                0,
+                [
+                    yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="notes", key="n1"),
+                    yb.item(yb.ANY, yb.anys("onzichtbaar " * 2000), parent=(9, 0)),
+                ],
+            )
+        ]
+    ),
 }
 
 
@@ -241,12 +302,18 @@ async def test_foreign_content_kinds_and_names_are_refused(server):
         content = listener.doc
         assert set(listener.notes) == {key}
         assert len(content.get("statements", type=Map)) == 0
-        r = await http_get(server, f"/api/meetings/{m['id']}/export.json", m["tokens"]["facilitator"])
+        r = await http_get(
+            server, f"/api/meetings/{m['id']}/export.json", m["tokens"]["facilitator"]
+        )
         assert "Overgenomen" not in r.text and "onzichtbaar" not in r.text
         # what a new device receives holds nothing of it either
         late = await device(server, m, "drieluik", "familie")
-        assert set(late.notes) == {key} and set(late.doc.keys()) <= {"notes", "meta", "groups",
-                                                                     "statements"}
+        assert set(late.notes) == {key} and set(late.doc.keys()) <= {
+            "notes",
+            "meta",
+            "groups",
+            "statements",
+        }
         await close_all(writer, late)
         await assert_server_carries_on(server)
     finally:
@@ -256,14 +323,20 @@ async def test_foreign_content_kinds_and_names_are_refused(server):
 async def test_the_plan_and_verloop_take_only_their_own_names(server):
     m = await create(server)
     attacker = await device(server, m, "plan", "facilitator")
-    note = _pycrdt_update(lambda d: d.get("notes", type=Map).__setitem__(
-        "n1", Map({"text": "x", "role": "facilitator"})))
+    note = _pycrdt_update(
+        lambda d: d.get("notes", type=Map).__setitem__(
+            "n1", Map({"text": "x", "role": "facilitator"})
+        )
+    )
     assert await refused(attacker, encode_update(note))
     # verloop is the server's: even the facilitator's writes there are dropped
     fac = await device(server, m, "verloop", "facilitator")
     phase = fac.doc.get("state", type=Map).get("phase")
-    await fac.send_raw(encode_update(_pycrdt_update(
-        lambda d: d.get("state", type=Map).__setitem__("phase", "gekaapt"))))
+    await fac.send_raw(
+        encode_update(
+            _pycrdt_update(lambda d: d.get("state", type=Map).__setitem__("phase", "gekaapt"))
+        )
+    )
     await barrier(fac)
     late = await device(server, m, "verloop", "familie")
     assert late.doc.get("state", type=Map).get("phase") == phase != "gekaapt"
@@ -288,6 +361,7 @@ async def test_a_delete_set_cannot_touch_what_the_server_wrote(server):
 
 # 3. rights on notes: a professional and the family's note ------------------------------------
 
+
 async def test_a_professional_may_move_a_family_note_but_not_change_it(server):
     m = await create(server)
     fac = m["tokens"]["facilitator"]
@@ -311,12 +385,14 @@ async def test_a_professional_may_move_a_family_note_but_not_change_it(server):
         "change its text": lambda d: d.notes["fam1"].__setitem__("text", "Oma Wiëbe komt niet"),
         "delete it": lambda d: d.notes.__delitem__("fam1"),
         "take it over": lambda d: d.notes["fam1"].__setitem__("role", "professional"),
-        "replace it": lambda d: d.notes.__setitem__("fam1", Map({
-            "text": "Vervangen", "zone": "plan", "role": "professional"})),
-        "write as the family": lambda d: d.add_note("nep", "Wij willen geen hulp",
-                                                    role="familie"),
+        "replace it": lambda d: d.notes.__setitem__(
+            "fam1", Map({"text": "Vervangen", "zone": "plan", "role": "professional"})
+        ),
+        "write as the family": lambda d: d.add_note("nep", "Wij willen geen hulp", role="familie"),
         "a family note with a professional note": lambda d: (
-            d.add_note("eigen", "Eigen briefje"), d.add_note("nep2", "Nep", role="familie")),
+            d.add_note("eigen", "Eigen briefje"),
+            d.add_note("nep2", "Nep", role="familie"),
+        ),
     }
     for what, attempt in attempts.items():
         attacker = await device(server, m, "drieluik", "professional", "laptop-mentor")
@@ -344,14 +420,17 @@ async def test_a_professional_may_move_a_family_note_but_not_change_it(server):
     await assert_server_carries_on(server)
 
 
-@pytest.mark.parametrize("fields,what", [
-    ({"text": "x" * 5000}, "tekens"),
-    ({"text": 12345}, "tekst"),
-    ({"zone": "kelder"}, "vak"),
-    ({"x": "links"}, "getal"),
-    ({"tags": ["t"] * 50}, "lijst"),
-    ({"geheim": "x"}, "geheim"),
-])
+@pytest.mark.parametrize(
+    "fields,what",
+    [
+        ({"text": "x" * 5000}, "tekens"),
+        ({"text": 12345}, "tekst"),
+        ({"zone": "kelder"}, "vak"),
+        ({"x": "links"}, "getal"),
+        ({"tags": ["t"] * 50}, "lijst"),
+        ({"geheim": "x"}, "geheim"),
+    ],
+)
 async def test_fields_must_fit(server, fields, what):
     m = await create(server)
     listener = await device(server, m, "drieluik", "facilitator")
@@ -365,7 +444,7 @@ async def test_fields_must_fit(server, fields, what):
     assert set(listener.notes) == {key} and set(await stored_notes(server, m)) == {key}
     # the same through a change of one field of an existing note
     attacker = await device(server, m, "drieluik", "familie")
-    (name, value), = fields.items()
+    ((name, value),) = fields.items()
     attacker.notes[key][name] = value
     assert await attacker.wait_closed(10) == REFUSED
     assert (await stored_notes(server, m))[key].get(name) != value
@@ -373,6 +452,7 @@ async def test_fields_must_fit(server, fields, what):
 
 
 # 4. client ids: one device's id, used by another ---------------------------------------------
+
 
 def squat(client_id: int, clock: int) -> bytes:
     """A GC struct for `client_id` from `clock`, 2**40 long: the server would take every
@@ -386,8 +466,9 @@ async def test_a_client_id_belongs_to_its_device_also_after_a_restart(tmp_path: 
     clients: list[YClient] = []
     try:
         m = await create(sp)
-        r = await http_post(sp, f"/api/meetings/{m['id']}/posting", m["tokens"]["facilitator"],
-                            {"open": True})
+        r = await http_post(
+            sp, f"/api/meetings/{m['id']}/posting", m["tokens"]["facilitator"], {"open": True}
+        )
         assert r.status_code == 200
         a = await device(sp, m, "drieluik", "familie", "tablet-a")
         reader = await device(sp, m, "drieluik", "facilitator", "laptop-c")
@@ -415,8 +496,9 @@ async def test_a_client_id_belongs_to_its_device_also_after_a_restart(tmp_path: 
         a.add_note("a2", "Offline geschreven")
         assert a.doc.client_id == victim
         await a.connect()
-        await reader.wait_for(lambda: reader.note_texts() == {
-            "a1": "Offline veranderd", "a2": "Offline geschreven"})
+        await reader.wait_for(
+            lambda: reader.note_texts() == {"a1": "Offline veranderd", "a2": "Offline geschreven"}
+        )
 
         # announced in presence, not written yet: the id is taken as well
         fresh = YClient(ws_url(sp, m, "drieluik", "familie", "telefoon-d"), role="familie")
@@ -442,7 +524,8 @@ async def test_a_client_id_belongs_to_its_device_also_after_a_restart(tmp_path: 
         reader = await device(sp, m, "drieluik", "facilitator", "laptop-c")
         clients += [a, reader]
         await reader.wait_for(
-            lambda: reader.note_texts().get("a2") == "Geschreven toen de server weg was")
+            lambda: reader.note_texts().get("a2") == "Geschreven toen de server weg was"
+        )
         a.notes["a1"]["text"] = "Na de herstart"
         await reader.wait_for(lambda: reader.note_texts().get("a1") == "Na de herstart")
         assert a.doc.client_id == victim
@@ -459,6 +542,7 @@ async def test_a_client_id_belongs_to_its_device_also_after_a_restart(tmp_path: 
 
 # 5. quotas -----------------------------------------------------------------------------------
 
+
 async def _fill(sp: ServerProcess, m: dict, board: str, zone: str) -> tuple[int, str]:
     """Write batches of 20 long notes until the server refuses; returns the notes kept."""
     writer = await device(sp, m, board, "familie")
@@ -469,8 +553,10 @@ async def _fill(sp: ServerProcess, m: dict, board: str, zone: str) -> tuple[int,
             with writer.doc.transaction():
                 for i in range(20):
                     writer.add_note(f"{board}-{batch}-{i}", f"{batch} {i} " + "w" * 900, zone=zone)
-            await reader.wait_for(lambda: len(reader.notes) == kept + 20
-                                  or writer.close_code is not None, 10)
+            await reader.wait_for(
+                lambda kept=kept: len(reader.notes) == kept + 20 or writer.close_code is not None,
+                10,
+            )
             if writer.close_code is not None:
                 break
             kept += 20
@@ -483,9 +569,15 @@ async def _fill(sp: ServerProcess, m: dict, board: str, zone: str) -> tuple[int,
 
 
 async def test_board_and_meeting_quotas(tmp_path: Path):
-    sp = ServerProcess(tmp_path / "data", log_path=tmp_path / "server.log",
-                       env={**ENV, "NETWERKBORD_BOARD_QUOTA_BYTES": "200000",
-                            "NETWERKBORD_MEETING_QUOTA_BYTES": "330000"})
+    sp = ServerProcess(
+        tmp_path / "data",
+        log_path=tmp_path / "server.log",
+        env={
+            **ENV,
+            "NETWERKBORD_BOARD_QUOTA_BYTES": "200000",
+            "NETWERKBORD_MEETING_QUOTA_BYTES": "330000",
+        },
+    )
     sp.start()
     try:
         m = await create(sp)
@@ -516,18 +608,29 @@ async def test_board_and_meeting_quotas(tmp_path: Path):
 async def test_a_burst_of_attacks_from_every_role_leaves_other_meetings_alone(server):
     """Many attackers at once, while a pair in another meeting keeps writing."""
     m = await create(server)
-    await http_post(server, f"/api/meetings/{m['id']}/posting", m["tokens"]["facilitator"],
-                    {"open": True})
+    await http_post(
+        server, f"/api/meetings/{m['id']}/posting", m["tokens"]["facilitator"], {"open": True}
+    )
     other = await create(server, "Netwerkberaad familie Bijstander")
     a = await device(server, other, "drieluik", "familie")
     b = await device(server, other, "drieluik", "familie")
-    payloads = [yb.deep_any_note(40_000), yb.deep_any_note(9), FOREIGN["Y.Text in a note"](),
-                FOREIGN["array element hidden in a note"](), FOREIGN["XML element"]()]
-    attackers = [await device(server, m, "drieluik", role)
-                 for role in ("familie", "professional", "facilitator") for _ in payloads]
+    payloads = [
+        yb.deep_any_note(40_000),
+        yb.deep_any_note(9),
+        FOREIGN["Y.Text in a note"](),
+        FOREIGN["array element hidden in a note"](),
+        FOREIGN["XML element"](),
+    ]
+    attackers = [
+        await device(server, m, "drieluik", role)
+        for role in ("familie", "professional", "facilitator")
+        for _ in payloads
+    ]
     try:
-        sends = [att.send_raw(encode_update(payloads[i % len(payloads)]))
-                 for i, att in enumerate(attackers)]
+        sends = [
+            att.send_raw(encode_update(payloads[i % len(payloads)]))
+            for i, att in enumerate(attackers)
+        ]
         a.add_note("tijdens", "Tijdens de aanval")
         await asyncio.gather(*sends, return_exceptions=True)
         for att in attackers:

@@ -32,10 +32,26 @@ from tests.serverprocess import ServerProcess
 from tests.test_limits import serving
 from tests.yclient import YClient
 
-OMA = {"user": {"name": "Oma Wiëbe", "relation": "oma", "role": "familie",
-                "personId": "p-oma", "device": "tablet-1"}, "board": "verloop"}
-KEES = {"user": {"name": "Oom Kees", "relation": "oom", "role": "familie",
-                 "personId": "p-kees", "device": "telefoon-2"}, "board": "verloop"}
+OMA = {
+    "user": {
+        "name": "Oma Wiëbe",
+        "relation": "oma",
+        "role": "familie",
+        "personId": "p-oma",
+        "device": "tablet-1",
+    },
+    "board": "verloop",
+}
+KEES = {
+    "user": {
+        "name": "Oom Kees",
+        "relation": "oom",
+        "role": "familie",
+        "personId": "p-kees",
+        "device": "telefoon-2",
+    },
+    "board": "verloop",
+}
 
 
 class Clock:
@@ -91,6 +107,7 @@ def padded(size: int) -> str:
 
 # state size ---------------------------------------------------------------------------------
 
+
 async def test_a_state_at_the_limit_is_relayed(make_room):
     room = make_room(max_awareness_state_bytes=4096)
     oma, kees = connect(room), connect(room)
@@ -106,10 +123,15 @@ async def test_a_bigger_state_closes_its_sender_and_nothing_of_the_message_is_ke
     room.receive(oma, aw(11, 1, OMA))
     received(kees)
     # A valid entry and a too big one in one message: neither is kept or forwarded.
-    room.receive(oma, encode_awareness([
-        AwarenessEntry(12, 1, json.dumps(KEES)),
-        AwarenessEntry(11, 2, padded(4097)),
-    ]))
+    room.receive(
+        oma,
+        encode_awareness(
+            [
+                AwarenessEntry(12, 1, json.dumps(KEES)),
+                AwarenessEntry(11, 2, padded(4097)),
+            ]
+        ),
+    )
     assert oma.close_code == closecodes.TOO_BIG
     assert "te groot" in (await oma.channel.closed())[1]
     assert dict(room.awareness) == {}  # its earlier state went with it
@@ -138,6 +160,7 @@ async def test_a_device_echoing_someone_elses_big_state_is_not_closed(make_room)
 
 # states per connection, removals, departures ------------------------------------------------
 
+
 async def test_a_connection_speaks_for_a_few_client_ids_only(make_room):
     room = make_room(max_awareness_states_per_connection=4)
     oma = connect(room)
@@ -156,8 +179,7 @@ async def test_a_removal_for_an_unknown_client_id_is_neither_kept_nor_forwarded(
     room.receive(gone, aw(8, 1, OMA))
     room.leave(gone)  # its id is remembered, so that a late echo cannot bring it back
     received(kees)
-    room.receive(oma, encode_awareness([AwarenessEntry(10**6 + i, 1, "null")
-                                        for i in range(1000)]))
+    room.receive(oma, encode_awareness([AwarenessEntry(10**6 + i, 1, "null") for i in range(1000)]))
     assert not oma.closed and dict(room.awareness) == {7: (1, json.dumps(KEES))}
     assert presence_sent(kees) == []
     # Nothing was kept of them: the ids are free to use, and the memory of departed ids
@@ -202,6 +224,7 @@ async def test_the_memory_of_departed_ids_is_bounded_and_forgets_the_oldest(make
 
 # queries ------------------------------------------------------------------------------------
 
+
 async def test_a_query_gets_live_states_only_and_once_per_period(make_room, clock):
     room = make_room(awareness_query_seconds=1.0)
     oma, kees, asker = connect(room), connect(room), connect(room)
@@ -220,9 +243,11 @@ async def test_a_query_gets_live_states_only_and_once_per_period(make_room, cloc
 
 # budgets --------------------------------------------------------------------------------------
 
+
 async def test_a_flooding_device_is_closed_and_the_others_keep_going(make_room, clock):
-    room = make_room(awareness_connection_bytes_per_second=8192,
-                     awareness_connection_burst_bytes=32_768)
+    room = make_room(
+        awareness_connection_bytes_per_second=8192, awareness_connection_burst_bytes=32_768
+    )
     flood, kees, tv = connect(room), connect(room), connect(room)
     received(tv)
     clock_value = 0
@@ -255,8 +280,11 @@ async def test_many_tiny_messages_cost_like_bigger_ones(make_room):
 
 
 async def test_the_board_budget_stops_many_devices_together(make_room):
-    room = make_room(awareness_bytes_per_second=1024, awareness_burst_bytes=16_384,
-                     awareness_connection_burst_bytes=32_768)
+    room = make_room(
+        awareness_bytes_per_second=1024,
+        awareness_burst_bytes=16_384,
+        awareness_connection_burst_bytes=32_768,
+    )
     devices = [connect(room) for _ in range(8)]
     closed = []
     for i, device in enumerate(devices):
@@ -270,10 +298,14 @@ async def test_the_board_budget_stops_many_devices_together(make_room):
 
 # JSON depth -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("state", [
-    '{"a":' + "[" * 2000 + "]" * 2000 + "}",  # json.loads would raise RecursionError
-    "{" + '"a":{' * 16 + "}" * 16 + "}",
-])
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        '{"a":' + "[" * 2000 + "]" * 2000 + "}",  # json.loads would raise RecursionError
+        "{" + '"a":{' * 16 + "}" * 16 + "}",
+    ],
+)
 async def test_deeply_nested_json_is_refused_before_json_loads(make_room, monkeypatch, state):
     room = make_room()
     oma = connect(room)
@@ -291,17 +323,20 @@ async def test_nesting_up_to_the_bound_is_fine(make_room):
     assert room.awareness[11][1] == state
 
 
-@pytest.mark.parametrize("text, deep", [
-    ("[" * 16 + "]" * 16, False),
-    ("[" * 17 + "]" * 17, True),
-    ('{"a":' * 17 + "1" + "}" * 17, True),
-    ('{"naam":"' + "[" * 40 + '"}', False),  # brackets in a string do not nest
-    ('{"naam":"Oma \\"' + "[" * 40 + '"}', False),  # nor after an escaped quote
-    ('{"naam":"\\\\","x":' + "[" * 20 + "]" * 20 + "}", True),  # an escaped backslash ends it
-    ('{"naam":"Wiëbe ✓ [[[[[[[[[[[[[[[[[[","x":[[[]]]}', False),
-    ("[" * 40, True),  # unbalanced: refused as well (json.loads would refuse it too)
-    ("[[],[[]],{}]" * 10_000, False),
-])
+@pytest.mark.parametrize(
+    "text, deep",
+    [
+        ("[" * 16 + "]" * 16, False),
+        ("[" * 17 + "]" * 17, True),
+        ('{"a":' * 17 + "1" + "}" * 17, True),
+        ('{"naam":"' + "[" * 40 + '"}', False),  # brackets in a string do not nest
+        ('{"naam":"Oma \\"' + "[" * 40 + '"}', False),  # nor after an escaped quote
+        ('{"naam":"\\\\","x":' + "[" * 20 + "]" * 20 + "}", True),  # an escaped backslash ends it
+        ('{"naam":"Wiëbe ✓ [[[[[[[[[[[[[[[[[[","x":[[[]]]}', False),
+        ("[" * 40, True),  # unbalanced: refused as well (json.loads would refuse it too)
+        ("[[],[[]],{}]" * 10_000, False),
+    ],
+)
 def test_nesting_is_measured_outside_strings(text, deep):
     assert nested_deeper_than(text, 16) is deep
 
@@ -316,15 +351,21 @@ def test_the_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("NETWERKBORD_AWARENESS_CONNECTION_BURST_BYTES", "3000")
     monkeypatch.setenv("NETWERKBORD_AWARENESS_QUERY_SECONDS", "2.5")
     config = Config.from_env()
-    assert (config.max_awareness_state_bytes, config.max_awareness_states_per_connection,
-            config.max_awareness_json_depth) == (2048, 2, 8)
+    assert (
+        config.max_awareness_state_bytes,
+        config.max_awareness_states_per_connection,
+        config.max_awareness_json_depth,
+    ) == (2048, 2, 8)
     assert (config.awareness_bytes_per_second, config.awareness_burst_bytes) == (1000.5, 4000)
-    assert (config.awareness_connection_bytes_per_second,
-            config.awareness_connection_burst_bytes) == (500, 3000)
+    assert (
+        config.awareness_connection_bytes_per_second,
+        config.awareness_connection_burst_bytes,
+    ) == (500, 3000)
     assert config.awareness_query_seconds == 2.5
 
 
 # a live server --------------------------------------------------------------------------------
+
 
 def awareness_frames(client: YClient) -> list[list[AwarenessEntry]]:
     out = []
@@ -361,8 +402,9 @@ async def test_live_unknown_removals_leave_nothing_and_queries_are_bounded(tmp_p
         oma, attacker = await YClient(url).connect(), await YClient(url).connect()
         await oma.set_awareness(11, 1, OMA)
         await attacker.wait_for(lambda: 11 in attacker.awareness)
-        await attacker.send_raw(encode_awareness(
-            [AwarenessEntry(10**6 + i, 1, "null") for i in range(1000)]))
+        await attacker.send_raw(
+            encode_awareness([AwarenessEntry(10**6 + i, 1, "null") for i in range(1000)])
+        )
         await oma.close()
         await attacker.wait_for(lambda: 11 not in attacker.awareness)  # told of oma leaving
         asker = await YClient(url).connect()
@@ -396,8 +438,11 @@ async def test_live_a_presence_flood_on_verloop_closes_only_the_flooder(tmp_path
         assert await flood.wait_closed() == closecodes.RATE_LIMITED
         assert "aanwezigheidsberichten" in flood.close_reason
         # A real update after the flood still reaches the screen, which stayed connected.
-        r = await live.post(f"/api/meetings/{m['id']}/timer", m["tokens"]["facilitator"],
-                            {"action": "start", "minutes": 10})
+        r = await live.post(
+            f"/api/meetings/{m['id']}/timer",
+            m["tokens"]["facilitator"],
+            {"action": "start", "minutes": 10},
+        )
         ends = r.json()["timerEndsAt"]
         await tv.wait_for(lambda: tv.doc.get("state", type=Map).get("timerEndsAt") == ends)
         assert tv.close_code is None
@@ -412,8 +457,9 @@ async def test_real_server_deep_json_closes_with_1002_and_logs_no_traceback(tmp_
     await asyncio.to_thread(server.start)
     try:
         async with httpx.AsyncClient() as http:
-            r = await http.post(f"{server.base}/api/meetings",
-                                json={"title": "Netwerkberaad familie De Vries"})
+            r = await http.post(
+                f"{server.base}/api/meetings", json={"title": "Netwerkberaad familie De Vries"}
+            )
         m = r.json()
         ws = server.base.replace("http://", "ws://")
         url = f"{ws}/ws/{m['id']}/verloop?token={m['tokens']['familie']}"

@@ -15,9 +15,15 @@ async def close_code_on_connect(url: str) -> int:
 async def test_professional_is_cut_off_refused_and_readmitted(live_server):
     m = await live_server.create_meeting()
     mid, tok = m["id"], m["tokens"]
-    pro = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional").connect()
-    pro_course = await YClient(live_server.ws_url(mid, "verloop", tok["professional"]), role="professional").connect()
-    fam = await YClient(live_server.ws_url(mid, "drieluik", tok["familie"]), role="familie").connect()
+    pro = await YClient(
+        live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional"
+    ).connect()
+    pro_course = await YClient(
+        live_server.ws_url(mid, "verloop", tok["professional"]), role="professional"
+    ).connect()
+    fam = await YClient(
+        live_server.ws_url(mid, "drieluik", tok["familie"]), role="familie"
+    ).connect()
 
     r = await live_server.post(f"/api/meetings/{mid}/closed", tok["facilitator"], {"closed": True})
     assert r.status_code == 200 and r.json()["closed"] is True
@@ -28,13 +34,16 @@ async def test_professional_is_cut_off_refused_and_readmitted(live_server):
     fam.add_note("geheim", SECRET)
     assert await fam.roundtrip()  # stored (and forwarded to whoever may see it)
     # The professional still learns that the closed part started, to show a waiting screen.
-    await pro_course.wait_for(lambda: pro_course.doc.get("state", type=__import__("pycrdt").Map)
-                              .get("closed") is True)
+    await pro_course.wait_for(
+        lambda: pro_course.doc.get("state", type=__import__("pycrdt").Map).get("closed") is True
+    )
     assert all(SECRET.encode() not in f for f in pro_course.frames)
 
     # No way back in while it lasts: not over the WebSocket, not over HTTP.
-    assert await close_code_on_connect(
-        live_server.ws_url(mid, "drieluik", tok["professional"])) == closecodes.FORBIDDEN
+    assert (
+        await close_code_on_connect(live_server.ws_url(mid, "drieluik", tok["professional"]))
+        == closecodes.FORBIDDEN
+    )
     for board in ("drieluik", "doelen", "plan"):
         r = await live_server.get(f"/api/meetings/{mid}/boards/{board}", tok["professional"])
         assert r.status_code == 403
@@ -45,7 +54,9 @@ async def test_professional_is_cut_off_refused_and_readmitted(live_server):
 
     r = await live_server.post(f"/api/meetings/{mid}/closed", tok["facilitator"], {"closed": False})
     assert r.json()["closed"] is False
-    back = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional").connect()
+    back = await YClient(
+        live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional"
+    ).connect()
     assert back.note_texts()["geheim"] == SECRET
     r = await live_server.get(f"/api/meetings/{mid}/boards/drieluik", tok["professional"])
     assert [n["text"] for n in r.json()["notes"]] == [SECRET]
@@ -64,9 +75,13 @@ async def test_family_worksheet_refuses_professionals_always(live_server):
     await live_server.post(f"/api/meetings/{mid}/closed", tok["facilitator"], {"closed": False})
     assert await close_code_on_connect(url) == closecodes.FORBIDDEN
     # the projector does not show it either; the family does see it
-    assert await close_code_on_connect(
-        live_server.ws_url(mid, "familie", tok["scherm"])) == closecodes.FORBIDDEN
-    fam = await YClient(live_server.ws_url(mid, "familie", tok["familie"]), role="familie").connect()
+    assert (
+        await close_code_on_connect(live_server.ws_url(mid, "familie", tok["scherm"]))
+        == closecodes.FORBIDDEN
+    )
+    fam = await YClient(
+        live_server.ws_url(mid, "familie", tok["familie"]), role="familie"
+    ).connect()
     await fam.close()
 
 
@@ -88,16 +103,21 @@ async def test_only_the_facilitator_starts_the_closed_part(live_server):
 async def test_phase_is_written_into_the_course_board(live_server):
     m = await live_server.create_meeting()
     mid, tok = m["id"], m["tokens"]
-    course = await YClient(live_server.ws_url(mid, "verloop", tok["scherm"]), role="scherm").connect()
-    r = await live_server.post(f"/api/meetings/{mid}/phase", tok["facilitator"],
-                               {"phase": "informatie-delen"})
+    course = await YClient(
+        live_server.ws_url(mid, "verloop", tok["scherm"]), role="scherm"
+    ).connect()
+    r = await live_server.post(
+        f"/api/meetings/{mid}/phase", tok["facilitator"], {"phase": "informatie-delen"}
+    )
     assert r.status_code == 200 and r.json()["phaseLabel"] == "Informatie delen"
     from pycrdt import Map
 
-    await course.wait_for(lambda: course.doc.get("state", type=Map).get("phase")
-                          == "informatie-delen")
-    bad = await live_server.post(f"/api/meetings/{mid}/phase", tok["facilitator"],
-                                 {"phase": "<script>"})
+    await course.wait_for(
+        lambda: course.doc.get("state", type=Map).get("phase") == "informatie-delen"
+    )
+    bad = await live_server.post(
+        f"/api/meetings/{mid}/phase", tok["facilitator"], {"phase": "<script>"}
+    )
     assert bad.status_code == 400
     await course.close()
 
@@ -105,7 +125,9 @@ async def test_phase_is_written_into_the_course_board(live_server):
 async def test_clients_cannot_write_the_course_board(live_server):
     m = await live_server.create_meeting()
     mid, tok = m["id"], m["tokens"]
-    fac = await YClient(live_server.ws_url(mid, "verloop", tok["facilitator"]), role="facilitator").connect()
+    fac = await YClient(
+        live_server.ws_url(mid, "verloop", tok["facilitator"]), role="facilitator"
+    ).connect()
     from pycrdt import Map
 
     fac.doc.get("state", type=Map)["closed"] = True
@@ -113,19 +135,26 @@ async def test_clients_cannot_write_the_course_board(live_server):
     r = await live_server.get(f"/api/meetings/{mid}/boards/verloop", tok["familie"])
     assert r.json()["state"]["closed"] is False
     # and the professional is still let in: permissions come from the server's own state
-    pro = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional").connect()
-    await pro.close(); await fac.close()
+    pro = await YClient(
+        live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional"
+    ).connect()
+    await pro.close()
+    await fac.close()
 
 
 async def test_revoked_link_is_cut_off_and_refused(live_server):
     m = await live_server.create_meeting()
     mid, tok = m["id"], m["tokens"]
-    pro = await YClient(live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional").connect()
+    pro = await YClient(
+        live_server.ws_url(mid, "drieluik", tok["professional"]), role="professional"
+    ).connect()
     r = await live_server.post(f"/api/meetings/{mid}/tokens/professional", tok["facilitator"], {})
     assert r.status_code == 200
     new = r.json()["token"]
     assert await pro.wait_closed() == closecodes.UNAUTHORIZED
-    assert await close_code_on_connect(
-        live_server.ws_url(mid, "drieluik", tok["professional"])) == closecodes.UNAUTHORIZED
+    assert (
+        await close_code_on_connect(live_server.ws_url(mid, "drieluik", tok["professional"]))
+        == closecodes.UNAUTHORIZED
+    )
     again = await YClient(live_server.ws_url(mid, "drieluik", new)).connect()
     await again.close()

@@ -2,7 +2,6 @@
 stores, that writes coming meanwhile wait their turn and are kept, and that deleting the
 meeting meanwhile leaves nothing behind."""
 
-
 from pycrdt import Doc, Map
 
 from board.roles import Role
@@ -81,8 +80,9 @@ async def test_writes_that_come_while_the_state_is_encoded_wait_and_are_kept(tmp
     room.compact_soon()
     await until(lambda: room.encoding, interval=0)  # the task starts on the next turn
     mine = Doc()
-    mine.get("notes", type=Map)["nieuw"] = Map({"text": "Tante Ineke komt ook",
-                                                 "zone": "wensen", "role": "familie"})
+    mine.get("notes", type=Map)["nieuw"] = Map(
+        {"text": "Tante Ineke komt ook", "zone": "wensen", "role": "familie"}
+    )
     room.receive_safely(tablet, encode_update(mine.get_update()))
     assert "nieuw" not in room.doc.get("notes", type=Map)  # held back, not lost
     await _compacted(room)

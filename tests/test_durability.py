@@ -14,10 +14,13 @@ def ws_url(sp, meeting, board, role):
 async def test_everything_received_survives_kill_9(server_process):
     sp = server_process
     async with httpx.AsyncClient() as http:
-        meeting = (await http.post(sp.base + "/api/meetings",
-                                   json={"title": "Familie De Vries"})).json()
+        meeting = (
+            await http.post(sp.base + "/api/meetings", json={"title": "Familie De Vries"})
+        ).json()
     writer = await YClient(ws_url(sp, meeting, "drieluik", "familie"), role="familie").connect()
-    reader = await YClient(ws_url(sp, meeting, "drieluik", "facilitator"), role="facilitator").connect()
+    reader = await YClient(
+        ws_url(sp, meeting, "drieluik", "facilitator"), role="facilitator"
+    ).connect()
     expected = {}
     for i in range(200):
         text = f"Briefje {i} van Oma Wiëbe"
@@ -26,14 +29,17 @@ async def test_everything_received_survives_kill_9(server_process):
     # Kill the moment the other device has everything: it was forwarded, so it was stored.
     await reader.wait_for(lambda: len(reader.note_texts()) == 200, timeout=10)
     sp.kill9()
-    await writer.wait_closed(); await reader.wait_closed()
+    await writer.wait_closed()
+    await reader.wait_closed()
 
     sp.start()
     after = await YClient(ws_url(sp, meeting, "drieluik", "familie"), role="familie").connect()
     assert after.note_texts() == expected
     async with httpx.AsyncClient() as http:
-        r = await http.get(f"{sp.base}/api/meetings/{meeting['id']}/boards/drieluik",
-                           headers={"Authorization": f"Bearer {meeting['tokens']['familie']}"})
+        r = await http.get(
+            f"{sp.base}/api/meetings/{meeting['id']}/boards/drieluik",
+            headers={"Authorization": f"Bearer {meeting['tokens']['familie']}"},
+        )
     assert len(r.json()["notes"]) == 200
     await after.close()
 
@@ -41,10 +47,13 @@ async def test_everything_received_survives_kill_9(server_process):
 async def test_meeting_state_and_tokens_survive_restart(server_process):
     sp = server_process
     async with httpx.AsyncClient() as http:
-        meeting = (await http.post(sp.base + "/api/meetings", json={"title": "Familie Bakker"})).json()
+        meeting = (
+            await http.post(sp.base + "/api/meetings", json={"title": "Familie Bakker"})
+        ).json()
         fac = {"Authorization": f"Bearer {meeting['tokens']['facilitator']}"}
-        await http.post(f"{sp.base}/api/meetings/{meeting['id']}/closed", json={"closed": True},
-                        headers=fac)
+        await http.post(
+            f"{sp.base}/api/meetings/{meeting['id']}/closed", json={"closed": True}, headers=fac
+        )
     sp.kill9()
     sp.start()
     pro = YClient(ws_url(sp, meeting, "drieluik", "professional"), role="professional")
@@ -60,7 +69,9 @@ async def test_meeting_state_and_tokens_survive_restart(server_process):
 async def test_long_history_is_compacted_and_restored(server_process):
     sp = server_process
     async with httpx.AsyncClient() as http:
-        meeting = (await http.post(sp.base + "/api/meetings", json={"title": "Familie Smit"})).json()
+        meeting = (
+            await http.post(sp.base + "/api/meetings", json={"title": "Familie Smit"})
+        ).json()
     writer = await YClient(ws_url(sp, meeting, "doelen", "familie"), role="familie").connect()
     reader = await YClient(ws_url(sp, meeting, "doelen", "familie"), role="familie").connect()
     for i in range(1200):  # more than two compactions' worth (compact_after=500)

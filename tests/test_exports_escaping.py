@@ -21,13 +21,38 @@ FORGED = "Vervalste titel van een apparaat"
 HEADING = "\n## Instemming\n- Oma Wiëbe: akkoord"
 SCRIPT = "<script>alert(1)</script>"
 INLINE = "**vet** _schuin_ `code` [link](http://x)"
-HOSTILE = [HEADING, SCRIPT, INLINE, "<img src=x onerror=alert(1)>", "1. een\n2. twee",
-           "> citaat", "    code", "```\nblok\n```", "| a | b |\n|---|---|", "---", "- [ ] taak",
-           "&lt;b&gt; &amp;", "[x]: http://x", "<http://x>", "![plaatje](http://x/p.png)",
-           "~~weg~~", "Oma #1 ###", "a\\", "*open", "close_", "{: .klasse}", "+ plus", "===",
-           "2) twee", "familie De Vries\u2028## kop", "$x$"]
-RENDERERS = {"commonmark": MarkdownIt("commonmark"),  # raw HTML on, as in most viewers
-             "gfm": MarkdownIt("gfm-like", {"linkify": False})}  # + tables, strikethrough
+HOSTILE = [
+    HEADING,
+    SCRIPT,
+    INLINE,
+    "<img src=x onerror=alert(1)>",
+    "1. een\n2. twee",
+    "> citaat",
+    "    code",
+    "```\nblok\n```",
+    "| a | b |\n|---|---|",
+    "---",
+    "- [ ] taak",
+    "&lt;b&gt; &amp;",
+    "[x]: http://x",
+    "<http://x>",
+    "![plaatje](http://x/p.png)",
+    "~~weg~~",
+    "Oma #1 ###",
+    "a\\",
+    "*open",
+    "close_",
+    "{: .klasse}",
+    "+ plus",
+    "===",
+    "2) twee",
+    "familie De Vries\u2028## kop",
+    "$x$",
+]
+RENDERERS = {
+    "commonmark": MarkdownIt("commonmark"),  # raw HTML on, as in most viewers
+    "gfm": MarkdownIt("gfm-like", {"linkify": False}),
+}  # + tables, strikethrough
 
 
 class Html(HTMLParser):
@@ -61,29 +86,55 @@ class Html(HTMLParser):
 
 def squeeze(text: str) -> str:
     """Text without whitespace or control characters: what a reader compares."""
-    return "".join(c for c in "".join(text.split()) if not (ord(c) < 32 or 0x7f <= ord(c) <= 0x9f))
+    return "".join(c for c in "".join(text.split()) if not (ord(c) < 32 or 0x7F <= ord(c) <= 0x9F))
 
 
 def meeting(text: str) -> dict:
     """A meeting in which every field a person can type holds `text`."""
-    course = {"state": {
-        "participants": {"p1": {"name": text, "relation": text, "role": "familie"}},
-        "consent": {"p1": {"name": text, "role": "familie", "agree": True, "comment": text}}}}
-    plan = {"goals": {"g1": {"text": text, "order": 1, "tags": [text], "hulpNetwerk": text,
-                             "hulpProfessionals": text}},
-            "actions": {"a1": {"goal": "g1", "wat": text, "wie": text, "nogDoen": text,
-                               "status": "bezig", "vanaf": "2026-12-01", "tot": "2027-01-01"}},
-            "team": {"t1": {"name": text}}, "info": {"evaluatie": "2027-03-01"},
-            "meta": {"title": FORGED}}
-    drieluik = {"meta": {"title": FORGED},
-                "groups": {z: {"zone": z, "title": text} for z in ("zorgen", "plan", "wensen")},
-                "notes": {z: {"zone": z, "text": text, "authorName": text}
-                          for z in ("zorgen", "plan", "wensen")},
-                "statements": {"ergste": text, "wens": text}}
+    course = {
+        "state": {
+            "participants": {"p1": {"name": text, "relation": text, "role": "familie"}},
+            "consent": {"p1": {"name": text, "role": "familie", "agree": True, "comment": text}},
+        }
+    }
+    plan = {
+        "goals": {
+            "g1": {
+                "text": text,
+                "order": 1,
+                "tags": [text],
+                "hulpNetwerk": text,
+                "hulpProfessionals": text,
+            }
+        },
+        "actions": {
+            "a1": {
+                "goal": "g1",
+                "wat": text,
+                "wie": text,
+                "nogDoen": text,
+                "status": "bezig",
+                "vanaf": "2026-12-01",
+                "tot": "2027-01-01",
+            }
+        },
+        "team": {"t1": {"name": text}},
+        "info": {"evaluatie": "2027-03-01"},
+        "meta": {"title": FORGED},
+    }
+    drieluik = {
+        "meta": {"title": FORGED},
+        "groups": {z: {"zone": z, "title": text} for z in ("zorgen", "plan", "wensen")},
+        "notes": {
+            z: {"zone": z, "text": text, "authorName": text} for z in ("zorgen", "plan", "wensen")
+        },
+        "statements": {"ergste": text, "wens": text},
+    }
     doelen = {"meta": {"title": FORGED}, "notes": {"n": {"zone": "kort-zelf", "text": text}}}
     info = {"id": "m1", "title": text, "date": "23 november 2026"}
-    return meeting_export(info, {"verloop": course, "plan": plan, "drieluik": drieluik,
-                                 "doelen": doelen})
+    return meeting_export(
+        info, {"verloop": course, "plan": plan, "drieluik": drieluik, "doelen": doelen}
+    )
 
 
 def rendered(text: str, renderer: str = "commonmark") -> Html:
@@ -109,8 +160,14 @@ def test_note_text_cannot_forge_a_heading_html_or_a_link():
     md = markdown(meeting(HEADING))
     page = rendered(HEADING)
     h2 = [t for tag, t in page.headings if tag == "h2"]
-    assert h2 == ["Wie waren er", "Het plan", "Instemming", "Drieluik", "Drieluik",
-                  "Doelen in beeld"]  # one Instemming, the real one
+    assert h2 == [
+        "Wie waren er",
+        "Het plan",
+        "Instemming",
+        "Drieluik",
+        "Drieluik",
+        "Doelen in beeld",
+    ]  # one Instemming, the real one
     assert "\n## Instemming\n" in md and md.count("## Instemming") == 1
     # the text is still there, on one line, for a person to read
     assert "Instemming - Oma Wiëbe: akkoord" in "".join(page.text)
@@ -119,12 +176,17 @@ def test_note_text_cannot_forge_a_heading_html_or_a_link():
         assert "<script" not in html and "<a " not in html and "<code" not in html
         assert "<em>" not in html.replace("<em>(", "")  # only the export's own tag list
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in RENDERERS["commonmark"].render(
-        markdown(meeting(SCRIPT)))
+        markdown(meeting(SCRIPT))
+    )
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
-@given(st.text(st.one_of(st.sampled_from(list("#-+=*_`~[]()<>!&|\\{}$:.) \n\r\t1aQ")),
-                         st.characters()), max_size=30))
+@given(
+    st.text(
+        st.one_of(st.sampled_from(list("#-+=*_`~[]()<>!&|\\{}$:.) \n\r\t1aQ")), st.characters()),
+        max_size=30,
+    )
+)
 def test_any_text_reads_as_typed(text):
     assume(squeeze(text))  # an empty field leaves a line out, which is fine
     assert_reads_as_typed(text)
@@ -132,22 +194,29 @@ def test_any_text_reads_as_typed(text):
 
 def test_md_text_keeps_ordinary_text_readable():
     assert md_text("Sem gaat elke dag naar school.") == "Sem gaat elke dag naar school."
-    assert md_text("Oma Wiëbe (oma), 2026-12-01 – 2027-01-01!") == \
-        "Oma Wiëbe (oma), 2026-12-01 – 2027-01-01!"
+    assert (
+        md_text("Oma Wiëbe (oma), 2026-12-01 – 2027-01-01!")
+        == "Oma Wiëbe (oma), 2026-12-01 – 2027-01-01!"
+    )
     assert md_text("  twee\nregels\r\n") == "twee regels"
     assert md_text("1. een") == "1\\. een" and md_text("- x") == "\\- x"
 
 
 def test_an_empty_drieluik_gives_no_empty_section():
-    text = markdown(meeting_export({"id": "m1", "title": "Familie De Vries", "date": ""},
-                                   {"drieluik": {}}))
+    text = markdown(
+        meeting_export({"id": "m1", "title": "Familie De Vries", "date": ""}, {"drieluik": {}})
+    )
     assert text.count("## Drieluik") == 1  # the board itself, not an empty summary
 
 
 def test_the_plan_keeps_no_date_with_a_newline():
-    plan = plan_json({"info": {"evaluatie": "2027-03-01\n## Instemming"},
-                      "goals": {"g": {"text": "Doel"}},
-                      "actions": {"a": {"goal": "g", "wat": "x", "vanaf": "2027-03-01\n"}}})
+    plan = plan_json(
+        {
+            "info": {"evaluatie": "2027-03-01\n## Instemming"},
+            "goals": {"g": {"text": "Doel"}},
+            "actions": {"a": {"goal": "g", "wat": "x", "vanaf": "2027-03-01\n"}},
+        }
+    )
     assert plan["evaluatie"] == "" and plan["goals"][0]["actions"][0]["vanaf"] == ""
 
 
@@ -162,8 +231,10 @@ def test_a_title_written_into_a_board_document_is_never_used():
 
 
 def test_board_picture_stays_well_formed_xml_with_hostile_text():
-    notes = {f"n{i}": {"text": t, "zone": "wensen", "authorName": t + ' "Oma" & <x>'}
-             for i, t in enumerate(HOSTILE + ["]]> <!-- \x00\x1b\ufffe \ud800 ", "<![CDATA[x]]>"])}
+    notes = {
+        f"n{i}": {"text": t, "zone": "wensen", "authorName": t + ' "Oma" & <x>'}
+        for i, t in enumerate(HOSTILE + ["]]> <!-- \x00\x1b\ufffe \ud800 ", "<![CDATA[x]]>"])
+    }
     svg = board_svg(board_json("drieluik", {"notes": notes, "meta": {"title": SCRIPT}}))
     root = ET.fromstring(svg.encode("utf-8"))
     ns = "{http://www.w3.org/2000/svg}"
@@ -191,11 +262,15 @@ def test_every_template_is_autoescaped_and_marks_nothing_safe(tmp_path):
 async def test_routes_escape_text_and_use_the_servers_titles(live_server):
     m = await live_server.create_meeting("Netwerkberaad familie De Vries <b>")
     tok, mid = m["tokens"], m["id"]
-    r = await live_server.post(f"/api/meetings/{mid}/participants", tok["familie"],
-                               {"name": "Oma Wiëbe <img src=x>", "relation": "oma *"})
+    r = await live_server.post(
+        f"/api/meetings/{mid}/participants",
+        tok["familie"],
+        {"name": "Oma Wiëbe <img src=x>", "relation": "oma *"},
+    )
     assert r.status_code == 201
-    dl = await YClient(live_server.ws_url(mid, "drieluik", tok["familie"]),
-                       role="familie").connect()
+    dl = await YClient(
+        live_server.ws_url(mid, "drieluik", tok["familie"]), role="familie"
+    ).connect()
     dl.add_note("n1", HEADING, authorName="Oma Wiëbe", role="familie")
     dl.add_note("n2", SCRIPT, zone="wensen", role="familie")
     dl.add_note("n3", INLINE, zone="plan", role="familie")
@@ -205,8 +280,9 @@ async def test_routes_escape_text_and_use_the_servers_titles(live_server):
     # refuses that write (closing that device), no export may show it.
     forgers = []
     for board_id in ("drieluik", "plan"):
-        forger = await YClient(live_server.ws_url(mid, board_id, tok["familie"]),
-                               role="familie").connect()
+        forger = await YClient(
+            live_server.ws_url(mid, board_id, tok["familie"]), role="familie"
+        ).connect()
         forger.doc.get("meta", type=Map)["title"] = FORGED
         forgers.append(forger)
     for client in (dl, plan):

@@ -30,18 +30,33 @@ from server.validate import RefusedUpdate
 from tests.channels import device, received
 from tests.yclient import YClient
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=3),
-    max_leaves=8)
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 awareness_entries = st.builds(
-    AwarenessEntry, st.integers(0, 2**53 - 1), st.integers(0, 2**53 - 1),
-    st.one_of(st.just("null"), st.dictionaries(st.text(max_size=10), json_values, max_size=3)
-              .map(lambda d: json.dumps(d, ensure_ascii=False)), st.text(max_size=30)))
+    AwarenessEntry,
+    st.integers(0, 2**53 - 1),
+    st.integers(0, 2**53 - 1),
+    st.one_of(
+        st.just("null"),
+        st.dictionaries(st.text(max_size=10), json_values, max_size=3).map(
+            lambda d: json.dumps(d, ensure_ascii=False)
+        ),
+        st.text(max_size=30),
+    ),
+)
 
 
 def mutate(data: bytes, how: int, where: int, value: int) -> bytes:
@@ -51,14 +66,15 @@ def mutate(data: bytes, how: int, where: int, value: int) -> bytes:
     return [
         data,
         data[:i],  # truncated
-        data[:i] + bytes([value]) + data[i + 1:],  # one byte changed
+        data[:i] + bytes([value]) + data[i + 1 :],  # one byte changed
         data[:i] + bytes([value]) + data[i:],  # one byte inserted
         data + data,  # doubled
-        data[:i] + data[i + 1:],  # one byte dropped
+        data[:i] + data[i + 1 :],  # one byte dropped
     ][how % 6]
 
 
 # the wire protocol ------------------------------------------------------------------------
+
 
 @FUZZ
 @given(st.binary(max_size=300))
@@ -81,10 +97,13 @@ def test_awareness_roundtrip(entries):
         assert any(not _json_object_or_null(e.state) for e in entries)
         return
     assert isinstance(parsed, AwarenessMessage)
-    assert [(e.client_id, e.clock) for e in parsed.entries] == \
-        [(e.client_id, e.clock) for e in entries]
-    assert all(json.loads(p.state) == json.loads(e.state)
-               for p, e in zip(parsed.entries, entries, strict=True))
+    assert [(e.client_id, e.clock) for e in parsed.entries] == [
+        (e.client_id, e.clock) for e in entries
+    ]
+    assert all(
+        json.loads(p.state) == json.loads(e.state)
+        for p, e in zip(parsed.entries, entries, strict=True)
+    )
 
 
 def _json_object_or_null(text: str) -> bool:
@@ -108,6 +127,7 @@ def test_mutated_awareness_updates(data, how, where, value):
 
 # a room, in memory ------------------------------------------------------------------------
 
+
 def _change(doc: Doc, op: int, key: str, text: str) -> None:
     notes = doc.get("notes", type=Map)
     if op == 0:
@@ -124,11 +144,17 @@ def _change(doc: Doc, op: int, key: str, text: str) -> None:
 
 
 step = st.tuples(
-    st.sampled_from(["edit", "edit", "mutated", "bytes", "awareness", "step1", "query",
-                     "access"]),
-    st.integers(0, 2), st.integers(0, 4), st.sampled_from(["n1", "n2", "n3"]),
-    st.text(max_size=12), st.integers(0, 5), st.integers(0, 10_000), st.integers(0, 255),
-    st.binary(max_size=60), st.lists(awareness_entries, max_size=3))
+    st.sampled_from(["edit", "edit", "mutated", "bytes", "awareness", "step1", "query", "access"]),
+    st.integers(0, 2),
+    st.integers(0, 4),
+    st.sampled_from(["n1", "n2", "n3"]),
+    st.text(max_size=12),
+    st.integers(0, 5),
+    st.integers(0, 10_000),
+    st.integers(0, 255),
+    st.binary(max_size=60),
+    st.lists(awareness_entries, max_size=3),
+)
 
 
 @FUZZ
@@ -190,17 +216,20 @@ async def test_room_survives_any_sequence_and_stores_what_it_forwards(steps, com
 
 
 def _content(doc: Doc) -> dict:
-    return {"notes": doc.get("notes", type=Map).to_py(),
-            "order": doc.get("order", type=Array).to_py(),
-            "title": str(doc.get("title", type=Text))}
+    return {
+        "notes": doc.get("notes", type=Map).to_py(),
+        "order": doc.get("order", type=Array).to_py(),
+        "title": str(doc.get("title", type=Text)),
+    }
 
 
 # a live server over real WebSockets --------------------------------------------------------
 
 frames = st.one_of(
     st.binary(max_size=80),
-    st.tuples(st.binary(max_size=60), st.integers(0, 5), st.integers(0, 200), st.integers(0, 255))
-    .map(lambda t: mutate(encode_update(_sample_update()), *t[1:]) if t[1] else t[0]),
+    st.tuples(
+        st.binary(max_size=60), st.integers(0, 5), st.integers(0, 200), st.integers(0, 255)
+    ).map(lambda t: mutate(encode_update(_sample_update()), *t[1:]) if t[1] else t[0]),
     st.lists(awareness_entries, max_size=3).map(encode_awareness),
     st.text(max_size=20),
 )
@@ -212,14 +241,20 @@ def _sample_update() -> bytes:
     return doc.get_update()
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(frames, min_size=1, max_size=4))
 async def test_live_server_takes_any_frames_and_other_rooms_never_notice(live_server, sent):
     bystanders = await _bystanders(live_server)
     m = bystanders["fuzzed"]
-    client = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie") \
-        .connect()
+    client = await YClient(
+        live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie"
+    ).connect()
     try:
         for frame in sent:
             await client.send_raw(frame)

@@ -40,13 +40,26 @@ ENV = {
     "NETWERKBORD_AUTH_FAILURE_BURST": "100000",
     "NETWERKBORD_MEETINGS_PER_HOUR": "0",
 }
-ROLES = ("facilitator", "facilitator", "facilitator", "facilitator", "familie", "professional",
-         "scherm", "facilitator")
+ROLES = (
+    "facilitator",
+    "facilitator",
+    "facilitator",
+    "facilitator",
+    "familie",
+    "professional",
+    "scherm",
+    "facilitator",
+)
 # Files the static mount really has, for some of the requests to /static/{path}.
-STATIC = sorted(str(p.relative_to(Config().static_dir)) for p in Config().static_dir.rglob("*")
-                if p.is_file())
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+STATIC = sorted(
+    str(p.relative_to(Config().static_dir)) for p in Config().static_dir.rglob("*") if p.is_file()
+)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 class Fuzz:
@@ -62,12 +75,17 @@ class Fuzz:
         meeting = self.http.post("/api/meetings", json={"title": title}).json()
         meeting["people"] = {}
         for role in ("familie", "professional", "facilitator"):
-            person = self.http.post(f"/api/meetings/{meeting['id']}/participants",
-                                    json={"name": f"Iemand ({role})"},
-                                    headers=self.auth(meeting, role))
+            person = self.http.post(
+                f"/api/meetings/{meeting['id']}/participants",
+                json={"name": f"Iemand ({role})"},
+                headers=self.auth(meeting, role),
+            )
             meeting["people"][role] = person.json()["id"]
-        shared = self.http.post(f"/api/meetings/{meeting['id']}/share", json={},
-                                headers=self.auth(meeting, "facilitator"))
+        shared = self.http.post(
+            f"/api/meetings/{meeting['id']}/share",
+            json={},
+            headers=self.auth(meeting, "facilitator"),
+        )
         meeting["share"] = shared.json()["token"]
         return meeting
 
@@ -78,9 +96,11 @@ class Fuzz:
         if label not in self.meetings:
             self.meetings[label] = meeting = self.create("Familie Fuzz")
             if label.endswith("/consent"):  # consent is only possible in its step
-                self.http.post(f"/api/meetings/{meeting['id']}/phase",
-                               json={"phase": "instemming"},
-                               headers=self.auth(meeting, "facilitator"))
+                self.http.post(
+                    f"/api/meetings/{meeting['id']}/phase",
+                    json={"phase": "instemming"},
+                    headers=self.auth(meeting, "facilitator"),
+                )
         return self.meetings[label]
 
     @staticmethod
@@ -126,8 +146,13 @@ def aim(case: Any, fuzz: Fuzz) -> tuple[dict[str, Any], str] | None:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_every_operation_answers_as_described(case, fuzz):
     aimed = aim(case, fuzz)
     response = case.call(base_url=fuzz.server.base, timeout=10)
@@ -142,8 +167,9 @@ def test_every_operation_answers_as_described(case, fuzz):
 
 
 def test_every_operation_is_fuzzed():
-    assert {(method.upper(), path) for path, item in SCHEMA["paths"].items()
-            for method in item} == set(openapi.OPERATIONS)
+    assert {
+        (method.upper(), path) for path, item in SCHEMA["paths"].items() for method in item
+    } == set(openapi.OPERATIONS)
 
 
 async def test_after_the_fuzz_the_server_still_syncs_boards(fuzz):

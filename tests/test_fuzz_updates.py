@@ -61,15 +61,52 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 # what an attacker sends ----------------------------------------------------------------------
 
 plain = st.one_of(
-    st.none(), st.booleans(), st.integers(-2**53, 2**53), st.floats(),
-    st.text(max_size=20), st.sampled_from(["zorgen", "plan", "kelder", "familie", "professional"]))
-values = st.recursive(plain, lambda inner: st.lists(inner, max_size=4)
-                      | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=10)
-field_names = st.sampled_from(["text", "zone", "role", "x", "y", "group", "color", "tags",
-                               "author", "createdAt", "geheim", ""])
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**53), 2**53),
+    st.floats(),
+    st.text(max_size=20),
+    st.sampled_from(["zorgen", "plan", "kelder", "familie", "professional"]),
+)
+values = st.recursive(
+    plain,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
+field_names = st.sampled_from(
+    [
+        "text",
+        "zone",
+        "role",
+        "x",
+        "y",
+        "group",
+        "color",
+        "tags",
+        "author",
+        "createdAt",
+        "geheim",
+        "",
+    ]
+)
 record_keys = st.sampled_from([*SEEDS, "g1", "new1", "new2", "", "ëä" * 3])
-roots = st.sampled_from(["notes", "groups", "statements", "goals", "actions", "team", "info",
-                         "meta", "state", "order", "x" * 300])
+roots = st.sampled_from(
+    [
+        "notes",
+        "groups",
+        "statements",
+        "goals",
+        "actions",
+        "team",
+        "info",
+        "meta",
+        "state",
+        "order",
+        "x" * 300,
+    ]
+)
 writers = st.sampled_from(["own", "own", "listener", "server", "random"])  # whose client id
 
 ops = st.one_of(
@@ -80,23 +117,30 @@ ops = st.one_of(
     st.tuples(st.just("shared"), record_keys, st.sampled_from(["text", "array", "map", "doc"])),
     st.tuples(st.just("root"), roots, record_keys, values),
     # made by hand
-    st.tuples(st.just("deep"), st.sampled_from([7, 8, 9, 12, 60, 5_000, 60_000]),
-              st.booleans()),
+    st.tuples(st.just("deep"), st.sampled_from([7, 8, 9, 12, 60, 5_000, 60_000]), st.booleans()),
     st.tuples(st.just("wide"), st.sampled_from([0, 10, 1_000, 60_000, 200_001])),
-    st.tuples(st.just("long"), st.sampled_from([0, 1_000, 32_768, 32_769, 200_000]),
-              st.sampled_from(["value", "key", "root"])),
+    st.tuples(
+        st.just("long"),
+        st.sampled_from([0, 1_000, 32_768, 32_769, 200_000]),
+        st.sampled_from(["value", "key", "root"]),
+    ),
     st.tuples(st.just("clients"), st.sampled_from([1, 2, 50, 1_000, 1_001]), writers),
     st.tuples(st.just("gc"), writers, st.integers(0, 3), st.sampled_from([1, 7, 2**40, 2**52])),
     st.tuples(st.just("skip"), writers, st.integers(1, 5)),
-    st.tuples(st.just("deletes"), writers, st.sampled_from([0, 1, 100, 100_000, 100_001]),
-              st.sampled_from([1, 3, 2**40])),
+    st.tuples(
+        st.just("deletes"),
+        writers,
+        st.sampled_from([0, 1, 100, 100_000, 100_001]),
+        st.sampled_from([1, 3, 2**40]),
+    ),
     st.tuples(st.just("kind"), st.integers(0, 12), st.integers(0, 7), st.booleans()),
     st.tuples(st.just("mutated"), st.integers(0, 5), st.integers(0, 1_000), st.integers(0, 255)),
 )
 attacks = st.tuples(
     st.sampled_from(ROLES),
     st.sampled_from(["drieluik", "drieluik", "drieluik", "doelen", "plan", "familie"]),
-    st.lists(st.tuples(ops, st.booleans()), min_size=1, max_size=3))  # (op, as sync step 2)
+    st.lists(st.tuples(ops, st.booleans()), min_size=1, max_size=3),
+)  # (op, as sync step 2)
 
 
 class Context:
@@ -110,8 +154,12 @@ class Context:
 
     def client(self, whose: str) -> tuple[int, int]:
         """(client id, the clock the server has for it)."""
-        cid = {"own": self.fresh, "listener": self.listener.doc.client_id,
-               "server": self.server, "random": 987_654_321}[whose]
+        cid = {
+            "own": self.fresh,
+            "listener": self.listener.doc.client_id,
+            "server": self.server,
+            "random": 987_654_321,
+        }[whose]
         return cid, self.clocks.get(cid, 0)
 
     def pycrdt(self, change: Any) -> bytes:
@@ -143,42 +191,91 @@ def build(op: tuple, ctx: Context) -> bytes:
                 record[name] = value
             else:
                 d.get(records, type=Map)[key] = Map({name: value})
+
         return ctx.pycrdt(change)
     if kind == "delete":
         (key,) = args
         return ctx.pycrdt(lambda d: d.get(records, type=Map).pop(key, None))
     if kind == "shared":
         key, what = args
-        make = {"text": lambda: Text("Oma Wiëbe"), "array": lambda: Array([1, 2]),
-                "map": lambda: Map({"diep": Map({"dieper": "x"})}), "doc": Doc}[what]
-        return ctx.pycrdt(lambda d: d.get(records, type=Map).__setitem__(
-            key, Map({"text": make(), "role": "familie"})))
+        make = {
+            "text": lambda: Text("Oma Wiëbe"),
+            "array": lambda: Array([1, 2]),
+            "map": lambda: Map({"diep": Map({"dieper": "x"})}),
+            "doc": Doc,
+        }[what]
+        return ctx.pycrdt(
+            lambda d: d.get(records, type=Map).__setitem__(
+                key, Map({"text": make(), "role": "familie"})
+            )
+        )
     if kind == "root":
         name, key, value = args
         return ctx.pycrdt(lambda d: d.get(name, type=Map).__setitem__(key, value))
     if kind == "deep":
         depth, as_object = args
-        leaf = yb.nested_array(depth) if not as_object else \
-            (b"\x76\x01\x01k" * depth + b"\x7e")
-        return yb.update([(cid, clock, [
-            yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root=records, key="diep"),
-            yb.item(yb.ANY, yb.raw_anys(leaf), parent=(cid, clock), key="tags")])])
+        leaf = yb.nested_array(depth) if not as_object else (b"\x76\x01\x01k" * depth + b"\x7e")
+        return yb.update(
+            [
+                (
+                    cid,
+                    clock,
+                    [
+                        yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root=records, key="diep"),
+                        yb.item(yb.ANY, yb.raw_anys(leaf), parent=(cid, clock), key="tags"),
+                    ],
+                )
+            ]
+        )
     if kind == "wide":
         (n,) = args
-        return yb.update([(cid, clock, [
-            yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root=records, key="breed"),
-            yb.item(yb.ANY, yb.raw_anys(b"\x75" + yb.uint(n) + b"\x7e" * n),
-                    parent=(cid, clock), key="tags")])])
+        return yb.update(
+            [
+                (
+                    cid,
+                    clock,
+                    [
+                        yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root=records, key="breed"),
+                        yb.item(
+                            yb.ANY,
+                            yb.raw_anys(b"\x75" + yb.uint(n) + b"\x7e" * n),
+                            parent=(cid, clock),
+                            key="tags",
+                        ),
+                    ],
+                )
+            ]
+        )
     if kind == "long":
         n, where = args
         text = "w" * n
         if where == "root":
-            return yb.update([(cid, clock, [yb.item(yb.TYPE, yb.type_content(yb.Y_MAP),
-                                                    root=text or "notes", key="k")])])
+            return yb.update(
+                [
+                    (
+                        cid,
+                        clock,
+                        [
+                            yb.item(
+                                yb.TYPE, yb.type_content(yb.Y_MAP), root=text or "notes", key="k"
+                            )
+                        ],
+                    )
+                ]
+            )
         key, value = (text, "x") if where == "key" else ("lang", text)
-        return yb.update([(cid, clock, [
-            yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root=records, key=key),
-            yb.item(yb.ANY, yb.anys(value), parent=(cid, clock), key="text")])])
+        return yb.update(
+            [
+                (
+                    cid,
+                    clock,
+                    [
+                        yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root=records, key=key),
+                        yb.item(yb.ANY, yb.anys(value), parent=(cid, clock), key="text"),
+                    ],
+                )
+            ]
+        )
     if kind == "clients":
         n, whose = args
         first, first_clock = ctx.client(whose)
@@ -200,26 +297,44 @@ def build(op: tuple, ctx: Context) -> bytes:
         return yb.update([], [(t, [(i * 2, length) for i in range(n)]) for t in targets[:3]])
     if kind == "kind":
         ref, type_ref, at_top = args
-        content = {yb.DELETED: yb.uint(1), yb.JSON: yb.uint(1) + yb.string("1"),
-                   yb.BINARY: yb.string(b"\x01"), yb.STRING: yb.string("s"),
-                   yb.EMBED: yb.string("{}"), yb.FORMAT: yb.string("b") + yb.string("1"),
-                   yb.TYPE: yb.type_content(type_ref, "p" if type_ref in (3, 5) else None),
-                   yb.ANY: yb.anys("waarde"), yb.DOC: yb.string("guid") + yb.any_value({})
-                   }.get(ref, b"")
+        content = {
+            yb.DELETED: yb.uint(1),
+            yb.JSON: yb.uint(1) + yb.string("1"),
+            yb.BINARY: yb.string(b"\x01"),
+            yb.STRING: yb.string("s"),
+            yb.EMBED: yb.string("{}"),
+            yb.FORMAT: yb.string("b") + yb.string("1"),
+            yb.TYPE: yb.type_content(type_ref, "p" if type_ref in (3, 5) else None),
+            yb.ANY: yb.anys("waarde"),
+            yb.DOC: yb.string("guid") + yb.any_value({}),
+        }.get(ref, b"")
         if at_top:
             return yb.update([(cid, clock, [yb.item(ref, content, root=records, key="soort")])])
-        return yb.update([(cid, clock, [
-            yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root=records, key="soort"),
-            yb.item(ref, content, parent=(cid, clock), key="text")])])
+        return yb.update(
+            [
+                (
+                    cid,
+                    clock,
+                    [
+                        yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root=records, key="soort"),
+                        yb.item(ref, content, parent=(cid, clock), key="text"),
+                    ],
+                )
+            ]
+        )
     if kind == "mutated":
         how, where, value = args
-        good = ctx.pycrdt(lambda d: d.get(records, type=Map).__setitem__(
-            "goed", Map({"text": "Tante Ineke", "zone": ZONES.get(ctx.board, "zorgen")})))
+        good = ctx.pycrdt(
+            lambda d: d.get(records, type=Map).__setitem__(
+                "goed", Map({"text": "Tante Ineke", "zone": ZONES.get(ctx.board, "zorgen")})
+            )
+        )
         return mutate(good, how, where, value)
     raise AssertionError(kind)
 
 
 # the run -----------------------------------------------------------------------------------
+
 
 def _seed(listener: YClient, board: str) -> None:
     if board == "plan":
@@ -236,8 +351,10 @@ def _seed(listener: YClient, board: str) -> None:
 
 
 def _content(doc: Doc) -> dict[str, Any]:
-    return {name: doc.get(name, type=Map).to_py() for name in
-            ("notes", "groups", "statements", "goals", "actions", "team", "info", "meta")}
+    return {
+        name: doc.get(name, type=Map).to_py()
+        for name in ("notes", "groups", "statements", "goals", "actions", "team", "info", "meta")
+    }
 
 
 def _forwarded_since(listener: YClient, start: int, base: bytes) -> Doc:
@@ -261,18 +378,25 @@ def _unchanged_for(role: str, board: str, before: dict, after: dict) -> list[str
     return {"familie": ["pro1", "fac1"], "professional": ["fam1", "fac1"]}[role]
 
 
-@settings(max_examples=140, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=140,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(attacks)
 async def test_generated_updates_from_every_role(server, attack):
     role, board, sent = attack
     if board == "familie" and role in ("professional", "scherm"):
         board = "drieluik"  # they may not even open the family's worksheet
     m = await create(server)
-    await http_post(server, f"/api/meetings/{m['id']}/posting", m["tokens"]["facilitator"],
-                    {"open": True})
-    listener = await YClient(ws_url(server, m, board, "facilitator", "luisteraar"),
-                             role="facilitator").connect()
+    await http_post(
+        server, f"/api/meetings/{m['id']}/posting", m["tokens"]["facilitator"], {"open": True}
+    )
+    listener = await YClient(
+        ws_url(server, m, board, "facilitator", "luisteraar"), role="facilitator"
+    ).connect()
     attacker = YClient(ws_url(server, m, board, role, f"aanvaller-{role}"), role=role)
     try:
         _seed(listener, board)
@@ -303,8 +427,9 @@ async def test_generated_updates_from_every_role(server, attack):
         await barrier(listener)
         assert listener.close_code is None
         forwarded = _forwarded_since(listener, start, base)
-        fresh = await YClient(ws_url(server, m, board, "facilitator", "nieuw"),
-                              role="facilitator").connect()
+        fresh = await YClient(
+            ws_url(server, m, board, "facilitator", "nieuw"), role="facilitator"
+        ).connect()
         after = _content(fresh.doc)
         assert _content(forwarded) == after
         assert yb.state_vector(forwarded) == yb.state_vector(fresh.doc)
@@ -314,8 +439,9 @@ async def test_generated_updates_from_every_role(server, attack):
         for key in _unchanged_for(role, board, before, after):
             was, now = before["notes"][key], after["notes"].get(key)
             assert now is not None, f"{role} removed {key}"
-            assert {k: v for k, v in now.items() if k not in ("zone", "x", "y", "group", "color")} \
-                == {k: v for k, v in was.items() if k not in ("zone", "x", "y", "group", "color")}
+            assert {
+                k: v for k, v in now.items() if k not in ("zone", "x", "y", "group", "color")
+            } == {k: v for k, v in was.items() if k not in ("zone", "x", "y", "group", "color")}
         assert after["meta"] == before["meta"]
         SEEN.append((m, board, after))
     finally:
@@ -328,8 +454,9 @@ async def test_what_the_fuzz_left_is_stored_and_other_meetings_sync(server):
     server.kill9()
     server.start()
     for m, board, content in SEEN:
-        again = await YClient(ws_url(server, m, board, "facilitator", "na-herstart"),
-                              role="facilitator").connect()
+        again = await YClient(
+            ws_url(server, m, board, "facilitator", "na-herstart"), role="facilitator"
+        ).connect()
         assert _content(again.doc) == content, (m["id"], board)
         await again.close()
     await assert_server_carries_on(server)

@@ -29,9 +29,11 @@ async def stalled_device(url: str) -> socket.socket:
     loop = asyncio.get_running_loop()
     await loop.sock_connect(sock, (parts.hostname, parts.port))
     key = base64.b64encode(os.urandom(16)).decode()
-    request = (f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-               "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    request = (
+        f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
     await loop.sock_sendall(sock, request.encode())
     head = b""
     while b"\r\n\r\n" not in head:
@@ -41,8 +43,12 @@ async def stalled_device(url: str) -> socket.socket:
 
 
 async def test_a_stalled_device_is_dropped_while_the_room_goes_on(tmp_path):
-    async with serving(tmp_path, send_queue_size=64, max_send_queue_bytes=256 * 1024,
-                       max_messages_per_second=10_000) as live:  # the writer is not limited
+    async with serving(
+        tmp_path,
+        send_queue_size=64,
+        max_send_queue_bytes=256 * 1024,
+        max_messages_per_second=10_000,
+    ) as live:  # the writer is not limited
         m = await live.create_meeting("Familie Kramer")
         url = live.ws_url(m["id"], "drieluik", m["tokens"]["familie"])
         writer, reader = await YClient(url).connect(), await YClient(url).connect()
@@ -104,14 +110,18 @@ async def test_failing_storage_refuses_writes_clearly_and_keeps_serving(tmp_path
         assert set(late.note_texts()) == {"n1"}
         r = await live.get(f"/api/meetings/{m['id']}/boards/drieluik", tok)
         assert r.status_code == 200 and len(r.json()["notes"]) == 1
-        r = await live.post(f"/api/meetings/{m['id']}/participants", tok,
-                            {"name": "Opa Piet", "relation": "opa"})
+        r = await live.post(
+            f"/api/meetings/{m['id']}/participants", tok, {"name": "Opa Piet", "relation": "opa"}
+        )
         if failure == "read-only":  # (a small write may still fit in a full database)
             assert r.status_code == 503 and "opslaan" in r.json()["error"]
 
         # Once the disk has room again, the device that kept its note delivers it.
-        on_every_connection("PRAGMA max_page_count=1073741823" if failure == "disk-full"
-                            else "PRAGMA query_only=OFF")
+        on_every_connection(
+            "PRAGMA max_page_count=1073741823"
+            if failure == "disk-full"
+            else "PRAGMA query_only=OFF"
+        )
         retry = YClient(url)
         retry.doc.apply_update(writer.doc.get_update())
         await retry.connect()
@@ -164,8 +174,10 @@ async def test_kill_9_under_load_loses_nothing_any_device_received(tmp_path):
         sp.start()
         async with httpx.AsyncClient() as http:
             for m, board, seen in received:
-                r = await http.get(f"{sp.base}/api/meetings/{m['id']}/boards/{board}",
-                                   headers={"Authorization": f"Bearer {m['tokens']['familie']}"})
+                r = await http.get(
+                    f"{sp.base}/api/meetings/{m['id']}/boards/{board}",
+                    headers={"Authorization": f"Bearer {m['tokens']['familie']}"},
+                )
                 stored = {n["id"]: n["text"] for n in r.json()["notes"]}
                 missing = set(seen) - set(stored)
                 assert not missing, f"{board}: {len(missing)} received notes lost"

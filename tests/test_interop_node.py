@@ -21,14 +21,26 @@ pytestmark = pytest.mark.skipif(
 PY_CLIENT_ID = 424242  # the awareness client id the Python client speaks for
 
 
-async def start_node(live_server, meeting: dict, board: str, **config) -> asyncio.subprocess.Process:
+async def start_node(
+    live_server, meeting: dict, board: str, **config
+) -> asyncio.subprocess.Process:
     """Start provider_client.mjs against the live server, as the familie."""
-    config = {"serverUrl": live_server.ws_base, "room": f"{meeting['id']}/{board}",
-              "token": meeting["tokens"]["familie"], "timeoutMs": 8000, **config}
+    config = {
+        "serverUrl": live_server.ws_base,
+        "room": f"{meeting['id']}/{board}",
+        "token": meeting["tokens"]["familie"],
+        "timeoutMs": 8000,
+        **config,
+    }
     return await asyncio.create_subprocess_exec(
-        "node", str(SCRIPT), json.dumps(config), cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
+        "node",
+        str(SCRIPT),
+        json.dumps(config),
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 async def read_result(proc: asyncio.subprocess.Process) -> dict:
@@ -51,21 +63,32 @@ async def finish(proc: asyncio.subprocess.Process) -> str:
 
 async def test_notes_converge_both_ways(live_server):
     m = await live_server.create_meeting()
-    py = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie").connect()
-    node = await start_node(live_server, m, "drieluik", noteId="node-1",
-                            text="Oma Wiëbe komt elke woensdag", waitForNoteId="py-1",
-                            awareness={"name": "Aïsha"})
+    py = await YClient(
+        live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie"
+    ).connect()
+    node = await start_node(
+        live_server,
+        m,
+        "drieluik",
+        noteId="node-1",
+        text="Oma Wiëbe komt elke woensdag",
+        waitForNoteId="py-1",
+        awareness={"name": "Aïsha"},
+    )
     try:
         # Node -> Python
-        await py.wait_for(lambda: py.note_texts().get("node-1") == "Oma Wiëbe komt elke woensdag",
-                          timeout=10)
+        await py.wait_for(
+            lambda: py.note_texts().get("node-1") == "Oma Wiëbe komt elke woensdag", timeout=10
+        )
         note = py.notes["node-1"].to_py()
         assert note["zone"] == "zorgen" and isinstance(note["createdAt"], float)
         # Python -> Node
         py.add_note("py-1", "Aïsha haalt de kinderen op", zone="wensen")
         result = await read_result(node)
-        assert result["notes"] == {"node-1": "Oma Wiëbe komt elke woensdag",
-                                   "py-1": "Aïsha haalt de kinderen op"}
+        assert result["notes"] == {
+            "node-1": "Oma Wiëbe komt elke woensdag",
+            "py-1": "Aïsha haalt de kinderen op",
+        }
         await finish(node)
         assert py.note_texts() == result["notes"]
     finally:
@@ -77,17 +100,27 @@ async def test_notes_converge_both_ways(live_server):
 
 async def test_awareness_both_ways_and_removed_on_disconnect(live_server):
     m = await live_server.create_meeting()
-    py = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie").connect()
+    py = await YClient(
+        live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie"
+    ).connect()
     await py.set_awareness(PY_CLIENT_ID, 1, {"user": {"name": "Eliëtte"}})
-    node = await start_node(live_server, m, "drieluik", awareness={"name": "Aïsha"},
-                            waitForAwareness=True, holdOpen=True)
+    node = await start_node(
+        live_server,
+        m,
+        "drieluik",
+        awareness={"name": "Aïsha"},
+        waitForAwareness=True,
+        holdOpen=True,
+    )
     try:
         # Python -> Node: the Python client's state, with the exact name.
         result = await read_result(node)
         assert [s["user"]["name"] for s in result["awareness"]] == ["Eliëtte"]
         # Node -> Python
-        await py.wait_for(lambda: any(s.get("user") == {"name": "Aïsha"}
-                                      for s in py.awareness.values()), timeout=5)
+        await py.wait_for(
+            lambda: any(s.get("user") == {"name": "Aïsha"} for s in py.awareness.values()),
+            timeout=5,
+        )
         node_ids = [cid for cid, s in py.awareness.items() if s.get("user") == {"name": "Aïsha"}]
         assert len(node_ids) == 1 and node_ids[0] != PY_CLIENT_ID
         # Node destroys its provider and exits: its entry disappears promptly.
@@ -106,16 +139,22 @@ async def test_awareness_removed_when_node_is_killed(live_server):
     """A client that vanishes without saying goodbye (kill -9: no awareness removal sent)
     is still removed at once: the server drops the departed connection's awareness."""
     m = await live_server.create_meeting()
-    py = await YClient(live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie").connect()
+    py = await YClient(
+        live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie"
+    ).connect()
     node = await start_node(live_server, m, "drieluik", awareness={"name": "Aïsha"}, holdOpen=True)
     try:
         await read_result(node)
-        await py.wait_for(lambda: any(s.get("user") == {"name": "Aïsha"}
-                                      for s in py.awareness.values()), timeout=5)
+        await py.wait_for(
+            lambda: any(s.get("user") == {"name": "Aïsha"} for s in py.awareness.values()),
+            timeout=5,
+        )
         node.kill()
         await node.wait()
-        await py.wait_for(lambda: not any(s.get("user") == {"name": "Aïsha"}
-                                          for s in py.awareness.values()), timeout=2)
+        await py.wait_for(
+            lambda: not any(s.get("user") == {"name": "Aïsha"} for s in py.awareness.values()),
+            timeout=2,
+        )
     finally:
         if node.returncode is None:
             node.kill()

@@ -21,8 +21,10 @@ from tests.yclient import YClient
 @contextlib.asynccontextmanager
 async def serving(tmp_path: Path, **limits: object) -> AsyncIterator[LiveServer]:
     """A live server with the given Config fields."""
-    config = replace(Config(data_dir=tmp_path / "data", max_message_bytes=65_536,
-                            idle_unload_seconds=0.2), **limits)
+    config = replace(
+        Config(data_dir=tmp_path / "data", max_message_bytes=65_536, idle_unload_seconds=0.2),
+        **limits,
+    )
     port = free_port()
     app = create_app(config)
     server, task = await _serve(app, port, config)
@@ -60,13 +62,16 @@ async def test_connections_per_meeting(tmp_path):
         m = await live.create_meeting("Familie de Boer")
         other = await live.create_meeting("Familie Visser")
         tok = m["tokens"]["familie"]
-        first = [await YClient(live.ws_url(m["id"], b, tok)).connect()
-                 for b in ("drieluik", "drieluik", "doelen")]
+        first = [
+            await YClient(live.ws_url(m["id"], b, tok)).connect()
+            for b in ("drieluik", "drieluik", "doelen")
+        ]
         code, reason = await refused(live.ws_url(m["id"], "plan", tok))
         assert code == closecodes.FULL and "verbindingen" in reason
         # Another meeting is not affected, and a place that comes free can be taken again.
-        elsewhere = await YClient(live.ws_url(other["id"], "drieluik",
-                                              other["tokens"]["familie"])).connect()
+        elsewhere = await YClient(
+            live.ws_url(other["id"], "drieluik", other["tokens"]["familie"])
+        ).connect()
         await first[0].close()
         again = await YClient(live.ws_url(m["id"], "plan", tok)).connect()
         for c in (*first[1:], elsewhere, again):
@@ -74,18 +79,22 @@ async def test_connections_per_meeting(tmp_path):
 
 
 async def test_boards_per_meeting_and_active_meetings(tmp_path):
-    async with serving(tmp_path, max_boards_per_meeting=2, max_active_meetings=2,
-                       idle_unload_seconds=30) as live:
+    async with serving(
+        tmp_path, max_boards_per_meeting=2, max_active_meetings=2, idle_unload_seconds=30
+    ) as live:
         a, b, c = [await live.create_meeting(f"Familie {n}") for n in ("Ali", "Bos", "Cok")]
         # Creating meetings loads their boards; start from an empty server.
         live.app.state.rooms.close()
         ta = a["tokens"]["familie"]
-        open_ = [await YClient(live.ws_url(a["id"], board, ta)).connect()
-                 for board in ("drieluik", "doelen")]
+        open_ = [
+            await YClient(live.ws_url(a["id"], board, ta)).connect()
+            for board in ("drieluik", "doelen")
+        ]
         code, reason = await refused(live.ws_url(a["id"], "plan", ta))
         assert code == closecodes.FULL and "borden" in reason
-        open_.append(await YClient(live.ws_url(b["id"], "drieluik",
-                                               b["tokens"]["familie"])).connect())
+        open_.append(
+            await YClient(live.ws_url(b["id"], "drieluik", b["tokens"]["familie"])).connect()
+        )
         code, reason = await refused(live.ws_url(c["id"], "drieluik", c["tokens"]["familie"]))
         assert code == closecodes.FULL and "server is vol" in reason
         # An open board of a meeting that is already active can still take devices.
@@ -131,8 +140,10 @@ async def test_invalid_links_are_throttled_per_address(tmp_path):
         code, reason = await refused(valid)
         assert code == closecodes.RATE_LIMITED and "ongeldige link" in reason
         async with httpx.AsyncClient() as http:
-            r = await http.get(f"{live.base}/api/meetings/{m['id']}",
-                               headers={"Authorization": f"Bearer {m['tokens']['familie']}"})
+            r = await http.get(
+                f"{live.base}/api/meetings/{m['id']}",
+                headers={"Authorization": f"Bearer {m['tokens']['familie']}"},
+            )
             assert r.status_code == 429 and r.json()["error"] and r.headers["retry-after"]
             assert (await http.get(f"{live.base}/j/geraden")).status_code == 429
             # Pages without a token are still served.
@@ -143,12 +154,19 @@ async def test_failed_http_attempts_count_too(tmp_path):
     async with serving(tmp_path, auth_failure_burst=3, auth_failures_per_minute=6) as live:
         m = await live.create_meeting("Familie Peters")
         async with httpx.AsyncClient() as http:
-            statuses = [(await http.get(f"{live.base}/api/meetings/{m['id']}",
-                                        headers={"Authorization": f"Bearer fout{i}"})).status_code
-                        for i in range(4)]
+            statuses = [
+                (
+                    await http.get(
+                        f"{live.base}/api/meetings/{m['id']}",
+                        headers={"Authorization": f"Bearer fout{i}"},
+                    )
+                ).status_code
+                for i in range(4)
+            ]
         assert statuses == [401, 401, 401, 429]
-        assert (await refused(live.ws_url(m["id"], "drieluik", m["tokens"]["familie"])))[0] \
-            == closecodes.RATE_LIMITED
+        assert (await refused(live.ws_url(m["id"], "drieluik", m["tokens"]["familie"])))[
+            0
+        ] == closecodes.RATE_LIMITED
 
 
 def test_throttle_lets_an_address_back_in_when_its_allowance_returns():

@@ -26,6 +26,7 @@ JS = Path(__file__).resolve().parent.parent / "static" / "js"
 
 # --- entering a step, finishing -------------------------------------------------------------
 
+
 def test_entering_a_closed_step_starts_the_closed_part_and_closes_posting():
     state = MeetingState(phase="informatie-delen", posting_open=True)
     closed = enter_step(state, "besloten-deel")
@@ -75,8 +76,10 @@ def test_consent_only_in_the_consent_step_and_not_once_finished():
     assert consent_refusal(F, MeetingState(phase="plan-presenteren"), "familie").kind == "not-now"
     assert consent_refusal(F, CONSENT, "familie") is None
     assert consent_refusal(F, finish(CONSENT), "familie").kind == "not-now"
-    assert consent_refusal(F, MeetingState(phase="instemming", script="evaluatie"),
-                           "familie").kind == "not-now"  # evaluatie has no such step
+    assert (
+        consent_refusal(F, MeetingState(phase="instemming", script="evaluatie"), "familie").kind
+        == "not-now"
+    )  # evaluatie has no such step
 
 
 def test_consent_for_your_own_role_only_the_facilitator_for_anyone_the_projector_never():
@@ -91,11 +94,17 @@ def test_consent_for_your_own_role_only_the_facilitator_for_anyone_the_projector
 
 # --- tabs and exports -----------------------------------------------------------------------
 
+
 def _states(script_id: str):
     for step in get_script(script_id).steps:
         base = enter_step(MeetingState(script=script_id), step.id)
-        yield from (base, replace(base, closed=not base.closed), finish(base),
-                    replace(base, posting_open=True), lock(base, "doelen", True))
+        yield from (
+            base,
+            replace(base, closed=not base.closed),
+            finish(base),
+            replace(base, posting_open=True),
+            lock(base, "doelen", True),
+        )
 
 
 @pytest.mark.parametrize("script_id", list(SCRIPTS))
@@ -124,6 +133,7 @@ def test_a_professional_exports_nothing_during_the_closed_part():
 
 # --- the model the browser gets -------------------------------------------------------------
 
+
 def test_client_model_serves_board_s_data():
     model = client_model("drieluik", F)
     json.dumps(model)  # it goes into the page as JSON
@@ -131,11 +141,13 @@ def test_client_model_serves_board_s_data():
     assert model["roleLabels"] == {r.value: label for r, label in ROLE_LABELS.items()}
     assert model["tags"] == NOTE_TAGS
     assert model["roots"] == {b: list(ROOTS[b]) for b in BOARDS}
-    assert model["noteRights"] == {"ownerField": "role", "moveFields": sorted(MOVE_FIELDS),
-                                   "anyNote": ["facilitator"]}
+    assert model["noteRights"] == {
+        "ownerField": "role",
+        "moveFields": sorted(MOVE_FIELDS),
+        "anyNote": ["facilitator"],
+    }
     assert [b["id"] for b in model["boards"]] == tabs(F, "drieluik")
-    assert [s["id"] for s in model["script"]["steps"]] == [
-        s.id for s in SCRIPTS["drieluik"].steps]
+    assert [s["id"] for s in model["script"]["steps"]] == [s.id for s in SCRIPTS["drieluik"].steps]
 
 
 def test_zones_carry_private_first_statements_and_boards_their_tags():
@@ -170,8 +182,9 @@ def test_close_codes_are_served_by_name():
 async def test_the_page_config_holds_the_model_and_the_close_codes(live_server):
     m = await live_server.create_meeting()
     page = await live_server.get(f"/j/{m['tokens']['professional']}")
-    found = re.search(r'<script type="application/json" id="nb-config">(.*?)</script>',
-                      page.text, re.DOTALL)
+    found = re.search(
+        r'<script type="application/json" id="nb-config">(.*?)</script>', page.text, re.DOTALL
+    )
     cfg = json.loads(html.unescape(found.group(1)))
     assert cfg["closeCodes"] == closecodes.BY_NAME
     assert cfg["planStatuses"] == STATUSES and cfg["limits"] == LIMITS
@@ -179,6 +192,7 @@ async def test_the_page_config_holds_the_model_and_the_close_codes(live_server):
 
 
 # --- the browser keeps no copy --------------------------------------------------------------
+
 
 def _browser_source() -> str:
     return "\n".join(p.read_text() for p in sorted(JS.glob("*.js")))
@@ -200,7 +214,10 @@ def test_the_browser_keeps_no_copy_of_zones_tags_or_top_level_maps():
     fields = {f for roots in ROOTS.values() for root in roots.values() for f in root.fields}
     # a zone id that is also a board ("plan") or a field ("wie") says nothing on its own
     zone_ids = {z.id for b in BOARDS.values() for z in b.zones} - set(BOARDS) - fields
-    quoted = [name for name in [*zone_ids, *STATEMENTS, *STATUSES, *NOTE_TAGS, "goals', 'actions"]
-              if re.search(rf"""['"]{re.escape(name)}['"]""", source)]
+    quoted = [
+        name
+        for name in [*zone_ids, *STATEMENTS, *STATUSES, *NOTE_TAGS, "goals', 'actions"]
+        if re.search(rf"""['"]{re.escape(name)}['"]""", source)
+    ]
     assert not quoted, f"static/js holds board/'s names as literals: {quoted}"
     assert "|| 'write'" not in source and '|| "write"' not in source  # screens never guess

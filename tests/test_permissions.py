@@ -53,4 +53,8 @@ def test_every_board_in_the_contract_exists():
     assert {"drieluik", "doelen", "plan", "familie", "verloop"} <= set(BOARDS)
     assert [z.id for z in BOARDS["drieluik"].zones] == ["zorgen", "plan", "wensen"]
     assert [z.id for z in BOARDS["doelen"].zones] == [
-        "kort-zelf", "kort-samen", "lang-zelf", "lang-samen"]
+        "kort-zelf",
+        "kort-samen",
+        "lang-zelf",
+        "lang-samen",
+    ]

@@ -8,14 +8,30 @@ from board.plan import STATUSES, plan_json, progress
 PLAN = {
     "goals": {
         "g2": {"text": "Sem sport twee keer per week", "order": 2, "tags": ["vooruitzicht"]},
-        "g1": {"text": "Sem gaat elke dag naar school", "order": 1, "tags": ["voorwaardelijk", 3],
-               "hulpNetwerk": "Opa rijdt op dinsdag"},
+        "g1": {
+            "text": "Sem gaat elke dag naar school",
+            "order": 1,
+            "tags": ["voorwaardelijk", 3],
+            "hulpNetwerk": "Opa rijdt op dinsdag",
+        },
     },
     "actions": {
-        "a2": {"goal": "g1", "wat": "Wekker zetten", "wie": "Mama Lisa", "order": 2,
-               "status": "bezig", "vanaf": "2026-12-01", "tot": "niet-een-datum"},
-        "a1": {"goal": "g1", "wat": "Afspraak met de juf", "wie": "Oma Wiëbe", "order": 1,
-               "status": "verzonnen"},
+        "a2": {
+            "goal": "g1",
+            "wat": "Wekker zetten",
+            "wie": "Mama Lisa",
+            "order": 2,
+            "status": "bezig",
+            "vanaf": "2026-12-01",
+            "tot": "niet-een-datum",
+        },
+        "a1": {
+            "goal": "g1",
+            "wat": "Afspraak met de juf",
+            "wie": "Oma Wiëbe",
+            "order": 1,
+            "status": "verzonnen",
+        },
         "a3": {"goal": "weg", "wat": "Hoort bij geen doel"},
     },
     "team": {"t1": {"name": "Oma Wiëbe"}, "t2": {"name": "Aïsha"}, "t3": {"name": 5}},
@@ -25,8 +41,10 @@ PLAN = {
 
 def test_plan_orders_goals_and_actions_and_cleans_values():
     plan = plan_json(PLAN)
-    assert [g["text"] for g in plan["goals"]] == ["Sem gaat elke dag naar school",
-                                                  "Sem sport twee keer per week"]
+    assert [g["text"] for g in plan["goals"]] == [
+        "Sem gaat elke dag naar school",
+        "Sem sport twee keer per week",
+    ]
     first = plan["goals"][0]
     assert first["tags"] == ["voorwaardelijk"]
     assert [a["wat"] for a in first["actions"]] == ["Afspraak met de juf", "Wekker zetten"]
@@ -41,18 +59,34 @@ def test_plan_orders_goals_and_actions_and_cleans_values():
 
 def test_an_empty_or_garbled_plan_does_not_break():
     assert plan_json({}) == {"goals": [], "team": [], "evaluatie": ""}
-    assert plan_json({"goals": {"x": "geen map"}, "actions": [], "team": None})["goals"][0]["text"] == ""
+    assert (
+        plan_json({"goals": {"x": "geen map"}, "actions": [], "team": None})["goals"][0]["text"]
+        == ""
+    )
 
 
-COURSE = {"state": {
-    "participants": {"p1": {"name": "Oma Wiëbe", "relation": "oma", "role": "familie"},
-                     "p2": {"name": "Aïsha", "relation": "jeugdbeschermer", "role": "professional"}},
-    "consent": {"p1": {"name": "Oma Wiëbe", "role": "familie", "agree": True, "comment": ""},
-                "p2": {"name": "Aïsha", "role": "professional", "agree": False,
-                       "comment": "Eerst de weekenden"}}}}
-DRIELUIK = {"groups": {"g": {"zone": "zorgen", "title": "School", "y": 0.5}},
-            "notes": {"n": {"text": "Sem verzuimt", "zone": "zorgen", "group": "g"}},
-            "statements": {"ergste": "Sem moet van school", "wens": "Sem woont weer thuis"}}
+COURSE = {
+    "state": {
+        "participants": {
+            "p1": {"name": "Oma Wiëbe", "relation": "oma", "role": "familie"},
+            "p2": {"name": "Aïsha", "relation": "jeugdbeschermer", "role": "professional"},
+        },
+        "consent": {
+            "p1": {"name": "Oma Wiëbe", "role": "familie", "agree": True, "comment": ""},
+            "p2": {
+                "name": "Aïsha",
+                "role": "professional",
+                "agree": False,
+                "comment": "Eerst de weekenden",
+            },
+        },
+    }
+}
+DRIELUIK = {
+    "groups": {"g": {"zone": "zorgen", "title": "School", "y": 0.5}},
+    "notes": {"n": {"text": "Sem verzuimt", "zone": "zorgen", "group": "g"}},
+    "statements": {"ergste": "Sem moet van school", "wens": "Sem woont weer thuis"},
+}
 FAMILIE = {"notes": {"f": {"text": "Alleen voor de familie", "zone": "afspraken"}}}
 MEETING = {"id": "m1", "title": "Netwerkberaad familie De Vries", "date": "23 november 2026"}
 
@@ -62,11 +96,15 @@ def test_meeting_export_and_markdown_hold_plan_consent_and_themes():
     assert [p["name"] for p in export["participants"]] == ["Aïsha", "Oma Wiëbe"]
     assert export["drieluik"]["themes"]["zorgen"] == ["School"]
     text = markdown(export)
-    for expected in ("# Netwerkberaad familie De Vries", "### Sem gaat elke dag naar school",
-                     "**Wekker zetten** — Mama Lisa, 2026-12-01 — Bezig",
-                     "- Aïsha: niet akkoord — “Eerst de weekenden”",
-                     "- Als er niks verandert: School", "Het ergste dat kan gebeuren: Sem moet van school",
-                     "We evalueren op 2027-03-01."):
+    for expected in (
+        "# Netwerkberaad familie De Vries",
+        "### Sem gaat elke dag naar school",
+        "**Wekker zetten** — Mama Lisa, 2026-12-01 — Bezig",
+        "- Aïsha: niet akkoord — “Eerst de weekenden”",
+        "- Als er niks verandert: School",
+        "Het ergste dat kan gebeuren: Sem moet van school",
+        "We evalueren op 2027-03-01.",
+    ):
         assert expected in text, expected
 
 
@@ -78,9 +116,19 @@ def test_export_contains_only_the_boards_it_was_given():
 
 
 def test_board_picture_is_valid_svg_with_escaped_text():
-    board = board_json("drieluik", {"notes": {
-        "n1": {"text": "<script>alert(1)</script> & \x00 Oma Wiëbe", "zone": "wensen",
-               "authorName": "Eliëtte", "color": "groen"}}})
+    board = board_json(
+        "drieluik",
+        {
+            "notes": {
+                "n1": {
+                    "text": "<script>alert(1)</script> & \x00 Oma Wiëbe",
+                    "zone": "wensen",
+                    "authorName": "Eliëtte",
+                    "color": "groen",
+                }
+            }
+        },
+    )
     svg = board_svg(board)
     xml.dom.minidom.parseString(svg)  # well-formed
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "Oma Wiëbe" in svg

@@ -11,8 +11,11 @@ from board.schema import NESTED, NOT_YOURS, OWN_ROLE, Change, refusal
 
 FAM, PRO, FAC, SCHERM = Role.FAMILIE, Role.PROFESSIONAL, Role.FACILITATOR, Role.SCHERM
 
-OWNERS = {("notes", "fam"): "familie", ("notes", "pro"): "professional",
-          ("notes", "fac"): "facilitator"}
+OWNERS = {
+    ("notes", "fam"): "familie",
+    ("notes", "pro"): "professional",
+    ("notes", "fac"): "facilitator",
+}
 
 
 def owner(root: str, key: str) -> str | None:
@@ -20,9 +23,19 @@ def owner(root: str, key: str) -> str | None:
 
 
 def note(role: str = "familie", **fields) -> dict:
-    return {"text": "Oma Wiëbe haalt de kinderen op", "zone": "zorgen", "role": role,
-            "author": "p1", "authorName": "Oma Wiëbe", "color": "oranje", "x": 0.5, "y": 0.2,
-            "tags": ["vooruitzicht"], "createdAt": 1.7e12, **fields}
+    return {
+        "text": "Oma Wiëbe haalt de kinderen op",
+        "zone": "zorgen",
+        "role": role,
+        "author": "p1",
+        "authorName": "Oma Wiëbe",
+        "color": "oranje",
+        "x": 0.5,
+        "y": 0.2,
+        "tags": ["vooruitzicht"],
+        "createdAt": 1.7e12,
+        **fields,
+    }
 
 
 def judge(role: Role, *changes: Change, board: str = "drieluik") -> str | None:
@@ -43,6 +56,7 @@ def set_field(key: str, field: str, value, root: str = "notes", action: str = "u
 
 
 # new notes ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", [FAM, PRO])
 def test_a_new_note_carries_the_writers_role(role):
@@ -70,33 +84,37 @@ def test_a_note_with_only_some_fields_is_fine():
 
 # fields -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fields,error", [
-    ({"text": "x" * 1001}, "1000 tekens"),
-    ({"text": "x" * 5000}, "1000 tekens"),
-    ({"text": 42}, "hier hoort tekst"),
-    ({"text": None}, "hier hoort tekst"),
-    ({"text": ["a"]}, "hier hoort tekst"),
-    ({"zone": "kelder"}, "vak bestaat niet"),
-    ({"zone": "kort-zelf"}, "vak bestaat niet"),  # a zone of another board
-    ({"zone": 3}, "hier hoort tekst"),
-    ({"authorName": "n" * 201}, "200 tekens"),
-    ({"x": "links"}, "hier hoort een getal"),
-    ({"x": True}, "hier hoort een getal"),
-    ({"y": math.inf}, "hier hoort een getal"),
-    ({"y": math.nan}, "hier hoort een getal"),
-    ({"createdAt": None}, "hier hoort een getal"),
-    ({"tags": "vooruitzicht"}, "korte lijst"),
-    ({"tags": ["a"] * 21}, "korte lijst"),
-    ({"tags": [1]}, "korte lijst"),
-    ({"tags": ["t" * 201]}, "korte lijst"),
-    ({"text": NESTED}, "gewone waarde"),
-    ({"geheim": "x"}, "'geheim'"),
-])
+
+@pytest.mark.parametrize(
+    "fields,error",
+    [
+        ({"text": "x" * 1001}, "1000 tekens"),
+        ({"text": "x" * 5000}, "1000 tekens"),
+        ({"text": 42}, "hier hoort tekst"),
+        ({"text": None}, "hier hoort tekst"),
+        ({"text": ["a"]}, "hier hoort tekst"),
+        ({"zone": "kelder"}, "vak bestaat niet"),
+        ({"zone": "kort-zelf"}, "vak bestaat niet"),  # a zone of another board
+        ({"zone": 3}, "hier hoort tekst"),
+        ({"authorName": "n" * 201}, "200 tekens"),
+        ({"x": "links"}, "hier hoort een getal"),
+        ({"x": True}, "hier hoort een getal"),
+        ({"y": math.inf}, "hier hoort een getal"),
+        ({"y": math.nan}, "hier hoort een getal"),
+        ({"createdAt": None}, "hier hoort een getal"),
+        ({"tags": "vooruitzicht"}, "korte lijst"),
+        ({"tags": ["a"] * 21}, "korte lijst"),
+        ({"tags": [1]}, "korte lijst"),
+        ({"tags": ["t" * 201]}, "korte lijst"),
+        ({"text": NESTED}, "gewone waarde"),
+        ({"geheim": "x"}, "'geheim'"),
+    ],
+)
 def test_every_field_has_a_type_and_a_size(fields, error):
     reason = judge(FAM, add("n1", note(**fields)))
     assert reason is not None and error in reason
     # the same through a change of one field of an own note
-    (name, value), = fields.items()
+    ((name, value),) = fields.items()
     reason = judge(FAM, set_field("fam", name, value))
     assert reason is not None and error in reason
 
@@ -144,28 +162,57 @@ def test_statements_are_named_texts():
 
 
 def test_the_plan_has_goals_actions_team_and_info():
-    goal = {"text": "Rust op school", "tags": ["vooruitzicht"], "help": "praktisch",
-            "from": "n1", "order": 1.7e12, "createdAt": 1.7e12, "hulpNetwerk": "Tante Ineke",
-            "hulpProfessionals": ""}
-    action = {"goal": "g1", "wat": "Ophalen", "wie": "Oma Wiëbe", "vanaf": "2025-03-01",
-              "tot": "", "status": "bezig", "nogDoen": "", "order": 1, "createdAt": 1}
-    changes = [add("g1", goal, "goals"), add("a1", action, "actions"),
-               add("t1", {"name": "Oma Wiëbe", "order": 1}, "team"),
-               Change("info", "evaluatie", None, "add", "2025-06-01")]
+    goal = {
+        "text": "Rust op school",
+        "tags": ["vooruitzicht"],
+        "help": "praktisch",
+        "from": "n1",
+        "order": 1.7e12,
+        "createdAt": 1.7e12,
+        "hulpNetwerk": "Tante Ineke",
+        "hulpProfessionals": "",
+    }
+    action = {
+        "goal": "g1",
+        "wat": "Ophalen",
+        "wie": "Oma Wiëbe",
+        "vanaf": "2025-03-01",
+        "tot": "",
+        "status": "bezig",
+        "nogDoen": "",
+        "order": 1,
+        "createdAt": 1,
+    }
+    changes = [
+        add("g1", goal, "goals"),
+        add("a1", action, "actions"),
+        add("t1", {"name": "Oma Wiëbe", "order": 1}, "team"),
+        Change("info", "evaluatie", None, "add", "2025-06-01"),
+    ]
     for role in (FAM, PRO, FAC):
         assert judge(role, *changes, board="plan") is None
     # no owners on the plan: anyone who may write it changes any goal
     assert judge(PRO, set_field("g1", "text", "Anders", "goals"), board="plan") is None
     assert "veld" in judge(FAM, add("g1", {**goal, "zone": "x"}, "goals"), board="plan")
-    assert "1000 tekens" in judge(FAM, set_field("g1", "hulpNetwerk", "x" * 1001, "goals"),
-                                      board="plan")
-    assert "hier hoort een getal" in judge(FAM, set_field("a1", "order", "1", "actions"),
-                                           board="plan")
+    assert "1000 tekens" in judge(
+        FAM, set_field("g1", "hulpNetwerk", "x" * 1001, "goals"), board="plan"
+    )
+    assert "hier hoort een getal" in judge(
+        FAM, set_field("a1", "order", "1", "actions"), board="plan"
+    )
 
 
-@pytest.mark.parametrize("board,root", [
-    ("drieluik", "goals"), ("drieluik", "meta"), ("plan", "notes"), ("doelen", "statements"),
-    ("verloop", "state"), ("verloop", "notes")])
+@pytest.mark.parametrize(
+    "board,root",
+    [
+        ("drieluik", "goals"),
+        ("drieluik", "meta"),
+        ("plan", "notes"),
+        ("doelen", "statements"),
+        ("verloop", "state"),
+        ("verloop", "notes"),
+    ],
+)
 def test_top_level_maps_a_board_does_not_have_are_refused(board, root):
     for role in (FAM, FAC):
         reason = judge(role, Change(root, "k", None, "add", {}), board=board)
@@ -176,8 +223,10 @@ def test_top_level_maps_a_board_does_not_have_are_refused(board, root):
 
 # rights on notes ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("field,value", [
-    ("zone", "plan"), ("x", 0.9), ("y", 0.01), ("group", "g1"), ("color", "blauw")])
+
+@pytest.mark.parametrize(
+    "field,value", [("zone", "plan"), ("x", 0.9), ("y", 0.01), ("group", "g1"), ("color", "blauw")]
+)
 def test_anyone_who_may_write_may_move_any_note(field, value):
     for role in (FAM, PRO, FAC):
         for key in ("fam", "pro", "fac", "unknown"):
@@ -185,9 +234,17 @@ def test_anyone_who_may_write_may_move_any_note(field, value):
     assert judge(PRO, set_field("fam", "group", None, action="delete")) is None
 
 
-@pytest.mark.parametrize("field,value", [
-    ("text", "Veranderd"), ("tags", []), ("author", "p9"), ("authorName", "Iemand"),
-    ("help", "praktisch"), ("createdAt", 1.0)])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("text", "Veranderd"),
+        ("tags", []),
+        ("author", "p9"),
+        ("authorName", "Iemand"),
+        ("help", "praktisch"),
+        ("createdAt", 1.0),
+    ],
+)
 def test_only_the_notes_role_may_change_what_it_says(field, value):
     assert judge(PRO, set_field("fam", field, value)) == NOT_YOURS.lower()
     assert judge(PRO, set_field("fam", field, None, action="delete")) == NOT_YOURS.lower()
@@ -196,16 +253,24 @@ def test_only_the_notes_role_may_change_what_it_says(field, value):
     assert judge(PRO, set_field("pro", field, value)) is None
     assert judge(FAC, set_field("fam", field, value)) is None
     assert judge(FAM, set_field("fac", field, value)) == NOT_YOURS.lower()
-    assert judge(FAM, set_field("unknown", field, value)) == NOT_YOURS.lower()  # no role: the facilitator's
+    assert (
+        judge(FAM, set_field("unknown", field, value)) == NOT_YOURS.lower()
+    )  # no role: the facilitator's
 
 
 def test_only_the_notes_role_may_take_it_off_or_replace_it():
     for action in ("delete", "update"):
         value = None if action == "delete" else note("professional")
         assert judge(PRO, Change("notes", "fam", None, action, value)) == NOT_YOURS.lower()
-        assert judge(FAM, Change("notes", "pro", None, action, note("familie"))
-                     if action == "update" else Change("notes", "pro", None, action, None)) \
+        assert (
+            judge(
+                FAM,
+                Change("notes", "pro", None, action, note("familie"))
+                if action == "update"
+                else Change("notes", "pro", None, action, None),
+            )
             == NOT_YOURS.lower()
+        )
         assert judge(FAC, Change("notes", "fam", None, action, value)) is None
     assert judge(FAM, Change("notes", "fam", None, "delete", None)) is None
     assert judge(FAM, Change("notes", "fam", None, "update", note("familie"))) is None
@@ -224,7 +289,9 @@ def test_a_note_cannot_be_handed_to_another_role():
 def test_one_bad_change_refuses_all_of_them():
     good = set_field("fam", "zone", "plan")
     assert judge(PRO, good, good, set_field("fam", "text", "x")) == NOT_YOURS.lower()
-    assert judge(PRO, add("n2", note("professional")), add("n3", note("familie"))) == OWN_ROLE.lower()
+    assert (
+        judge(PRO, add("n2", note("professional")), add("n3", note("familie"))) == OWN_ROLE.lower()
+    )
     assert judge(PRO) is None
 
 
@@ -237,8 +304,7 @@ def test_the_scherm_role_writes_nothing_of_others():
 
 def test_roots_of_each_board():
     assert schema.roots_of("drieluik") == {"notes": True, "groups": True, "statements": False}
-    assert schema.roots_of("plan") == {"goals": True, "actions": True, "team": True,
-                                       "info": False}
+    assert schema.roots_of("plan") == {"goals": True, "actions": True, "team": True, "info": False}
     assert schema.roots_of("verloop") == {}
     assert schema.roots_of("nope") == {}
     assert set(schema.ROOTS) == set(BOARDS)

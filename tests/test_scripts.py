@@ -13,7 +13,9 @@ F, P, S, L = Role.FAMILIE, Role.PROFESSIONAL, Role.SCHERM, Role.FACILITATOR
 
 
 def at(script: str, step: str, **kw) -> MeetingState:
-    return MeetingState(phase=step, script=script, closed=get_script(script).step(step).closed, **kw)
+    return MeetingState(
+        phase=step, script=script, closed=get_script(script).step(step).closed, **kw
+    )
 
 
 def test_every_step_asks_something_plain_and_shows_a_board_of_its_script():
@@ -27,9 +29,15 @@ def test_every_step_asks_something_plain_and_shows_a_board_of_its_script():
 
 def test_drieluik_script_follows_the_method():
     ids = [s.id for s in get_script("drieluik").steps]
-    assert ids.index("zelf-zorgen") < ids.index("zelf-wensen") < ids.index("familie-plakt") \
-        < ids.index("professionals-plakken") < ids.index("bespreken-zorgen") \
-        < ids.index("bespreken-wensen") < ids.index("plan")
+    assert (
+        ids.index("zelf-zorgen")
+        < ids.index("zelf-wensen")
+        < ids.index("familie-plakt")
+        < ids.index("professionals-plakken")
+        < ids.index("bespreken-zorgen")
+        < ids.index("bespreken-wensen")
+        < ids.index("plan")
+    )
     steps = {s.id: s for s in get_script("drieluik").steps}
     assert steps["zelf-zorgen"].private and steps["zelf-wensen"].private
     assert steps["bespreken-zorgen"].statement == "ergste"

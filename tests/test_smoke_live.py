@@ -10,4 +10,5 @@ async def test_two_python_clients_converge(live_server):
     await b.wait_for(lambda: b.note_texts().get("n1") == "Oma Wiëbe komt elke woensdag")
     b.add_note("n2", "Meer rust thuis", zone="wensen")
     await a.wait_for(lambda: "n2" in a.note_texts())
-    await a.close(); await b.close()
+    await a.close()
+    await b.close()

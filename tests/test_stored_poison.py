@@ -40,10 +40,14 @@ def test_an_old_database_with_deep_values_opens_and_its_board_reads(tmp_path):
     store = Store(path)
     poison = ybytes.deep_any_note(20_000, client=77, key="gif")
     good = _note_update("Oma Wiëbe haalt Sem op")
-    store.db.execute("INSERT INTO updates (meeting_id, board_id, data) VALUES (?, ?, ?)",
-                     ["m1", "drieluik", good])
-    store.db.execute("INSERT INTO updates (meeting_id, board_id, data) VALUES (?, ?, ?)",
-                     ["m1", "drieluik", poison])
+    store.db.execute(
+        "INSERT INTO updates (meeting_id, board_id, data) VALUES (?, ?, ?)",
+        ["m1", "drieluik", good],
+    )
+    store.db.execute(
+        "INSERT INTO updates (meeting_id, board_id, data) VALUES (?, ?, ?)",
+        ["m1", "drieluik", poison],
+    )
     store.db.execute("PRAGMA user_version=5")  # as an earlier version left it
     store.db.conn.commit()
     store.close()
@@ -51,11 +55,17 @@ def test_an_old_database_with_deep_values_opens_and_its_board_reads(tmp_path):
     Store(path).close()  # opening it migrates
 
     # Read in a separate process: if the poison were still there, it would crash it.
-    done = subprocess.run([sys.executable, "-c", READ_BOARD, str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", READ_BOARD, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {
-        "n1": {"text": "Oma Wiëbe haalt Sem op", "zone": "zorgen", "role": "familie"}}
+        "n1": {"text": "Oma Wiëbe haalt Sem op", "zone": "zorgen", "role": "familie"}
+    }
 
 
 def test_neutralize_leaves_ordinary_updates_alone():

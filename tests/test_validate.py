@@ -46,8 +46,8 @@ def test_a_device_whose_changes_keep_being_refused_is_stopped_before_they_are_ap
         room.receive_safely(pro, encode_update(source.get_update(before)))
         codes.append((pro.close_code, room.loads - reads))
     # each refusal read the board back from disk, until the device was stopped
-    assert codes[:Refusals.BURST] == [(closecodes.UPDATE_REFUSED, 1)] * Refusals.BURST
-    assert codes[Refusals.BURST:] == [(closecodes.RATE_LIMITED, 0)] * 2
+    assert codes[: Refusals.BURST] == [(closecodes.UPDATE_REFUSED, 1)] * Refusals.BURST
+    assert codes[Refusals.BURST :] == [(closecodes.RATE_LIMITED, 0)] * 2
     # the family tablet is not affected
     room.receive_safely(family, encode_update(_note(Doc(), "fam2", "Tante Ineke ook", "familie")))
     assert not family.closed

@@ -32,12 +32,19 @@ from tests import ybytes as yb
 from tests.test_fuzz import mutate
 
 ROOT = Path(__file__).resolve().parent.parent
-DRIELUIK = BoardGuard("drieluik").roots  # {"notes": RECORDS, "groups": RECORDS, "statements": RECORD}
+DRIELUIK = BoardGuard(
+    "drieluik"
+).roots  # {"notes": RECORDS, "groups": RECORDS, "statements": RECORD}
 PLAN = BoardGuard("plan").roots
 VERLOOP = BoardGuard("verloop").roots
 
-FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def refused(update: bytes, roots=DRIELUIK, limits: Limits = DEFAULT_LIMITS) -> str:
@@ -49,12 +56,23 @@ def refused(update: bytes, roots=DRIELUIK, limits: Limits = DEFAULT_LIMITS) -> s
 
 # what real clients make ---------------------------------------------------------------------
 
+
 def _note_doc(client_id: int = 4242) -> Doc:
     doc = Doc(client_id=client_id)
-    doc.get("notes", type=Map)["n1"] = Map({
-        "text": "Oma Wiëbe haalt de kinderen op", "zone": "zorgen", "author": "p1",
-        "authorName": "Oma Wiëbe", "role": "familie", "color": "oranje", "x": 0.5, "y": 0.25,
-        "tags": ["voorwaardelijk", "vooruitzicht"], "createdAt": 1_700_000_000_000.0})
+    doc.get("notes", type=Map)["n1"] = Map(
+        {
+            "text": "Oma Wiëbe haalt de kinderen op",
+            "zone": "zorgen",
+            "author": "p1",
+            "authorName": "Oma Wiëbe",
+            "role": "familie",
+            "color": "oranje",
+            "x": 0.5,
+            "y": 0.25,
+            "tags": ["voorwaardelijk", "vooruitzicht"],
+            "createdAt": 1_700_000_000_000.0,
+        }
+    )
     return doc
 
 
@@ -87,8 +105,9 @@ def test_edits_and_deletions_made_by_pycrdt_are_accepted():
 def test_every_board_shape_made_by_pycrdt_is_accepted():
     doc = Doc()
     doc.get("statements", type=Map)["ergste"] = "Dat de kinderen niet thuis kunnen blijven"
-    doc.get("groups", type=Map)["g1"] = Map({"zone": "zorgen", "title": "School", "x": 0.5,
-                                             "y": 0.5})
+    doc.get("groups", type=Map)["g1"] = Map(
+        {"zone": "zorgen", "title": "School", "x": 0.5, "y": 0.5}
+    )
     assert inspect(doc.get_update(), DRIELUIK).roots == {"statements", "groups"}
 
     plan = Doc()
@@ -108,21 +127,33 @@ def test_an_empty_update_is_accepted():
 
 needs_node = pytest.mark.skipif(
     shutil.which("node") is None or not (ROOT / "node_modules" / "yjs").is_dir(),
-    reason="needs `node` and `npm install` (node_modules/yjs)")
+    reason="needs `node` and `npm install` (node_modules/yjs)",
+)
 
 
 @pytest.fixture(scope="module")
 def browser_updates() -> list[dict]:
-    out = subprocess.run(["node", str(ROOT / "tests" / "node" / "browser_updates.mjs")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        ["node", str(ROOT / "tests" / "node" / "browser_updates.mjs")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return [json.loads(line) for line in out.stdout.splitlines()]
 
 
 @needs_node
 def test_every_update_the_browser_makes_passes_the_decoder(browser_updates):
     ops = [u for u in browser_updates if "update" in u]
-    assert {u["op"] for u in ops} >= {"add note", "delete own note in a group", "undo the delete",
-                                      "group own note with family note", "goal from a note"}
+    assert {u["op"] for u in ops} >= {
+        "add note",
+        "delete own note in a group",
+        "undo the delete",
+        "group own note with family note",
+        "goal from a note",
+    }
     for u in ops:
         roots = BoardGuard(u["board"]).roots
         inspect(bytes.fromhex(u["update"]), roots)  # raises if refused
@@ -173,8 +204,18 @@ def _at_note(ref: int, content: bytes, key: str = "n1") -> bytes:
 
 def _field(ref: int, content: bytes) -> bytes:
     """A note n1 (a Y.Map) with one field `text` holding this content."""
-    return yb.update([(C, 0, [yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="notes", key="n1"),
-                              yb.item(ref, content, parent=(C, 0), key="text")])])
+    return yb.update(
+        [
+            (
+                C,
+                0,
+                [
+                    yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="notes", key="n1"),
+                    yb.item(ref, content, parent=(C, 0), key="text"),
+                ],
+            )
+        ]
+    )
 
 
 def test_an_array_nested_forty_thousand_deep_is_refused_at_once():
@@ -183,7 +224,7 @@ def test_an_array_nested_forty_thousand_deep_is_refused_at_once():
     assert "te diep genest" in refused(update)
     # It stops at the ninth level and reads no further: cut off halfway, it is refused for
     # its depth just the same (not for being cut off).
-    assert "te diep genest" in refused(update[:len(update) // 2])
+    assert "te diep genest" in refused(update[: len(update) // 2])
 
 
 @pytest.mark.parametrize("depth,ok", [(1, True), (8, True), (9, False), (500, False)])
@@ -210,27 +251,42 @@ def test_string_length_is_bounded_in_bytes():
     assert "te lang" in refused(_field(yb.ANY, yb.anys("x" * 32_769)))
     assert "te lang" in refused(_field(yb.ANY, yb.anys("ë" * 16_385)))  # 32,770 bytes
     assert "te lang" in refused(_at_note(yb.ANY, yb.anys(1), key="k" * 40_000))  # a key too
-    assert "te lang" in refused(yb.update([(C, 0, [yb.item(yb.TYPE, yb.type_content(yb.Y_MAP),
-                                                           root="n" * 33_000, key="a")])]))
+    assert "te lang" in refused(
+        yb.update(
+            [(C, 0, [yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="n" * 33_000, key="a")])]
+        )
+    )
 
 
-@pytest.mark.parametrize("name,content", [
-    ("Y.Text (a string)", (yb.STRING, yb.string("hallo"))),
-    ("JSON", (yb.JSON, yb.uint(1) + yb.string('{"a": 1}'))),
-    ("binary", (yb.BINARY, yb.string(b"\x00\x01"))),
-    ("embed", (yb.EMBED, yb.string('{"image": "x.png"}'))),
-    ("format", (yb.FORMAT, yb.string("bold") + yb.string("true"))),
-    ("subdocument", (yb.DOC, yb.string("guid-1") + yb.any_value({}))),
-    ("unknown ref 11", (11, b"")),
-])
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("Y.Text (a string)", (yb.STRING, yb.string("hallo"))),
+        ("JSON", (yb.JSON, yb.uint(1) + yb.string('{"a": 1}'))),
+        ("binary", (yb.BINARY, yb.string(b"\x00\x01"))),
+        ("embed", (yb.EMBED, yb.string('{"image": "x.png"}'))),
+        ("format", (yb.FORMAT, yb.string("bold") + yb.string("true"))),
+        ("subdocument", (yb.DOC, yb.string("guid-1") + yb.any_value({}))),
+        ("unknown ref 11", (11, b"")),
+    ],
+)
 def test_content_kinds_no_board_uses_are_refused(name, content):
     ref, body = content
     assert "kent deze soort inhoud niet" in refused(_field(ref, body))
 
 
-@pytest.mark.parametrize("type_ref,name", [
-    (yb.Y_ARRAY, None), (yb.Y_TEXT, None), (yb.Y_XML_ELEMENT, "p"), (yb.Y_XML_FRAGMENT, None),
-    (yb.Y_XML_HOOK, "hook"), (yb.Y_XML_TEXT, None), (99, None)])
+@pytest.mark.parametrize(
+    "type_ref,name",
+    [
+        (yb.Y_ARRAY, None),
+        (yb.Y_TEXT, None),
+        (yb.Y_XML_ELEMENT, "p"),
+        (yb.Y_XML_FRAGMENT, None),
+        (yb.Y_XML_HOOK, "hook"),
+        (yb.Y_XML_TEXT, None),
+        (99, None),
+    ],
+)
 def test_shared_types_other_than_a_map_are_refused(type_ref, name):
     update = _field(yb.TYPE, yb.type_content(type_ref, name))
     assert "alleen lijsten met namen" in refused(update)
@@ -246,10 +302,20 @@ def test_types_made_by_pycrdt_are_refused():
     assert "kent deze soort inhoud niet" in refused(doc.get_update())
 
 
-@pytest.mark.parametrize("roots,name", [
-    (DRIELUIK, "order"), (DRIELUIK, "meta"), (DRIELUIK, "goals"), (DRIELUIK, "state"),
-    (PLAN, "notes"), (PLAN, "statements"), (VERLOOP, "state"), (VERLOOP, "notes"),
-    (DRIELUIK, "")])
+@pytest.mark.parametrize(
+    "roots,name",
+    [
+        (DRIELUIK, "order"),
+        (DRIELUIK, "meta"),
+        (DRIELUIK, "goals"),
+        (DRIELUIK, "state"),
+        (PLAN, "notes"),
+        (PLAN, "statements"),
+        (VERLOOP, "state"),
+        (VERLOOP, "notes"),
+        (DRIELUIK, ""),
+    ],
+)
 def test_top_level_names_the_board_does_not_have_are_refused(roots, name):
     update = yb.update([(C, 0, [yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root=name, key="a")])])
     assert "geen onderdeel" in refused(update, roots)
@@ -267,14 +333,25 @@ def test_pycrdt_roots_of_other_names_are_refused():
 def test_the_shape_of_each_top_level_map_is_kept():
     # a plain value directly in a map of records; a map in a map of plain values
     assert "alleen briefjes of kaarten" in refused(_at_note(yb.ANY, yb.anys("hallo")))
-    statements = yb.update([(C, 0, [yb.item(yb.TYPE, yb.type_content(yb.Y_MAP),
-                                            root="statements", key="ergste")])])
+    statements = yb.update(
+        [(C, 0, [yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="statements", key="ergste")])]
+    )
     assert "alleen gewone waarden" in refused(statements)
     # an element of an array (no key): at the top level, and hidden inside a note
     no_key = yb.update([(C, 0, [yb.item(yb.ANY, yb.anys("x"), root="notes")])])
     assert "alleen lijsten met namen" in refused(no_key)
-    hidden = yb.update([(C, 0, [yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="notes", key="n1"),
-                                yb.item(yb.ANY, yb.anys("x" * 30_000), parent=(C, 0))])])
+    hidden = yb.update(
+        [
+            (
+                C,
+                0,
+                [
+                    yb.item(yb.TYPE, yb.type_content(yb.Y_MAP), root="notes", key="n1"),
+                    yb.item(yb.ANY, yb.anys("x" * 30_000), parent=(C, 0)),
+                ],
+            )
+        ]
+    )
     assert "alleen lijsten met namen" in refused(hidden)
 
 
@@ -282,8 +359,9 @@ def test_deleted_content_and_garbage_collected_ranges_are_accepted():
     inspect(_at_note(yb.DELETED, yb.uint(3)), DRIELUIK)
     inspect(yb.update([(C, 0, [yb.gc(2**40)])]), DRIELUIK)
     inspect(yb.update([(C, 0, [yb.skip(5), yb.gc(1)])]), DRIELUIK)
-    summary = inspect(yb.update([(C, 10, [yb.gc(5), yb.skip(5)]), (C + 1, 0, [yb.gc(1)])]),
-                      DRIELUIK)
+    summary = inspect(
+        yb.update([(C, 10, [yb.gc(5), yb.skip(5)]), (C + 1, 0, [yb.gc(1)])]), DRIELUIK
+    )
     assert summary.clients == {C: (10, 20), C + 1: (0, 1)}
 
 
@@ -298,7 +376,9 @@ def test_malformed_updates_are_refused():
     assert "geen geldige tekst" in refused(_field(yb.ANY, b"\x01\x77\x02\xc3\x28"))
     assert "Lege inhoud" in refused(_field(yb.ANY, yb.uint(0)))
     assert "Lege inhoud" in refused(_field(yb.DELETED, yb.uint(0)))
-    assert "Onbekend soort stuk" in refused(yb.update([(C, 0, [b"\x20" + yb.uint(1)])]))  # GC + flag
+    assert "Onbekend soort stuk" in refused(
+        yb.update([(C, 0, [b"\x20" + yb.uint(1)])])
+    )  # GC + flag
     assert "Onbekend soort stuk" in refused(yb.update([(C, 0, [b"\x08\x02" + yb.anys(1)])]))
     assert "Onbekende soort waarde" in refused(_field(yb.ANY, b"\x01\x10"))
     assert "te groot" in refused(_field(yb.ANY, b"\x01\x7d" + b"\xff" * 10 + b"\x01"))  # var int
@@ -318,15 +398,22 @@ def test_counts_are_bounded():
 
 
 def test_limits_can_be_set():
-    small = Limits(max_depth=2, max_string_bytes=10, max_structs=3, max_values=5,
-                   max_clients=2, max_deleted_ranges=2)
+    small = Limits(
+        max_depth=2,
+        max_string_bytes=10,
+        max_structs=3,
+        max_values=5,
+        max_clients=2,
+        max_deleted_ranges=2,
+    )
     inspect(_field(yb.ANY, yb.anys([[1]])), DRIELUIK, small)
     assert "te diep" in refused(_field(yb.ANY, yb.anys([[[1]]])), DRIELUIK, small)
     assert "te lang" in refused(_field(yb.ANY, yb.anys("x" * 11)), DRIELUIK, small)
     assert "te veel waarden" in refused(_field(yb.ANY, yb.anys([1, 2, 3, 4, 5])), DRIELUIK, small)
     assert "te groot" in refused(yb.update([(C, 0, [yb.gc(1)] * 4)]), DRIELUIK, small)
-    assert "te veel tegelijk" in refused(yb.update([], [(C, [(0, 1), (2, 1), (4, 1)])]),
-                                         DRIELUIK, small)
+    assert "te veel tegelijk" in refused(
+        yb.update([], [(C, [(0, 1), (2, 1), (4, 1)])]), DRIELUIK, small
+    )
 
 
 def test_the_worst_frames_are_decoded_to_a_verdict_without_recursion():
@@ -343,11 +430,16 @@ def test_the_worst_frames_are_decoded_to_a_verdict_without_recursion():
 # generated ---------------------------------------------------------------------------------
 
 any_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**53, 2**53) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False)
     | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=4),
-    max_leaves=12)
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 def _depth(value) -> int:
@@ -359,8 +451,12 @@ def _depth(value) -> int:
 
 
 @FAST
-@given(st.dictionaries(st.sampled_from(["text", "zone", "x", "tags", "extra"]), any_values,
-                       min_size=1, max_size=5), st.integers(0, 2**32 - 1))
+@given(
+    st.dictionaries(
+        st.sampled_from(["text", "zone", "x", "tags", "extra"]), any_values, min_size=1, max_size=5
+    ),
+    st.integers(0, 2**32 - 1),
+)
 def test_any_plain_values_pycrdt_writes_are_read_exactly(fields, client_id):
     """pycrdt encodes the values (lib0 `Any`), the decoder walks them: accepted exactly when
     they nest no deeper than the limit, and the clients it reports are the document's."""
@@ -403,10 +499,14 @@ def test_why_the_decoder_exists_pycrdt_crashes_on_deep_nesting():
     recursively and overflows the stack on ~80 KB (a segfault, not an exception)."""
     import sys
 
-    crash = ("from pycrdt import Doc\n"
-             "Doc().apply_update(bytes.fromhex(input()))\n")
-    proc = subprocess.run([sys.executable, "-c", crash], input=yb.deep_any_note(40_000).hex(),
-                          capture_output=True, text=True, timeout=60)
+    crash = "from pycrdt import Doc\nDoc().apply_update(bytes.fromhex(input()))\n"
+    proc = subprocess.run(
+        [sys.executable, "-c", crash],
+        input=yb.deep_any_note(40_000).hex(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if proc.returncode == 0:
         pytest.skip("this pycrdt survives deep nesting; the decoder's bound still applies")
     assert proc.returncode < 0  # killed by a signal (SIGSEGV), nothing Python could catch

@@ -5,8 +5,9 @@ import time
 from collections.abc import Callable
 
 
-async def until(condition: Callable[[], object], timeout: float = 5.0,
-                interval: float = 0.001) -> None:
+async def until(
+    condition: Callable[[], object], timeout: float = 5.0, interval: float = 0.001
+) -> None:
     """Return as soon as `condition()` is true (checked at once, then after each pause of
     `interval` seconds, 0 meaning one turn of the event loop); fail after `timeout`."""
     deadline = time.monotonic() + timeout

@@ -64,9 +64,16 @@ def nested_array(depth: int, leaf: bytes = b"\x7e") -> bytes:
     return b"\x75\x01" * depth + leaf
 
 
-def item(ref: int, content: bytes, *, root: str | None = None,
-         parent: tuple[int, int] | None = None, key: str | None = None,
-         origin: tuple[int, int] | None = None, right: tuple[int, int] | None = None) -> bytes:
+def item(
+    ref: int,
+    content: bytes,
+    *,
+    root: str | None = None,
+    parent: tuple[int, int] | None = None,
+    key: str | None = None,
+    origin: tuple[int, int] | None = None,
+    right: tuple[int, int] | None = None,
+) -> bytes:
     """One Item struct. Without origins its parent is given: a top-level `root` name or the
     id of a `parent` item; `key` is the entry's name in a map (parentSub)."""
     info = ref | (0x80 if origin else 0) | (0x40 if right else 0) | (0x20 if key is not None else 0)
@@ -109,8 +116,10 @@ def skip(length: int) -> bytes:
     return b"\x0a" + uint(length)
 
 
-def update(clients: list[tuple[int, int, list[bytes]]],
-           deletes: list[tuple[int, list[tuple[int, int]]]] = ()) -> bytes:  # type: ignore[assignment]
+def update(
+    clients: list[tuple[int, int, list[bytes]]],
+    deletes: list[tuple[int, list[tuple[int, int]]]] = (),
+) -> bytes:  # type: ignore[assignment]
     """clients: (client id, first clock, structs); deletes: (client id, [(clock, length)])."""
     out = uint(len(clients))
     for client, clock, structs in clients:
@@ -121,8 +130,7 @@ def update(clients: list[tuple[int, int, list[bytes]]],
     return out
 
 
-def note(client: int, clock: int, key: str, fields: dict[str, Any],
-         root: str = "notes") -> bytes:
+def note(client: int, clock: int, key: str, fields: dict[str, Any], root: str = "notes") -> bytes:
     """A new record (a Y.Map under `root`) with plain fields, as one client's part:
     returns the whole update."""
     structs = [item(TYPE, type_content(Y_MAP), root=root, key=key)]
@@ -134,8 +142,7 @@ def deep_any_note(depth: int, client: int = 1, key: str = "k") -> bytes:
     """The crash: an item under `notes` with key `key`, content ContentAny holding one
     array nested `depth` deep (a plain value where a note belongs; the nesting is what
     kills Yrs' recursive decoder before anything else is looked at)."""
-    return update([(client, 0, [item(ANY, raw_anys(nested_array(depth)), root="notes",
-                                     key=key)])])
+    return update([(client, 0, [item(ANY, raw_anys(nested_array(depth)), root="notes", key=key)])])
 
 
 def worst_frames(client: int = 77) -> list[bytes]:
@@ -143,9 +150,15 @@ def worst_frames(client: int = 77) -> list[bytes]:
     99,999 structs, 99,999 deleted ranges, and values nested five deep 30,000 times in the
     text of a note (tests/test_yupdate.py: each gets a verdict; bench/validation.py: how long
     that takes)."""
-    text_of_a_note = [item(TYPE, type_content(Y_MAP), root="notes", key="n1"),
-                      item(ANY, raw_anys(any_value([[1, [2, [3, [4, [5]]]]]] * 30_000)),
-                           parent=(client, 0), key="text")]
+    text_of_a_note = [
+        item(TYPE, type_content(Y_MAP), root="notes", key="n1"),
+        item(
+            ANY,
+            raw_anys(any_value([[1, [2, [3, [4, [5]]]]]] * 30_000)),
+            parent=(client, 0),
+            key="text",
+        ),
+    ]
     return [
         deep_any_note(500_000),
         update([(client, 0, [gc(1)] * 99_999)]),

@@ -34,6 +34,11 @@ async def _role_of(ws_url: str) -> str | None:
     return response.json().get("role") if response.status_code == 200 else None
 
 
+def _wake(waiter: "asyncio.Future[None]") -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
 class YClient:
     def __init__(self, url: str, role: str | None = None) -> None:
         self.url = url
@@ -88,7 +93,9 @@ class YClient:
         msg = parse_message(frame)
         if isinstance(msg, SyncMessage):
             if msg.kind == 0:
-                asyncio.ensure_future(self.ws.send(encode_sync_step2(self.doc.get_update(msg.payload))))
+                asyncio.ensure_future(
+                    self.ws.send(encode_sync_step2(self.doc.get_update(msg.payload)))
+                )
             else:
                 self._remote = True
                 try:
@@ -117,8 +124,14 @@ class YClient:
         return self.doc.get("notes", type=Map)
 
     def add_note(self, note_id: str, text: str, zone: str = "zorgen", **extra: Any) -> None:
-        fields = {"text": text, "zone": zone, "x": 0.1, "y": 0.1,
-                  "createdAt": time.time() * 1000, **extra}
+        fields = {
+            "text": text,
+            "zone": zone,
+            "x": 0.1,
+            "y": 0.1,
+            "createdAt": time.time() * 1000,
+            **extra,
+        }
         if self.role and "role" not in fields:
             fields["role"] = self.role
         self.notes[note_id] = Map(fields)
@@ -160,7 +173,7 @@ class YClient:
             if left <= 0:
                 raise AssertionError("condition not reached in time")
             woken = loop.create_future()
-            timer = loop.call_later(min(left, 0.01), lambda: woken.done() or woken.set_result(None))
+            timer = loop.call_later(min(left, 0.01), _wake, woken)
             self._waiting.add(woken)
             try:
                 await woken

@@ -10,8 +10,14 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("NETWERKBORD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 if not Path(CHROMIUM).exists():  # .ci/run installs it; locally: apt-get install chromium
@@ -40,7 +46,9 @@ class Device:
         if name is not None:
             await self.choose(name, relation)
         await self.page.wait_for_selector(
-            ".board:not([hidden]) .zones, .board:not([hidden]) .plan-tools, .waiting-screen:not([hidden])")
+            ".board:not([hidden]) .zones, .board:not([hidden]) .plan-tools, "
+            ".waiting-screen:not([hidden])"
+        )
         return self
 
     async def choose(self, name: str, relation: str = "") -> None:
@@ -99,7 +107,8 @@ class Device:
         result = await self.page.evaluate(
             "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
             "'wcag21aa']})).violations.map(v => ({id: v.id, help: v.help, "
-            "nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))")
+            "nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
+        )
         return result
 
 

@@ -5,7 +5,8 @@ import pytest
 
 def assert_clean(violations, page_name):
     assert violations == [], f"{page_name}: " + "; ".join(
-        f"{v['id']} ({v['help']}) at {v['nodes']}" for v in violations)
+        f"{v['id']} ({v['help']}) at {v['nodes']}" for v in violations
+    )
 
 
 async def test_start_and_created_pages(live_server, new_device):
@@ -57,7 +58,9 @@ async def test_waiting_screen_and_consent(live_server, new_device):
     fac_token = m["tokens"]["facilitator"]
     pro = await (await new_device()).join(m["links"]["professional"], "Aïsha", "jeugdbeschermer")
     await live_server.post(f"/api/meetings/{m['id']}/phase", fac_token, {"phase": "besloten-deel"})
-    await live_server.post(f"/api/meetings/{m['id']}/timer", fac_token, {"action": "start", "minutes": 20})
+    await live_server.post(
+        f"/api/meetings/{m['id']}/timer", fac_token, {"action": "start", "minutes": 20}
+    )
     await pro.page.locator(".waiting-screen [role=timer]").wait_for()
     assert_clean(await pro.axe_violations(), "waiting screen")
     await live_server.post(f"/api/meetings/{m['id']}/phase", fac_token, {"phase": "instemming"})

@@ -124,14 +124,21 @@ async def test_projector_is_read_only_and_shows_how_to_join(live_server, new_dev
     await tv.note("Sem gaat weer graag").wait_for()
     await fam.note("Sem gaat weer graag").wait_for()
     for device in (tv, fam):
-        assert await device.zone("zorgen").locator("li.note", has_text="Sem wordt stil").count() == 1
-        assert await device.zone("wensen").locator("li.note", has_text="Sem wordt stil").count() == 0
+        assert (
+            await device.zone("zorgen").locator("li.note", has_text="Sem wordt stil").count() == 1
+        )
+        assert (
+            await device.zone("wensen").locator("li.note", has_text="Sem wordt stil").count() == 0
+        )
     # the QR code is made by our server
     async with httpx.AsyncClient() as http:
         svg = await http.get(f"{m['links']['familie']}/qr.svg")
     assert svg.status_code == 200 and svg.text.startswith("<svg")
     # legible from across the room: note text at least 24 px on a 1080p screen
-    size = await tv.note("Sem wordt stil").locator(".note-text").evaluate(
-        "el => parseFloat(getComputedStyle(el).fontSize)")
+    size = (
+        await tv.note("Sem wordt stil")
+        .locator(".note-text")
+        .evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    )
     assert size >= 24
     await tv.screenshot("projector")

@@ -15,9 +15,12 @@ READ_INDEXEDDB = """async () => {
       const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); r.onerror = fail })
     for (const store of db.objectStoreNames) {
       const rows = await new Promise((ok) => {
-        const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result) })
+        const r = db.transaction(store).objectStore(store).getAll()
+        r.onsuccess = () => ok(r.result)
+      })
       for (const row of rows) {
-        const bytes = row instanceof Uint8Array ? row : new TextEncoder().encode(JSON.stringify(row))
+        const bytes = row instanceof Uint8Array ? row
+          : new TextEncoder().encode(JSON.stringify(row))
         out.push(Array.from(bytes))
       }
     }
@@ -55,8 +58,12 @@ async def step_is(device, title: str) -> None:
 
 async def test_familienetwerkberaad_with_a_closed_part(live_server, new_device):
     m = await live_server.create_meeting("FamilieNetwerkBeraad familie De Vries")
-    fac = await (await new_device(1400, 900)).join(m["links"]["facilitator"], "Joost", "gespreksleider")
-    fam = await (await new_device(1024, 768, has_touch=True)).join(m["links"]["familie"], "Oma Wiëbe", "oma")
+    fac = await (await new_device(1400, 900)).join(
+        m["links"]["facilitator"], "Joost", "gespreksleider"
+    )
+    fam = await (await new_device(1024, 768, has_touch=True)).join(
+        m["links"]["familie"], "Oma Wiëbe", "oma"
+    )
     pro_device = await new_device()
     frames = await capture_frames(pro_device)
     pro = await pro_device.join(m["links"]["professional"], "Aïsha", "jeugdbeschermer")
@@ -78,7 +85,9 @@ async def test_familienetwerkberaad_with_a_closed_part(live_server, new_device):
     await pro.page.locator(".waiting-screen", has_text="Even wachten").wait_for()
     assert await pro.page.locator("li.note").count() == 0
     frames_before = len(frames)
-    await fam.page.locator(".closed-banner", has_text="Besloten deel — alleen familie en netwerk").wait_for()
+    await fam.page.locator(
+        ".closed-banner", has_text="Besloten deel — alleen familie en netwerk"
+    ).wait_for()
     await step_is(fam, "Besloten deel")
     await fam.add_note("kort-samen", PLAN)  # the plan, on the goals board
     await fam.page.get_by_role("tab", name="Werkblad van de familie").click()
@@ -108,8 +117,10 @@ async def test_familienetwerkberaad_with_a_closed_part(live_server, new_device):
     assert stored, "the professional's IndexedDB holds the boards from before"
     assert all(PLAN.encode() not in row and WORKSHEET.encode() not in row for row in stored)
     async with httpx.AsyncClient() as http:
-        r = await http.get(f"{live_server.base}/api/meetings/{m['id']}/boards/doelen",
-                           headers={"Authorization": f"Bearer {m['tokens']['professional']}"})
+        r = await http.get(
+            f"{live_server.base}/api/meetings/{m['id']}/boards/doelen",
+            headers={"Authorization": f"Bearer {m['tokens']['professional']}"},
+        )
     assert r.status_code == 403
 
     # 3. plan presenteren: the professional is back and sees the plan, never the worksheet
@@ -143,16 +154,24 @@ async def test_familienetwerkberaad_with_a_closed_part(live_server, new_device):
         assert d.errors == []
 
 
-async def test_guided_drieluik_private_first_then_family_then_professionals(live_server, new_device):
+async def test_guided_drieluik_private_first_then_family_then_professionals(
+    live_server, new_device
+):
     m = await live_server.create_meeting("Drieluik familie Bakker", script="drieluik")
-    fac = await (await new_device(1400, 900)).join(m["links"]["facilitator"], "Joost", "gespreksleider")
-    tablet = await (await new_device(1024, 768, has_touch=True)).join(m["links"]["familie"], "Mama Lisa", "moeder")
+    fac = await (await new_device(1400, 900)).join(
+        m["links"]["facilitator"], "Joost", "gespreksleider"
+    )
+    tablet = await (await new_device(1024, 768, has_touch=True)).join(
+        m["links"]["familie"], "Mama Lisa", "moeder"
+    )
     pro = await (await new_device()).join(m["links"]["professional"], "Aïsha", "jeugdbeschermer")
 
     async def board():
         async with httpx.AsyncClient() as http:
-            r = await http.get(f"{live_server.base}/api/meetings/{m['id']}/boards/drieluik",
-                               headers={"Authorization": f"Bearer {m['tokens']['facilitator']}"})
+            r = await http.get(
+                f"{live_server.base}/api/meetings/{m['id']}/boards/drieluik",
+                headers={"Authorization": f"Bearer {m['tokens']['facilitator']}"},
+            )
         return r.json()
 
     # Write for yourself first: left, then right. Nothing reaches the board.
@@ -185,7 +204,9 @@ async def test_guided_drieluik_private_first_then_family_then_professionals(live
     await pro.note("Lisa: Sem raakt").wait_for()
     # the professional's press did nothing: only the family's notes are on the board
     assert {n["text"] for n in (await board())["notes"]} == {
-        "Karim: wij houden het niet vol", "Lisa: Sem raakt zijn school kwijt"}
+        "Karim: wij houden het niet vol",
+        "Lisa: Sem raakt zijn school kwijt",
+    }
     assert "Alleen voor jou" in await pro.note("Aïsha: uithuisplaatsing").inner_text()
 
     # Then the professionals.
@@ -194,9 +215,10 @@ async def test_guided_drieluik_private_first_then_family_then_professionals(live
     await tablet.note("Aïsha: uithuisplaatsing").wait_for()
     notes = (await board())["notes"]
     by_text = {n["text"]: n for n in notes}
-    assert by_text["Aïsha: uithuisplaatsing duurt langer"]["createdAt"] > \
-        max(by_text["Karim: wij houden het niet vol"]["createdAt"],
-            by_text["Lisa: Sem raakt zijn school kwijt"]["createdAt"])
+    assert by_text["Aïsha: uithuisplaatsing duurt langer"]["createdAt"] > max(
+        by_text["Karim: wij houden het niet vol"]["createdAt"],
+        by_text["Lisa: Sem raakt zijn school kwijt"]["createdAt"],
+    )
 
     # Discuss: group, theme, and the worst that can happen.
     await next_step(fac)

@@ -23,7 +23,7 @@ async def test_offline_edits_on_both_devices_merge_after_reconnect(live_server, 
     # IndexedDB writes are asynchronous, but a read waits for the writes begun before it
     # (transactions on a store run in the order they were made): read it all back first.
     stored = [bytes(row) for row in await a.page.evaluate(READ_INDEXEDDB)]
-    assert any("Oma schrijft zonder wifi".encode() in row for row in stored)
+    assert any(b"Oma schrijft zonder wifi" in row for row in stored)
     await a.page.reload()
     await a.note("Oma schrijft zonder wifi").wait_for()
     await a.zone("wensen").locator("li.note", has_text="Voor de storing").wait_for()
@@ -45,15 +45,17 @@ async def test_professional_sees_a_calm_waiting_screen_in_the_closed_part(live_s
     await fam.add_note("plan", "Voor het besloten deel")
     await pro.note("Voor het besloten deel").wait_for()
 
-    await live_server.post(f"/api/meetings/{m['id']}/closed", m["tokens"]["facilitator"],
-                           {"closed": True})
+    await live_server.post(
+        f"/api/meetings/{m['id']}/closed", m["tokens"]["facilitator"], {"closed": True}
+    )
     await pro.page.locator(".waiting-screen", has_text="Even wachten").wait_for(timeout=2000)
     assert await pro.page.locator("li.note").count() == 0
     await fam.page.locator(".closed-banner", has_text="Besloten deel").wait_for()
     await fam.add_note("plan", "Het plan van de familie")
     await pro.screenshot("closed-part-professional")
 
-    await live_server.post(f"/api/meetings/{m['id']}/closed", m["tokens"]["facilitator"],
-                           {"closed": False})
+    await live_server.post(
+        f"/api/meetings/{m['id']}/closed", m["tokens"]["facilitator"], {"closed": False}
+    )
     await pro.note("Het plan van de familie").wait_for(timeout=5000)
     assert await pro.page.locator(".waiting-screen").is_hidden()

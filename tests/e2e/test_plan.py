@@ -15,11 +15,16 @@ def requests_seen():
 
 async def watch(device, seen):
     device.context.on("request", lambda r: seen.append(r.url))
-    device.page.on("console", lambda m: seen.append(f"console:{m.text}") if "Content Security Policy" in m.text else None)
+    device.page.on(
+        "console",
+        lambda m: seen.append(f"console:{m.text}") if "Content Security Policy" in m.text else None,
+    )
     return device
 
 
-async def test_goals_become_a_plan_filled_on_two_devices_and_printed(live_server, new_device, tmp_path, requests_seen):
+async def test_goals_become_a_plan_filled_on_two_devices_and_printed(
+    live_server, new_device, tmp_path, requests_seen
+):
     m = await live_server.create_meeting("Netwerkberaad familie De Vries")
     fac = await watch(await new_device(1400, 900), requests_seen)
     await fac.join(m["links"]["facilitator"], "Joost", "gespreksleider")
@@ -71,10 +76,13 @@ async def test_goals_become_a_plan_filled_on_two_devices_and_printed(live_server
         if d is fac:
             await fac.page.get_by_role("tab", name="Plan van het actieteam").click()
         await d.page.wait_for_function(
-            """() => [...document.querySelectorAll('.actions-table input')].map(i => i.value).join('|')
-                  .includes('Wekker zetten om 7 uur') &&
-                  [...document.querySelectorAll('.actions-table input')].map(i => i.value).join('|')
-                  .includes('Afspraak met de juf maken')""", timeout=5000)
+            """() => [...document.querySelectorAll('.actions-table input')]
+                    .map(i => i.value).join('|').includes('Wekker zetten om 7 uur') &&
+                  [...document.querySelectorAll('.actions-table input')]
+                    .map(i => i.value).join('|')
+                  .includes('Afspraak met de juf maken')""",
+            timeout=5000,
+        )
     await fac.page.locator(".team-list", has_text="Opa Henk").wait_for()
     await fac.screenshot("plan-facilitator")
     assert await tablet.axe_violations() == []
@@ -91,18 +99,35 @@ async def test_goals_become_a_plan_filled_on_two_devices_and_printed(live_server
     assert violations == []
     pdf = tmp_path / "plan.pdf"
     await print_page.pdf(path=str(pdf), format="A4")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = " ".join(text.split())  # table cells wrap their words over lines
-    for expected in ("Netwerkberaad familie De Vries", "Het plan", GOAL, "Wekker zetten om 7 uur",
-                     "Mama Lisa", "Afspraak met de juf maken", "Telefoonnummer school opzoeken",
-                     "Opa rijdt Sem op dinsdag", "Opa Henk", "2027-03-01", "Instemming",
-                     "Oma Wiëbe: akkoord", "Wie waren er"):
+    for expected in (
+        "Netwerkberaad familie De Vries",
+        "Het plan",
+        GOAL,
+        "Wekker zetten om 7 uur",
+        "Mama Lisa",
+        "Afspraak met de juf maken",
+        "Telefoonnummer school opzoeken",
+        "Opa rijdt Sem op dinsdag",
+        "Opa Henk",
+        "2027-03-01",
+        "Instemming",
+        "Oma Wiëbe: akkoord",
+        "Wie waren er",
+    ):
         assert expected in text, expected
     assert "Afdrukken of opslaan als PDF" not in text  # screen-only controls stay off paper
 
     # Nothing was requested from another host, and the policy blocked nothing of ours.
-    others = [u for u in requests_seen if not u.startswith(live_server.base) and not u.startswith("console:")
-              and not u.startswith(("data:", "blob:"))]
+    others = [
+        u
+        for u in requests_seen
+        if not u.startswith(live_server.base)
+        and not u.startswith("console:")
+        and not u.startswith(("data:", "blob:"))
+    ]
     assert others == []
     assert [u for u in requests_seen if u.startswith("console:")] == []

@@ -50,12 +50,18 @@ async def shot(device, name: str) -> None:
     await device.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
-async def test_a_refused_change_is_undone_calmly_and_the_board_stays_usable(live_server, new_device):
+async def test_a_refused_change_is_undone_calmly_and_the_board_stays_usable(
+    live_server, new_device
+):
     m = await live_server.create_meeting("Netwerkberaad familie De Vries", script="drieluik")
-    r = await live_server.post(f"/api/meetings/{m['id']}/posting", m["tokens"]["facilitator"], {"open": True})
+    r = await live_server.post(
+        f"/api/meetings/{m['id']}/posting", m["tokens"]["facilitator"], {"open": True}
+    )
     assert r.status_code == 200, r.text  # "iedereen plakt nu": family and professionals write
     pro = await (await new_device()).join(m["links"]["professional"], "Aïsha", "jeugdbeschermer")
-    fam = await (await new_device(768, 1024, has_touch=True)).join(m["links"]["familie"], "Mama Lisa", "moeder")
+    fam = await (await new_device(768, 1024, has_touch=True)).join(
+        m["links"]["familie"], "Mama Lisa", "moeder"
+    )
 
     await pro.add_note("zorgen", ORIGINAL, private=False)
     await fam.note(ORIGINAL).wait_for()
@@ -85,7 +91,9 @@ async def test_a_refused_change_is_undone_calmly_and_the_board_stays_usable(live
 
     # The device's own copy was thrown away and loaded again: no trace of the refused text.
     await fam.page.wait_for_function(DRIELUIK_READY)
-    stored = await fam.page.evaluate(STORED_TEXTS, [f"nb:{m['id']}:drieluik:familie", [ORIGINAL, CHANGED]])
+    stored = await fam.page.evaluate(
+        STORED_TEXTS, [f"nb:{m['id']}:drieluik:familie", [ORIGINAL, CHANGED]]
+    )
     assert stored == [ORIGINAL]
     # The private note is still there, still only on this device.
     await expect(fam.note("Sem gaat weer voetballen")).to_contain_text("Alleen voor jou")
@@ -112,8 +120,10 @@ async def test_a_refused_change_is_undone_calmly_and_the_board_stays_usable(live
     await pro.note("Opa brengt Sem op woensdag").wait_for()
 
     async with httpx.AsyncClient() as http:
-        r = await http.get(f"{live_server.base}/api/meetings/{m['id']}/boards/drieluik",
-                           headers={"Authorization": f"Bearer {m['tokens']['facilitator']}"})
+        r = await http.get(
+            f"{live_server.base}/api/meetings/{m['id']}/boards/drieluik",
+            headers={"Authorization": f"Bearer {m['tokens']['facilitator']}"},
+        )
     texts = {n["text"] for n in r.json()["notes"]}
     assert ORIGINAL in texts and CHANGED not in texts and CHANGED_AGAIN not in texts
     assert "Sem gaat weer voetballen" not in texts  # the private note never left the tablet

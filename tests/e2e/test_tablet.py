@@ -5,8 +5,10 @@ import httpx
 
 async def board_json(live_server, m, board="drieluik"):
     async with httpx.AsyncClient() as http:
-        r = await http.get(f"{live_server.base}/api/meetings/{m['id']}/boards/{board}",
-                           headers={"Authorization": f"Bearer {m['tokens']['facilitator']}"})
+        r = await http.get(
+            f"{live_server.base}/api/meetings/{m['id']}/boards/{board}",
+            headers={"Authorization": f"Bearer {m['tokens']['facilitator']}"},
+        )
     return r.json()
 
 
@@ -26,7 +28,8 @@ async def test_private_notes_stay_on_the_device_until_posted(live_server, new_de
     await other.note("Sem is graag bij opa").wait_for()
     assert await other.note("Sem mist zijn vader").count() == 0
     assert [n["text"] for n in (await board_json(live_server, m))["notes"]] == [
-        "Sem is graag bij opa"]
+        "Sem is graag bij opa"
+    ]
 
     # It survives a reload (kept in this device's IndexedDB).
     await tablet.page.reload()
@@ -57,7 +60,9 @@ async def test_private_notes_stay_on_the_device_until_posted(live_server, new_de
     assert "Alleen voor jou" not in await tablet.note("Sem mist zijn vader").inner_text()
     notes = (await board_json(live_server, m))["notes"]
     assert sorted((n["text"], n["authorName"]) for n in notes) == [
-        ("Sem is graag bij opa", "Oma Wiëbe"), ("Sem mist zijn vader", "Oma Wiëbe")]
+        ("Sem is graag bij opa", "Oma Wiëbe"),
+        ("Sem mist zijn vader", "Oma Wiëbe"),
+    ]
 
 
 async def test_names_chosen_on_one_device_are_offered_on_the_next(live_server, new_device):
@@ -102,10 +107,14 @@ async def test_keyboard_only_adds_and_moves_a_goal(live_server, new_device):
 
 async def test_fits_tablets_and_phones_with_big_touch_targets(live_server, new_device):
     m = await live_server.create_meeting(script="drieluik")
-    for width, height, name in [(768, 1024, "tablet-portrait"), (1024, 768, "tablet-landscape"),
-                                (390, 844, "phone")]:
+    for width, height, name in [
+        (768, 1024, "tablet-portrait"),
+        (1024, 768, "tablet-landscape"),
+        (390, 844, "phone"),
+    ]:
         d = await (await new_device(width, height, has_touch=True)).join(
-            m["links"]["familie"], "Oma Wiëbe", "oma")
+            m["links"]["familie"], "Oma Wiëbe", "oma"
+        )
         await d.add_note("plan", f"Briefje op {name}")
         assert await d.page.evaluate("document.documentElement.scrollWidth <= innerWidth"), name
         small = await d.page.evaluate("""() => [...document.querySelectorAll(
