@@ -3,11 +3,11 @@ import js from '@eslint/js'
 import globals from 'globals'
 
 export default [
-  { ignores: ['static/build/**', 'node_modules/**', 'test-artifacts/**', '.venv/**', 'data/**'] },
+  { ignores: ['server/static/build/**', 'node_modules/**', 'test-artifacts/**', '.venv/**', 'data/**'] },
   js.configs.recommended,
   { rules: { 'no-unused-vars': ['error', { varsIgnorePattern: '^_', argsIgnorePattern: '^_' }] } },
   {
-    files: ['static/js/**/*.js'],
+    files: ['server/static/js/**/*.js'],
     languageOptions: { globals: { ...globals.browser, ...globals.serviceworker } }
   },
   {

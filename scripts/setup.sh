@@ -16,5 +16,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 # The browser bundle: plain ES modules and npm packages, bundled into one file (no CDN).
-npx --no-install esbuild static/js/app.js --bundle --format=esm --target=es2020 \
-  --minify --sourcemap --log-level=warning --outfile=static/build/app.js
+npx --no-install esbuild server/static/js/app.js --bundle --format=esm --target=es2020 \
+  --minify --sourcemap --log-level=warning --outfile=server/static/build/app.js

@@ -64,7 +64,7 @@ def missing_bundle(config: Config) -> str | None:
         return None
     return (
         f"the browser bundle {bundle} is missing: run `bash scripts/setup.sh` first "
-        "(it builds static/build/app.js from static/js with esbuild)"
+        "(it builds server/static/build/app.js from server/static/js with esbuild)"
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent  # templates/ and static/ live in the package
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ class Config:
     awareness_connection_bytes_per_second: float = 8192  # presence per connection (4529)
     awareness_connection_burst_bytes: int = 32_768  # ... of which at once
     awareness_query_seconds: float = 1.0  # a connection's query is answered once per this
-    templates_dir: Path = ROOT / "templates"
-    static_dir: Path = ROOT / "static"
+    templates_dir: Path = PACKAGE / "templates"
+    static_dir: Path = PACKAGE / "static"
 
     @property
     def database_path(self) -> Path | None:

@@ -21,7 +21,7 @@ from board.state import MeetingState, enter_step, finish, lock, move_step, reope
 from server import closecodes
 
 F, P, S, L = Role.FAMILIE, Role.PROFESSIONAL, Role.SCHERM, Role.FACILITATOR
-JS = Path(__file__).resolve().parent.parent / "static" / "js"
+JS = Path(__file__).resolve().parent.parent / "server" / "static" / "js"
 
 
 # --- entering a step, finishing -------------------------------------------------------------

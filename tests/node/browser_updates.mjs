@@ -8,9 +8,9 @@
 // through the server; an update is printed only by the device that made it.
 
 import * as Y from 'yjs'
-import * as ops from '../../static/js/notes.js'
-import { postPrivateNotes } from '../../static/js/privatenotes.js'
-import { goalFromNote, goalsOf } from '../../static/js/planview.js'
+import * as ops from '../../server/static/js/notes.js'
+import { postPrivateNotes } from '../../server/static/js/privatenotes.js'
+import { goalFromNote, goalsOf } from '../../server/static/js/planview.js'
 
 const hex = (u) => Buffer.from(u).toString('hex')
 const out = (line) => process.stdout.write(JSON.stringify(line) + '\n')

@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import {
   addNote, addToGroup, deleteNote, groupNotes, groupWith, groupsOf, notesOf, nudge,
   placeItem, setGroupTitle, ungroup, updateNote, zoneItems
-} from '../../static/js/notes.js'
+} from '../../server/static/js/notes.js'
 
 const ORIGIN = 'local:p-oma'
 

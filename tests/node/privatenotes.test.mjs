@@ -7,8 +7,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as Y from 'yjs'
-import { notesOf, zoneItems } from '../../static/js/notes.js'
-import { postPrivateNotes, privateNoteList } from '../../static/js/privatenotes.js'
+import { notesOf, zoneItems } from '../../server/static/js/notes.js'
+import { postPrivateNotes, privateNoteList } from '../../server/static/js/privatenotes.js'
 
 const ORIGIN = 'local:p-oma'
 const OMA = { author: 'p-oma', authorName: 'Oma Wiëbe', role: 'familie' }
