@@ -286,6 +286,10 @@ async function idle ({ urls, per = 1, notes = 20, holdS = 8 }) {
   await connectAll(writers, 200)
   for (const w of writers) for (let i = 0; i < notes; i++) edit(w, `n${i}`)
   await sleep(1500)
+  // the server's memory with one device per board is read now, in the same process as at
+  // "ready": their difference is what the extra devices cost
+  emit('base', { connections: writers.length, errors })
+  await sleep(2500)
   const extra = urls.flatMap((url) => Array.from({ length: per - 1 }, () => new Device(url)))
   await connectAll(extra, 200)
   emit('ready', { connections: writers.length + extra.length, errors })

@@ -17,44 +17,25 @@ memory however long it gets. A few thousand such clients hold the server. So the
 Between requests uvicorn's own keep-alive timeout applies. A WebSocket upgrade leaves this
 class as soon as its headers are in (wsprotocol.py takes the socket over).
 
-This is the only module that builds on uvicorn's internals: the class below, its __init__,
-and the parser callbacks and upgrade hook in HOOKS. check_uvicorn() checks them when the
-server starts, and tests/test_http_limits.py drives them.
+It subclasses uvicorn's protocol, so it builds on uvicorn's internals; those are named and
+checked in uvicornhooks.py (check_uvicorn() runs when the server starts), and
+tests/test_http_limits.py drives them.
 """
 
 import asyncio
 import functools
-import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-
 from .config import Config
 from .limits import address_group
-
-# The methods of uvicorn's protocol this class extends (it calls each one's original).
-HOOKS = ("connection_made", "connection_lost", "data_received", "on_message_begin",
-         "on_headers_complete", "on_message_complete", "handle_websocket_upgrade")
-INIT_PARAMS = ["config", "server_state", "app_state", "_loop"]
+from .uvicornhooks import HttpToolsProtocol, check_uvicorn, response_pending
 
 HEADERS_TOO_LARGE = "De kopregels van dit verzoek zijn te groot"
 
 IDLE, HEAD, BODY = 0, 1, 2  # between requests, receiving headers, receiving the body
-
-
-def check_uvicorn() -> None:
-    """Fail loudly when an upgrade of uvicorn took away what this module builds on."""
-    missing = [name for name in HOOKS if not callable(getattr(HttpToolsProtocol, name, None))]
-    params = list(inspect.signature(HttpToolsProtocol.__init__).parameters)[1:]
-    if params != INIT_PARAMS:
-        missing.append(f"__init__({', '.join(INIT_PARAMS)})")
-    if missing:
-        raise RuntimeError(f"uvicorn {uvicorn.__version__} changed HttpToolsProtocol (no "
-                           f"{', '.join(missing)}): server/httpprotocol.py must be adapted")
 
 
 class HalfOpen:
@@ -63,7 +44,7 @@ class HalfOpen:
     def __init__(self, per_address: int) -> None:
         self.per_address = per_address
         # address -> its connections, oldest first (a dict keeps insertion order)
-        self.waiting: dict[str, dict["LimitedHttpProtocol", None]] = {}
+        self.waiting: dict[str, dict[LimitedHttpProtocol, None]] = {}
 
     def add(self, conn: "LimitedHttpProtocol") -> None:
         conns = self.waiting.setdefault(conn.address, {})
@@ -96,13 +77,24 @@ class HttpLimits:
 
     @classmethod
     def from_config(cls, config: Config) -> "HttpLimits":
-        return cls(config.header_timeout_seconds, config.body_timeout_seconds,
-                   config.max_header_bytes, HalfOpen(config.max_half_open_per_address))
+        return cls(
+            config.header_timeout_seconds,
+            config.body_timeout_seconds,
+            config.max_header_bytes,
+            HalfOpen(config.max_half_open_per_address),
+        )
 
 
 class LimitedHttpProtocol(HttpToolsProtocol):
-    def __init__(self, config: Any, server_state: Any, app_state: Any,
-                 _loop: asyncio.AbstractEventLoop | None = None, *, limits: HttpLimits) -> None:
+    def __init__(
+        self,
+        config: Any,
+        server_state: Any,
+        app_state: Any,
+        _loop: asyncio.AbstractEventLoop | None = None,
+        *,
+        limits: HttpLimits,
+    ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self.limits = limits
         self.event_loop = _loop or asyncio.get_running_loop()
@@ -186,9 +178,7 @@ class LimitedHttpProtocol(HttpToolsProtocol):
 
     def _expired(self) -> None:
         self.deadline = None
-        cycle = getattr(self, "cycle", None)
-        if self.phase == HEAD and cycle is not None and \
-                not getattr(cycle, "response_complete", True):
+        if self.phase == HEAD and response_pending(self):
             # A pipelined request waits for the answer to the one before: not its sender's
             # doing, so its deadline waits too.
             self._arm(self.limits.header_timeout)
@@ -200,13 +190,13 @@ class LimitedHttpProtocol(HttpToolsProtocol):
     def _refuse_headers(self) -> None:
         self._settle(IDLE)
         assert self.socket is not None
-        cycle = getattr(self, "cycle", None)
-        if cycle is None or getattr(cycle, "response_complete", True):
+        if not response_pending(self):
             body = json.dumps({"error": HEADERS_TOO_LARGE}).encode()
-            self.socket.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-                              b"content-type: application/json\r\n"
-                              b"content-length: %d\r\nconnection: close\r\n\r\n%s"
-                              % (len(body), body))
+            self.socket.write(
+                b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                b"content-type: application/json\r\n"
+                b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body)
+            )
         self.socket.close()
 
 

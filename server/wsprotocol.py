@@ -7,9 +7,12 @@ every message a dict passed through awaits, and uvicorn's own WebSocket protocol
 the reference Yjs server, and most of the CPU of a busy server.
 
 So uvicorn hands the socket to this protocol after its HTTP parser has seen the upgrade
-request, and the protocol talks to the room itself: a received frame goes to ws.Session in
-the same call, and a room's send writes one frame on the socket (`send_now`). No task, no
-queue, no dict. Only a device that cannot keep up gets a sender task (see connection.py).
+request (what that relies on in uvicorn is in uvicornhooks.py), and the protocol talks to the
+room itself: a received frame goes to ws.Session in the same call, and a room's send writes
+one frame on the socket (`send_now`). No task, no queue, no dict. Only a device that cannot
+keep up gets a sender task (see connection.py). The framing is wsframes.py: the `websockets`
+library's Sans-I/O protocol was measured in its place and costs capacity (bench/SERVER.md,
+"websockets Sans-I/O: measured").
 
 The endpoint, its close codes and its rules are the same as ws.BoardSockets (plain ASGI, for
 any other server). uvicorn serves no other WebSocket path through this class: those get 404,
@@ -25,14 +28,21 @@ from urllib.parse import unquote
 
 from . import closecodes
 from .httpprotocol import http_protocol
-from .wsframes import (BINARY, CLOSE, PING, TEXT, FrameError, FrameReader, accept_key,
-                       binary_frame, close_frame, parse_close, pong_frame)
+from .uvicornhooks import forwarded_client, open_connections
 from .ws import PATH, Refused, Session, admit
-
-try:
-    from uvicorn.middleware.proxy_headers import _TrustedHosts
-except ImportError:  # pragma: no cover
-    _TrustedHosts = None
+from .wsframes import (
+    BINARY,
+    CLOSE,
+    PING,
+    TEXT,
+    FrameError,
+    FrameReader,
+    accept_key,
+    binary_frame,
+    close_frame,
+    parse_close,
+    pong_frame,
+)
 
 log = logging.getLogger("netwerkbord.ws")
 
@@ -44,13 +54,30 @@ class BoardProtocol(asyncio.Protocol):
     """One device's WebSocket, from the upgrade request on. It is also the channel the
     device's Connection sends through: send_now(), send() and close()."""
 
-    __slots__ = ("app", "uvicorn", "connections", "loop", "transport", "reader", "session",
-                 "closing", "_waiters", "_close_timer")
+    __slots__ = (
+        "app",
+        "uvicorn",
+        "connections",
+        "loop",
+        "transport",
+        "reader",
+        "session",
+        "closing",
+        "_waiters",
+        "_close_timer",
+    )
 
-    def __init__(self, config: Any, server_state: Any, app_state: Any,
-                 _loop: asyncio.AbstractEventLoop | None = None, *, app: Any) -> None:
+    def __init__(
+        self,
+        config: Any,
+        server_state: Any,
+        app_state: Any,
+        _loop: asyncio.AbstractEventLoop | None = None,
+        *,
+        app: Any,
+    ) -> None:
         self.app, self.uvicorn = app, config
-        self.connections = server_state.connections  # uvicorn shuts these down on exit
+        self.connections = open_connections(server_state)  # uvicorn shuts these down on exit
         self.loop = _loop or asyncio.get_running_loop()
         self.transport: asyncio.Transport = None  # type: ignore[assignment]
         self.reader: FrameReader | None = None  # set once the handshake is answered
@@ -156,19 +183,22 @@ class BoardProtocol(asyncio.Protocol):
         if match is None:
             return self._refuse_http(b"404 Not Found", "Onbekend adres")
         if headers.get(b"sec-websocket-version") != b"13":
-            return self._refuse_http(b"426 Upgrade Required", "Alleen WebSocket versie 13",
-                                     b"Sec-WebSocket-Version: 13\r\n")
+            return self._refuse_http(
+                b"426 Upgrade Required",
+                "Alleen WebSocket versie 13",
+                b"Sec-WebSocket-Version: 13\r\n",
+            )
         accept = accept_key(headers.get(b"sec-websocket-key", b""))
         if accept is None:
             return self._refuse_http(b"400 Bad Request", "Ongeldige WebSocket-aanvraag")
-        self.transport.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                             b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept +
-                             b"\r\n\r\n")
+        self.transport.write(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+        )
         state, address = self.app.state, self._client_address(headers)
         self.reader = FrameReader(state.config.max_message_bytes)
         try:  # like BoardSockets: accept first, as a close code needs an open WebSocket
-            room, conn = admit(state, address, query, match["meeting_id"], match["board_id"],
-                               self)
+            room, conn = admit(state, address, query, match["meeting_id"], match["board_id"], self)
         except Refused as refused:
             log.info('%s - "WebSocket %s" refused %d', address, match[0], refused.code)
             self._close(refused.code, refused.reason)
@@ -187,18 +217,22 @@ class BoardProtocol(asyncio.Protocol):
         peer = self.transport.get_extra_info("peername")
         host = str(peer[0]) if peer else "?"
         forwarded = headers.get(b"x-forwarded-for")
-        if forwarded and _TrustedHosts is not None and self.uvicorn.proxy_headers:
-            trusted = _TrustedHosts(self.uvicorn.forwarded_allow_ips)
-            if host in trusted:
-                return trusted.get_trusted_client_address(forwarded.decode("latin-1"))[0]
+        if forwarded:
+            return forwarded_client(self.uvicorn, host, forwarded.decode("latin-1"))
         return host
 
     def _refuse_http(self, status: bytes, text: str, extra: bytes = b"") -> None:
         body = text.encode()
         self.closing = True
-        self.transport.write(b"HTTP/1.1 " + status + b"\r\nContent-Type: text/plain; "
-                             b"charset=utf-8\r\nContent-Length: " + str(len(body)).encode() +
-                             b"\r\nConnection: close\r\n" + extra + b"\r\n" + body)
+        self.transport.write(
+            b"HTTP/1.1 " + status + b"\r\nContent-Type: text/plain; "
+            b"charset=utf-8\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\nConnection: close\r\n"
+            + extra
+            + b"\r\n"
+            + body
+        )
         self.transport.close()
 
     def _close(self, code: int, reason: str) -> None:
@@ -230,4 +264,3 @@ def uvicorn_options(app: Any) -> dict[str, Any]:
     """The protocols for uvicorn.Config (the server and the tests use the same): HTTP with
     its deadlines and limits (httpprotocol.py), and this board WebSocket."""
     return {"http": http_protocol(app), "ws": functools.partial(BoardProtocol, app=app)}
-

@@ -16,14 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-from uvicorn.server import ServerState
 
 from server.bodylimit import ROUTE_LIMITS, BodyLimit, body_limit
 from server.config import Config
-from server.httpprotocol import (HalfOpen, HttpLimits, LimitedHttpProtocol, check_uvicorn,
-                                 http_protocol)
+from server.httpprotocol import HalfOpen, HttpLimits, LimitedHttpProtocol, http_protocol
 from server.limits import MeetingQuota, address_group, meeting_quota_error
+from server.uvicornhooks import HttpToolsProtocol, ServerState, check_uvicorn
 from tests.serverprocess import ServerProcess
 from tests.yclient import YClient
 
@@ -33,11 +31,14 @@ PARTIAL_HEAD = b"POST /api/meetings HTTP/1.1\r\nHost: netwerkbord\r\nContent-"
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    sp = ServerProcess(Path(tmp_path_factory.mktemp("http-limits")) / "data", env={
-        "NETWERKBORD_HEADER_TIMEOUT_SECONDS": str(TIMEOUT),
-        "NETWERKBORD_BODY_TIMEOUT_SECONDS": str(TIMEOUT),
-        "NETWERKBORD_MAX_PARTICIPANTS": "3",
-    })
+    sp = ServerProcess(
+        Path(tmp_path_factory.mktemp("http-limits")) / "data",
+        env={
+            "NETWERKBORD_HEADER_TIMEOUT_SECONDS": str(TIMEOUT),
+            "NETWERKBORD_BODY_TIMEOUT_SECONDS": str(TIMEOUT),
+            "NETWERKBORD_MAX_PARTICIPANTS": "3",
+        },
+    )
     sp.start()
     try:
         yield sp
@@ -46,8 +47,9 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]
 
 
 def started(tmp_path: Path, **env: str) -> ServerProcess:
-    sp = ServerProcess(tmp_path / "data", env={f"NETWERKBORD_{k.upper()}": v
-                                               for k, v in env.items()})
+    sp = ServerProcess(
+        tmp_path / "data", env={f"NETWERKBORD_{k.upper()}": v for k, v in env.items()}
+    )
     sp.start()
     return sp
 
@@ -86,9 +88,13 @@ def still_open(sock: socket.socket) -> bool:
 
 # Request bodies ------------------------------------------------------------------------------
 
+
 def test_a_huge_content_length_is_refused_before_any_body_is_sent(limited):
-    sock = connect(limited, b"POST /api/meetings HTTP/1.1\r\nHost: netwerkbord\r\n"
-                            b"Content-Type: application/json\r\nContent-Length: 300000000\r\n\r\n")
+    sock = connect(
+        limited,
+        b"POST /api/meetings HTTP/1.1\r\nHost: netwerkbord\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 300000000\r\n\r\n",
+    )
     with sock:
         status, body = status_and_json(read_to_end(sock))  # the body is never sent
     assert status == 413 and "te groot" in body["error"]
@@ -100,8 +106,10 @@ def test_a_chunked_body_is_read_only_up_to_the_limit(limited):
     limit = body_limit("POST", "/api/meetings", Config().max_body_bytes)
     chunk = b"400\r\n" + b"x" * 1024 + b"\r\n"
     # More than the limit, and no final chunk: the answer must not wait for the end.
-    head = (b"POST /api/meetings HTTP/1.1\r\nHost: netwerkbord\r\n"
-            b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    head = (
+        b"POST /api/meetings HTTP/1.1\r\nHost: netwerkbord\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     with connect(limited, head + chunk * (limit // 1024 + 1)) as sock:
         status, body = status_and_json(read_to_end(sock))
     assert status == 413 and body["error"]
@@ -113,12 +121,16 @@ def test_a_body_up_to_the_limit_is_read_and_one_byte_more_is_not(limited):
     limit = body_limit("POST", "/api/meetings", Config().max_body_bytes)
     title = b'{"title": "familie De Vries"}'
     for size, status in ((limit, 201), (limit + 1, 413)):
-        r = httpx.post(limited.base + "/api/meetings", content=title.ljust(size),
-                       headers={"Content-Type": "application/json"})
+        r = httpx.post(
+            limited.base + "/api/meetings",
+            content=title.ljust(size),
+            headers={"Content-Type": "application/json"},
+        )
         assert r.status_code == status and r.json()
 
 
 # Headers: deadline, size, half-open connections -----------------------------------------------
+
 
 def test_partial_headers_are_closed_after_the_timeout(limited):
     with connect(limited, PARTIAL_HEAD) as partial, connect(limited) as silent:
@@ -151,8 +163,10 @@ def test_the_next_request_on_a_kept_alive_connection_has_a_deadline_too(limited)
 
 
 def test_a_body_that_stops_coming_is_closed_after_the_timeout(limited):
-    head = (b"POST /api/meetings HTTP/1.1\r\nHost: netwerkbord\r\n"
-            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+    head = (
+        b"POST /api/meetings HTTP/1.1\r\nHost: netwerkbord\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    )
     with connect(limited, head + b'{"title": ') as sock:
         assert TIMEOUT * 0.9 <= closed_after(sock) < TIMEOUT + 5
 
@@ -167,10 +181,10 @@ def test_headers_too_large_get_431(limited):
 
 async def test_a_board_websocket_outlives_the_header_timeout(limited):
     async with httpx.AsyncClient() as http:
-        m = (await http.post(limited.base + "/api/meetings",
-                             json={"title": "familie De Vries"})).json()
-    url = (f"ws://127.0.0.1:{limited.port}/ws/{m['id']}/drieluik"
-           f"?token={m['tokens']['familie']}")
+        m = (
+            await http.post(limited.base + "/api/meetings", json={"title": "familie De Vries"})
+        ).json()
+    url = f"ws://127.0.0.1:{limited.port}/ws/{m['id']}/drieluik?token={m['tokens']['familie']}"
     writer, reader = await YClient(url).connect(), await YClient(url).connect()
     # A partial request opened after both devices: once it is closed, their handshakes'
     # deadlines would have passed too.
@@ -190,14 +204,14 @@ def test_half_open_connections_per_address_are_bounded(tmp_path):
     sp = started(tmp_path, max_half_open_per_address="4")  # header timeout: the default 10 s
     try:
         socks = [connect(sp, PARTIAL_HEAD) for _ in range(6)]
-        start = time.monotonic()
         for old in socks[:2]:  # the two oldest make room at once, long before the timeout
             assert read_to_end(old) == b""
-        assert time.monotonic() - start < Config().header_timeout_seconds / 2
         # A normal request from the same address still gets through (it takes the place of
         # the oldest half-open one while its headers come in).
         assert httpx.get(sp.base + "/").status_code == 200
         assert read_to_end(socks[2]) == b""
+        # The others, opened together with the closed ones, are still open: it was not the
+        # timeout that closed those.
         assert all(still_open(s) for s in socks[3:])
         for s in socks:
             s.close()
@@ -206,6 +220,7 @@ def test_half_open_connections_per_address_are_bounded(tmp_path):
 
 
 # Meetings per address, people per meeting -------------------------------------------------------
+
 
 def test_meetings_per_hour_without_an_admin_key(tmp_path):
     sp = started(tmp_path, meetings_per_hour="3")
@@ -229,8 +244,11 @@ def test_with_an_admin_key_there_is_no_meeting_quota(tmp_path):
     try:
         with httpx.Client(base_url=sp.base) as http:
             for i in range(3):
-                r = http.post("/api/meetings", json={"title": f"Familie De Vries {i}"},
-                              headers={"Authorization": "Bearer sleutel-van-de-beheerder"})
+                r = http.post(
+                    "/api/meetings",
+                    json={"title": f"Familie De Vries {i}"},
+                    headers={"Authorization": "Bearer sleutel-van-de-beheerder"},
+                )
                 assert r.status_code == 201
     finally:
         sp.stop()
@@ -248,6 +266,7 @@ def test_people_per_meeting_are_capped(limited):
 
 
 # Unit level -------------------------------------------------------------------------------------
+
 
 def test_route_limits():
     assert body_limit("POST", "/api/meetings", 65_536) == 4096
@@ -325,21 +344,38 @@ def test_meeting_quota_only_without_an_admin_key():
 
 
 def test_settings_come_from_the_environment(monkeypatch):
-    for name, value in {"MAX_BODY_BYTES": "2048", "MAX_HEADER_BYTES": "8192",
-                        "HEADER_TIMEOUT_SECONDS": "2.5", "BODY_TIMEOUT_SECONDS": "7",
-                        "MAX_HALF_OPEN_PER_ADDRESS": "8", "MEETINGS_PER_HOUR": "5",
-                        "MAX_PARTICIPANTS": "50"}.items():
+    for name, value in {
+        "MAX_BODY_BYTES": "2048",
+        "MAX_HEADER_BYTES": "8192",
+        "HEADER_TIMEOUT_SECONDS": "2.5",
+        "BODY_TIMEOUT_SECONDS": "7",
+        "MAX_HALF_OPEN_PER_ADDRESS": "8",
+        "MEETINGS_PER_HOUR": "5",
+        "MAX_PARTICIPANTS": "50",
+    }.items():
         monkeypatch.setenv(f"NETWERKBORD_{name}", value)
     c = Config.from_env()
-    assert (c.max_body_bytes, c.max_header_bytes, c.header_timeout_seconds,
-            c.body_timeout_seconds, c.max_half_open_per_address, c.meetings_per_hour,
-            c.max_participants) == (2048, 8192, 2.5, 7.0, 8, 5, 50)
+    assert (
+        c.max_body_bytes,
+        c.max_header_bytes,
+        c.header_timeout_seconds,
+        c.body_timeout_seconds,
+        c.max_half_open_per_address,
+        c.meetings_per_hour,
+        c.max_participants,
+    ) == (2048, 8192, 2.5, 7.0, 8, 5, 50)
     d = Config()
-    assert (d.max_body_bytes, d.header_timeout_seconds, d.max_half_open_per_address,
-            d.meetings_per_hour, d.max_participants) == (65_536, 10.0, 32, 20, 200)
+    assert (
+        d.max_body_bytes,
+        d.header_timeout_seconds,
+        d.max_half_open_per_address,
+        d.meetings_per_hour,
+        d.max_participants,
+    ) == (65_536, 10.0, 32, 20, 200)
 
 
 # What httpprotocol.py builds on in uvicorn: these fail first when an upgrade changes it. -------
+
 
 class FakeTransport(asyncio.Transport):
     def __init__(self, peer: tuple[str, int]) -> None:
@@ -370,8 +406,9 @@ class FakeTransport(asyncio.Transport):
 
 
 async def _hello(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-length", b"5")]})
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"5")]}
+    )
     await send({"type": "http.response.body", "body": b"hallo"})
 
 
@@ -388,15 +425,24 @@ def test_uvicorn_still_has_what_httpprotocol_builds_on():
     # uvicorn's protocol sets none of the attributes ours adds.
     config = uvicorn.Config(_hello, log_level="warning", lifespan="off")
     plain = HttpToolsProtocol(config, ServerState(), {}, asyncio.new_event_loop())
-    ours = {"limits", "event_loop", "socket", "address", "phase", "head_bytes", "half_open",
-            "deadline"}
+    ours = {
+        "limits",
+        "event_loop",
+        "socket",
+        "address",
+        "phase",
+        "head_bytes",
+        "half_open",
+        "deadline",
+    }
     assert not ours & (set(vars(plain)) | set(dir(HttpToolsProtocol)))
     plain.loop.close()
 
 
 async def test_the_protocol_tracks_half_open_connections_and_deadlines():
-    limits = HttpLimits(header_timeout=30, body_timeout=30, max_header_bytes=1000,
-                        half_open=HalfOpen(2))
+    limits = HttpLimits(
+        header_timeout=30, body_timeout=30, max_header_bytes=1000, half_open=HalfOpen(2)
+    )
     (a, ta), (b, tb), (c, tc) = [_protocol(limits, "10.0.0.7") for _ in range(3)]
     assert ta.closed.is_set() and limits.half_open.count("10.0.0.7") == 2  # a: the oldest
     other, _ = _protocol(limits, "10.0.0.8")
