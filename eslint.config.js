@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import globals from 'globals'
 
 export default [
-  { ignores: ['server/static/build/**', 'node_modules/**', 'test-artifacts/**', '.venv/**', 'data/**'] },
+  { ignores: ['server/static/build/**', 'node_modules/**', 'test-artifacts/**', '.venv/**', 'data/**', 'build/**'] },
   js.configs.recommended,
   { rules: { 'no-unused-vars': ['error', { varsIgnorePattern: '^_', argsIgnorePattern: '^_' }] } },
   {
