@@ -6,10 +6,11 @@ one (chunked) is read only up to the limit. The answer closes the connection, si
 of the body is left unread. Plain ASGI, so it holds on any ASGI server.
 """
 
-import json
 import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .guard import send_error
 
 KIB = 1024
 
@@ -98,16 +99,4 @@ class BodyLimit:
 
 
 async def _refuse(send: Send, limit: int) -> None:
-    body = json.dumps({"error": too_large(limit)}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, 413, too_large(limit), [(b"connection", b"close")])

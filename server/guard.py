@@ -48,15 +48,22 @@ class AuthGuard:
 
 
 async def _too_many(send: Send) -> None:
-    body = json.dumps({"error": THROTTLED}).encode()
+    await send_error(send, 429, THROTTLED, [(b"retry-after", b"60")])
+
+
+async def send_error(
+    send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]]
+) -> None:
+    """A JSON error straight from ASGI middleware, in the app's {"error": ...} form."""
+    body = json.dumps({"error": message}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 429,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
-                (b"retry-after", b"60"),
+                *headers,
             ],
         }
     )

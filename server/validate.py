@@ -12,7 +12,7 @@ Three checks, in this order:
 """
 
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -23,7 +23,7 @@ from board import schema
 from board.roles import Role
 
 from . import closecodes
-from .limits import TokenBucket
+from .limits import AuthThrottle
 from .sync import ProtocolError, decode_state_vector
 from .yupdate import (
     DEFAULT_LIMITS,
@@ -269,35 +269,27 @@ def _shared(value: Any) -> bool:
     return hasattr(value, "integrated")  # a pycrdt shared type (Map, Array, Text, ...)
 
 
-class Refusals:
+class Refusals(AuthThrottle):
     """Refused updates per device (or link) in one meeting.
 
     A change refused after applying costs the room a read of the board from disk (up to
     ~0.2 s for a board at its quota), on the event loop every meeting shares. So a device
     gets a few such refusals, then one per REFILL_SECONDS; beyond that its updates are
-    refused (4529) before they are applied, and cost nothing.
+    refused (4529) before they are applied, and cost nothing. The same bookkeeping as the
+    throttle of invalid links, per device instead of per address.
     """
 
     BURST = 10
     REFILL_SECONDS = 30.0
-    MAX_DEVICES = 1000  # the oldest entries go first
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+        super().__init__(self.BURST, 60 / self.REFILL_SECONDS, clock)
 
     def allowed(self, me: str) -> bool:
-        bucket = self._buckets.get(me)
-        return bucket is None or bucket.peek(self.clock())
+        return not self.blocked(me)
 
     def charge(self, me: str) -> None:
-        now = self.clock()
-        bucket = self._buckets.get(me)
-        if bucket is None:
-            bucket = self._buckets[me] = TokenBucket(1 / self.REFILL_SECONDS, self.BURST, now)
-            while len(self._buckets) > self.MAX_DEVICES:
-                self._buckets.popitem(last=False)
-        bucket.take(now)
+        self.failed(me)
 
 
 TOO_MANY_REFUSED = "Te veel wijzigingen niet bewaard; probeer het over een minuut opnieuw"
