@@ -70,6 +70,13 @@ class ServerProcess:
     def stop(self) -> None:
         stop_process(self.proc)
 
+    def __enter__(self) -> "ServerProcess":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
 
 def stop_process(proc: "subprocess.Popen[bytes] | None") -> None:
     """SIGTERM (a graceful shutdown), then SIGKILL if it takes longer than 10 s."""

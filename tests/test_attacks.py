@@ -30,12 +30,8 @@ ENV = {"NETWERKBORD_MEETINGS_PER_HOUR": "0"}  # each attack makes its own meetin
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server process for the attacks that need no restart (each uses its own meeting)."""
     folder = tmp_path_factory.mktemp("attacks")
-    sp = ServerProcess(folder / "data", log_path=folder / "server.log", env=ENV)
-    sp.start()
-    try:
+    with ServerProcess(folder / "data", log_path=folder / "server.log", env=ENV) as sp:
         yield sp
-    finally:
-        sp.stop()
 
 
 async def create(sp: ServerProcess, title: str = "Netwerkberaad familie De Vries") -> dict:

@@ -50,12 +50,8 @@ SEEN: list[tuple[dict, str, dict]] = []
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     folder = tmp_path_factory.mktemp("fuzz-updates")
-    sp = ServerProcess(folder / "data", log_path=folder / "server.log", env=ENV)
-    sp.start()
-    try:
+    with ServerProcess(folder / "data", log_path=folder / "server.log", env=ENV) as sp:
         yield sp
-    finally:
-        sp.stop()
 
 
 # what an attacker sends ----------------------------------------------------------------------

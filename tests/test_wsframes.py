@@ -20,11 +20,7 @@ from server.wsframes import (
     close_frame,
     parse_close,
 )
-
-
-def client_frame(opcode: Opcode, data: bytes, fin: bool = True) -> bytes:
-    """A frame as a browser sends it: masked with a random key."""
-    return Frame(opcode, data, fin).serialize(mask=True)
+from tests.wsbytes import BROKEN_STREAMS, client_frame
 
 
 def server_frames(raw: bytes) -> list[Frame]:
@@ -79,21 +75,7 @@ def test_fragments_are_joined_and_a_ping_between_them_is_answered_first():
     assert FrameReader(1000).feed(client_frame(Opcode.TEXT, b"hallo")) == [(TEXT, b"hallo")]
 
 
-@pytest.mark.parametrize(
-    "raw, why",
-    [
-        (Frame(Opcode.BINARY, b"abc").serialize(mask=False), "not masked"),
-        (bytes([0x82 | 0x40, 0x83]) + b"\x00" * 7, "RSV bit without an extension"),
-        (bytes([0x83, 0x80, 0, 0, 0, 0]), "reserved opcode"),
-        (client_frame(Opcode.CONT, b"x"), "continuation without a start"),
-        (
-            client_frame(Opcode.BINARY, b"a", fin=False) + client_frame(Opcode.TEXT, b"b"),
-            "new message inside a fragmented one",
-        ),
-        (bytes([0x09, 0x81, 0, 0, 0, 0]) + b"p", "fragmented control frame"),
-        (bytes([0x89, 0xFE, 0, 126]) + b"\x00" * 130, "control frame over 125 bytes"),
-    ],
-)
+@pytest.mark.parametrize("raw, why", BROKEN_STREAMS)
 def test_broken_streams_are_refused_with_1002_and_read_no_further(raw, why):
     reader = FrameReader(1000)
     reader.feed(raw)

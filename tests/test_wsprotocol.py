@@ -19,6 +19,7 @@ from websockets.frames import Close, Frame, Opcode
 from websockets.protocol import OPEN, Protocol, Side
 
 from server import closecodes, wsprotocol
+from tests.wsbytes import BROKEN_STREAMS, client_frame
 from tests.yclient import YClient
 
 KEY = base64.b64encode(os.urandom(16)).decode()
@@ -146,11 +147,6 @@ def device(max_size: int = 1000) -> Iterator[Device]:
         yield dev
 
 
-def client_frame(opcode: Opcode, data: bytes, fin: bool = True) -> bytes:
-    """A frame as a browser sends it: masked with a random key."""
-    return Frame(opcode, data, fin).serialize(mask=True)
-
-
 def cut(raw: bytes, cuts: list[int]) -> list[bytes]:
     points = sorted({c % (len(raw) + 1) for c in cuts})
     return [raw[a:b] for a, b in zip([0, *points], [*points, len(raw)], strict=True)]
@@ -227,21 +223,7 @@ def test_fragments_are_joined_and_a_ping_between_them_is_answered():
         assert dev.session.received[1:] == [None, None]
 
 
-@pytest.mark.parametrize(
-    "raw, why",
-    [
-        (Frame(Opcode.BINARY, b"abc").serialize(mask=False), "not masked"),
-        (bytes([0x82 | 0x40, 0x83]) + b"\x00" * 7, "RSV bit without an extension"),
-        (bytes([0x83, 0x80, 0, 0, 0, 0]), "reserved opcode"),
-        (client_frame(Opcode.CONT, b"x"), "continuation without a start"),
-        (
-            client_frame(Opcode.BINARY, b"a", fin=False) + client_frame(Opcode.TEXT, b"b"),
-            "new message inside a fragmented one",
-        ),
-        (bytes([0x09, 0x81, 0, 0, 0, 0]) + b"p", "fragmented control frame"),
-        (bytes([0x89, 0xFE, 0, 126]) + b"\x00" * 130, "control frame over 125 bytes"),
-    ],
-)
+@pytest.mark.parametrize("raw, why", BROKEN_STREAMS)
 def test_broken_streams_close_with_1002_and_read_no_further(raw, why):
     with device() as dev:
         dev.send(client_frame(Opcode.BINARY, b"ervoor") + raw)

@@ -5,19 +5,15 @@
 import struct
 from typing import Any
 
+from server.sync import write_uint
+
 # content refs (Yjs `contentRefs`)
 DELETED, JSON, BINARY, STRING, EMBED, FORMAT, TYPE, ANY, DOC = 1, 2, 3, 4, 5, 6, 7, 8, 9
 # type refs of ContentType (Yjs `typeRefs`)
 Y_ARRAY, Y_MAP, Y_TEXT, Y_XML_ELEMENT, Y_XML_FRAGMENT, Y_XML_HOOK, Y_XML_TEXT = 0, 1, 2, 3, 4, 5, 6
 
 
-def uint(n: int) -> bytes:
-    out = bytearray()
-    while n > 0x7F:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    out.append(n)
-    return bytes(out)
+uint = write_uint  # lib0's var uint, as the server writes it
 
 
 def varint(n: int) -> bytes:
