@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from pycrdt import Doc, Map
+from pycrdt._pycrdt import Map as _RawMap
 
 from board import schema
 from board.roles import Role
@@ -145,7 +146,7 @@ class BoardGuard:
         self.owners = {}
         for name in self.roots:
             root = doc.get(name, type=Map)
-            self._subscriptions.append(root.observe_deep(partial(self._collect, name)))
+            self._subscriptions.append(_observe_deep(root, partial(self._collect, name)))
             if name in self._owned:
                 for key, value in root.items():
                     role = value.get("role") if isinstance(value, Map) else None
@@ -158,7 +159,7 @@ class BoardGuard:
                 root = doc.get(name, type=Map)
             except Exception:  # not a map (no board of ours has one): nothing to watch
                 continue
-            self._subscriptions.append(root.observe_deep(partial(self._collect, name)))
+            self._subscriptions.append(_observe_deep(root, partial(self._collect, name)))
 
     def before(
         self, update: bytes, principal: Any, doc: Doc, client_ids: ClientIds, sizes: Sizes
@@ -207,6 +208,7 @@ class BoardGuard:
             changes.append(schema.Change(root, "", "", "update", schema.NESTED))
 
     def _read(self, root: str, events: list[Any], changes: list[schema.Change]) -> None:
+        txn = events[0].transaction
         for event in events:
             path = event.path
             if len(path) > 1:  # below a record: no board of ours has that
@@ -218,7 +220,7 @@ class BoardGuard:
                 action = change.get("action", "update")
                 new = change.get("newValue")
                 # a field of a record, or a value of a RECORD map: plain; else a record
-                value = _scalar(new) if path or self.roots.get(root) == RECORD else _plain(new)
+                value = _scalar(new) if path or self.roots.get(root) == RECORD else _plain(new, txn)
                 if path:
                     changes.append(schema.Change(root, str(path[0]), key, action, value))
                 else:
@@ -254,19 +256,33 @@ class BoardGuard:
                     self.owners.pop((c.root, c.key), None)
 
 
-def _plain(value: Any) -> Any:
+def _observe_deep(root: Map[Any], callback: Callable[[list[Any]], None]) -> Any:
+    """Subscribe `callback` to the raw events of `root` and everything below it.
+
+    pycrdt's own observe_deep first wraps every part of every event in Python objects (the
+    target, each value, recursively, each read in a transaction of its own): about a fifth of
+    the cost of a checked update (docs/architecture.md, "Speed"). The checks need only each
+    event's path and keys, and the fields of a new record, read with the event's own
+    transaction (`_plain`). This uses pycrdt's native layer (`integrated`, `pycrdt._pycrdt`),
+    which it does not document; it is pinned below 0.15, and every test of a checked update
+    fails if that changes.
+    """
+    return root.integrated.observe_deep(callback)
+
+
+_PLAIN = (str, int, float, bool, type(None), list, dict, bytes)  # lib0 Any, no shared types
+
+
+def _plain(value: Any, txn: Any) -> Any:
     """A new record as board.schema sees it: its fields as a dict, one level only."""
-    if isinstance(value, Map):
-        return {k: _scalar(v) for k, v in value.items()}
+    if isinstance(value, _RawMap):
+        record: Any = value  # pycrdt's stubs leave out the native Map's keys()
+        return {k: _scalar(record.get(txn, k)) for k in record.keys(txn)}
     return _scalar(value)
 
 
 def _scalar(value: Any) -> Any:
-    return schema.NESTED if _shared(value) else value
-
-
-def _shared(value: Any) -> bool:
-    return hasattr(value, "integrated")  # a pycrdt shared type (Map, Array, Text, ...)
+    return value if isinstance(value, _PLAIN) else schema.NESTED  # a Map, Array, Text, ...
 
 
 class Refusals(AuthThrottle):
