@@ -22,12 +22,16 @@ def decide(role: Role, board_id: str, state: MeetingState) -> Access:
     board = get_board(board_id)
     if board is None:
         return Access.NONE
-    if board.server_only:
-        # verloop carries the step, the closed part and the timer: everyone needs it,
-        # including a professional waiting outside during the closed part.
+    if board.always_readable:
+        # `stand`: the step, the closed part and the timer, nothing else. Everyone needs it,
+        # a professional waiting outside during the closed part too.
         return Access.READ
     if role is Role.PROFESSIONAL and (board.family_only or state.closed):
+        # During the closed part a professional gets no board at all, `verloop` included: it
+        # carries what the family does (people added, consent, presence, the TV).
         return Access.NONE
+    if board.server_only:
+        return Access.READ  # `verloop`: read by every screen, written by the server only
     if role is Role.SCHERM:
         # The projector stands in the family's room; it shows the open boards, never the
         # family's own worksheet (its link may travel further than the room).
@@ -69,11 +73,11 @@ def tabs(role: Role, script_id: str) -> list[str]:
 def exportable_boards(role: Role, state: MeetingState) -> list[str] | None:
     """The boards this role may export now, or None when it may export nothing.
 
-    An export is what the role may read, but a role that may read no board besides the
-    course (a professional during the closed part) gets nothing: the course alone would
+    An export is what the role may read (but not `stand`: `verloop` says the same and more),
+    and a role that may read no board besides the course gets nothing: the course alone would
     tell who is there and what they answered.
     """
-    boards = readable_boards(role, state)
+    boards = [b for b in readable_boards(role, state) if not BOARDS[b].always_readable]
     return boards if any(not BOARDS[b].server_only for b in boards) else None
 
 

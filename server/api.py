@@ -17,6 +17,7 @@ from board.phases import phase_label
 from board.roles import Role
 from board.scripts import DEFAULT_SCRIPT, SCRIPTS, get_script
 
+from .devices import cookie_name, same_origin
 from .limits import client_address, meeting_limit_error, meeting_quota_error
 from .meetings import Meetings, Principal
 from .store import Meeting
@@ -50,13 +51,27 @@ def meetings_of(request: Request) -> Meetings:
 
 
 def principal_of(request: Request, meeting_id: str) -> Principal | JSONResponse:
+    """Who asks: by a token (`Authorization: Bearer`, or `?token=` as before), else by this
+    browser's device cookie or its facilitator's login (server/devices.py)."""
     token = bearer(request.headers.get("authorization")) or request.query_params.get("token")
-    if token is None:
-        return error(401, "Geen toegangscode meegegeven")
-    principal = meetings_of(request).authenticate(token, meeting_id)
+    if token is not None:
+        principal = meetings_of(request).authenticate(token, meeting_id)
+        if principal is None:
+            return error(401, "Ongeldige of ingetrokken toegangscode")
+        return principal
+    principal = browser_principal(request, meeting_id)
     if principal is None:
-        return error(401, "Ongeldige of ingetrokken toegangscode")
+        return error(401, "Geen toegangscode meegegeven")
+    if request.method not in ("GET", "HEAD") and not same_origin(request.headers):
+        return error(403, "Dit verzoek komt niet van Netwerkbord zelf")
     return principal
+
+
+def browser_principal(request: Request, meeting_id: str) -> Principal | None:
+    """The device key in this browser's cookie for the meeting (the meeting page gives a
+    logged-in facilitator one: server/joining.py)."""
+    key = request.cookies.get(cookie_name(meeting_id))
+    return meetings_of(request).device_principal(key, meeting_id) if key else None
 
 
 # (meeting, tokens), None; or None, (status, message[, headers])

@@ -20,6 +20,11 @@ presence, read-only ones included, so everything kept or sent on its behalf is b
 - a query is answered with the live states only, at most once per
   `awareness_query_seconds` per connection: one byte cannot buy megabytes.
 
+Presence is the device's own (`identify`, given by the room): a client id another device
+(of the meeting, on any board) writes or announces with is not taken, departed or not; and
+in every state kept, `user.role` and `user.device` are the connection's own, set here,
+whatever the device sent. Names stay the device's: several people share one tablet.
+
 The stock y-websocket client sends every state it receives straight back (its awareness
 'update' handler has no origin check). Those echoes are for ids another connection owns, or
 outdated: they are ignored before any size or budget check, so a state another device sent
@@ -27,6 +32,7 @@ can never get an honest device closed.
 """
 
 import asyncio
+import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 
@@ -49,6 +55,8 @@ STATE_TOO_BIG = "Aanwezigheidsgegevens zijn te groot (meer dan {} bytes)"
 TOO_FAST = "Te veel aanwezigheidsberichten per seconde; even wachten"
 
 Broadcast = Callable[[bytes, Connection | None], None]
+# For a connection: whether it may speak for a client id, and the fields set in `user`.
+Identity = tuple[Callable[[int], bool], dict[str, str]]
 
 
 class _Speaker:
@@ -71,8 +79,10 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
         broadcast: Broadcast,
         config: Config | None = None,
         clock: Callable[[], float] = time.monotonic,
+        identify: Callable[[Connection], Identity] | None = None,
     ) -> None:
         self.config = config = config or Config()
+        self._identify = identify
         self.clock = clock
         self._connections = connections  # the room's (read only)
         self._broadcast = broadcast  # the room's fan-out: (message, connection to skip)
@@ -149,6 +159,8 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
         if not self._speaker(conn, now).bucket.take(now, cost) or not self._bucket.take(now, cost):
             self._refuse(conn, closecodes.RATE_LIMITED, TOO_FAST)
             return
+        if self._identify is not None:  # (after the size checks: json.loads only what fits)
+            taken = _stamped(taken, *self._identify(conn))
         for e in taken:
             cid = e.client_id
             if e.removed:
@@ -260,3 +272,26 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
         entries, self._out = list(self._out.values()), {}
         if entries:
             self._broadcast(encode_awareness(entries), None)  # a device ignores its own echo
+
+
+def _stamped(
+    entries: list[AwarenessEntry], may_speak: Callable[[int], bool], fields: dict[str, str]
+) -> list[AwarenessEntry]:
+    """The entries of client ids the device may speak for, with its own role and device in
+    `user` (a state that is not an object with a `user` object is kept as it is: it claims
+    nobody)."""
+    out = []
+    for e in entries:
+        if not may_speak(e.client_id):
+            continue
+        if not e.removed:
+            try:
+                state = json.loads(e.state)
+            except ValueError:
+                continue  # parse_message let it through as JSON: cannot happen
+            user = state.get("user") if isinstance(state, dict) else None
+            if isinstance(user, dict) and any(user.get(k) != v for k, v in fields.items()):
+                user.update(fields)
+                e = AwarenessEntry(e.client_id, e.clock, json.dumps(state, ensure_ascii=False))
+        out.append(e)
+    return out

@@ -21,6 +21,9 @@ ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
     for method, path, limit in (
         ("POST", r"/", 8 * KIB),  # the start page's form: a title (120 chars), the admin key
         ("POST", r"/api/meetings", 4 * KIB),  # {"title", "script"}
+        # the account pages' forms: a name, a password (256 characters), a title, a CSRF token
+        ("POST", r"/(inloggen|uitloggen|mijn|mijn/[^/]+/gespreksleiders)", 8 * KIB),
+        ("POST", r"/eerste-account/[^/]+", 8 * KIB),
         ("POST", r"/api/meetings/[^/]+/participants", 4 * KIB),  # a name and a relation
         ("POST", r"/api/meetings/[^/]+/consent", 8 * KIB),  # a comment of 500 characters
         ("*", r"/api/.*", 16 * KIB),  # the facilitator's controls: a few fields (api.MAX_BODY)

@@ -61,6 +61,12 @@ class Config:
     awareness_connection_bytes_per_second: float = 8192  # presence per connection (4529)
     awareness_connection_burst_bytes: int = 32_768  # ... of which at once
     awareness_query_seconds: float = 1.0  # a connection's query is answered once per this
+    # Facilitator accounts (server/accounts.py): the session cookie and the login throttle.
+    session_hours: float = 12.0  # a login lasts this long, counted from the login itself
+    https_only: bool = False  # served over https (a proxy in front): cookies get Secure
+    login_name_failure_burst: int = 5  # wrong passwords for one user name, then throttled
+    login_address_failure_burst: int = 20  # wrong passwords from one address, then throttled
+    login_failures_per_minute: float = 2.0  # ... and how fast that allowance comes back
     templates_dir: Path = PACKAGE / "templates"
     static_dir: Path = PACKAGE / "static"
 

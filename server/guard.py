@@ -1,7 +1,9 @@
 """Throttling of invalid-link attempts over HTTP (the WebSocket endpoint does its own, see ws.py).
 
-An address whose attempts keep failing (401, or 404 on a /j/{token} link) gets 429 on every
-route that takes a token or a key, until its allowance comes back (server.limits.AuthThrottle).
+An address whose attempts keep failing (401, or 404 on a /j/{token}, /p/{token} or
+/binnen/{code} link) gets 429 instead of that answer, until its allowance comes back
+(server.limits.AuthThrottle). A valid link or key from the same address is answered as always:
+only wrong ones are slowed.
 """
 
 import json
@@ -17,7 +19,8 @@ from .store import StorageError
 
 log = logging.getLogger("netwerkbord.guard")
 
-_GUARDED = ("/api/", "/j/", "/p/")
+_LINKS = ("/j/", "/p/", "/binnen/")  # a 404 there is a wrong link (or room code)
+_GUARDED = ("/api/", *_LINKS)
 
 
 def _guarded(scope: Scope) -> bool:
@@ -33,15 +36,21 @@ class AuthGuard:
             await self.app(scope, receive, send)
             return
         throttle, address = AuthThrottle.of(scope["app"].state), client_address(scope)
-        if throttle.blocked(address):
-            await _too_many(send)
-            return
+        replaced = False
 
         async def watch(message: Message) -> None:
+            nonlocal replaced
+            if replaced:
+                return  # the rest of the answer the 429 stands in for
             if message["type"] == "http.response.start":
                 status = message["status"]
-                if status == 401 or (status == 404 and scope["path"].startswith(("/j/", "/p/"))):
-                    throttle.failed(address)
+                failed = status == 401 or (
+                    status == 404 and scope["path"].startswith(_LINKS)
+                )
+                if failed and throttle.refuse(address):
+                    replaced = True
+                    await _too_many(send)
+                    return
             await send(message)
 
         await self.app(scope, receive, watch)

@@ -67,11 +67,16 @@ class AddressBuckets:
 class AuthThrottle(AddressBuckets):
     """Invalid-link attempts per client address.
 
-    Every failed check spends a token of that address's bucket. While the bucket is empty,
-    every attempt from the address is refused *before* its token is looked at, valid or not:
-    checking it would tell a guesser which guess was right. The lock-out lasts only until one
-    token has come back (a few seconds), so a family behind one router is not shut out for
-    long by one device with a stale link. Attempts refused this way cost nothing extra.
+    Every failed check spends a token of that address's bucket; once it is empty, a wrong
+    link from that address is answered with 429 (WebSocket: 4529) instead of 401 until a token
+    has come back. Only wrong links are slowed down: a valid link is always checked and always
+    let in, so a family behind one router is never shut out by one device with a stale link
+    (refuse(), used by the WebSocket endpoint and the HTTP guard). Letting a throttled address
+    have its links checked tells a guesser nothing it could use: a token carries 192 random
+    bits (server/tokens.py), so no number of guesses finds one; the throttle is there to make
+    a stream of wrong links visible and cheap, not to keep tokens secret.
+
+    blocked() and failed() are the bucket's bookkeeping (validate.Refusals uses them too).
     """
 
     def __init__(
@@ -86,6 +91,12 @@ class AuthThrottle(AddressBuckets):
     def failed(self, address: str) -> None:
         now = self.clock()
         self.bucket(address, now).take(now)
+
+    def refuse(self, address: str) -> bool:
+        """Count one wrong link from `address`; True when the address has used up its
+        allowance, so the answer is 429 / 4529 ("try again later") rather than 401 / 4401."""
+        now = self.clock()
+        return not self.bucket(address, now).take(now)
 
     @classmethod
     def of(cls, state: Any) -> "AuthThrottle":

@@ -79,7 +79,9 @@ class Room:
         self._compaction: asyncio.Task[None] | None = None
         self._load(self.doc)
         # presence; reads as a mapping of the live states: client id -> (clock, JSON)
-        self.awareness = AwarenessRelay(self.connections, self._broadcast, config)
+        self.awareness = AwarenessRelay(
+            self.connections, self._broadcast, config, identify=self._identity
+        )
 
     def _load(self, doc: Doc) -> None:
         """Read the board into a fresh `doc` and make it the room's document."""
@@ -92,6 +94,16 @@ class Room:
         self.meeting.client_ids.claim([doc.client_id], SERVER, persist=False)
 
     # connections --------------------------------------------------------------------------
+
+    def _identity(self, conn: Connection) -> tuple[Callable[[int], bool], dict[str, str]]:
+        """Presence is the device's own (server/awareness.py): its client ids, its role."""
+        me = writer_key(conn.principal)
+        owners = self.meeting.client_ids.owners
+        principal = conn.principal
+        fields = {}
+        if principal is not None and hasattr(principal, "role"):
+            fields = {"role": str(principal.role), "device": principal.device}
+        return (lambda cid: owners.get(cid, me) == me), fields
 
     def join(self, conn: Connection) -> None:
         self.connections.add(conn)

@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 __all__ = ["Meeting", "Store", "StorageError", "TokenRecord"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,55 @@ class TokenRecord:
     meeting_id: str
     role: str
     hash: str
+    ask: bool = False  # "ask me first": the link only asks the facilitator to let one in
+
+
+def _access_tables(db: Database) -> None:
+    db.table("devices").create(
+        {
+            "id": str,  # chosen by the server, shown in the console
+            "meeting_id": str,
+            "role": str,  # the role it was admitted as ("" while waiting)
+            "key_hash": str,  # SHA-256 of the device's key; the key itself is not kept
+            "label": str,  # the name given when asking to join, or how it came in
+            "via": str,  # "link:<role>", "toelating" (admitted), "account"
+            "status": str,  # "wacht", "actief", "geweigerd", "verwijderd"
+            "created_at": float,
+            "revoked_at": float,
+            "address": str,  # where a waiting request came from (limits per address)
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db.table("devices").create_index(["key_hash"], unique=True, if_not_exists=True)
+    db.table("devices").create_index(["meeting_id", "status"], if_not_exists=True)
+    db.table("users").create(
+        {
+            "id": int,
+            "username": str,
+            "password_hash": str,  # argon2id
+            "created_at": float,
+            "generation": int,  # raised by a reset or removal: older sessions end
+        },
+        pk="id",
+        not_null={"username", "password_hash"},
+        defaults={"generation": 0},
+        if_not_exists=True,
+    )
+    db.table("users").create_index(["username"], unique=True, if_not_exists=True)
+    db.table("meeting_facilitators").create(
+        {"meeting_id": str, "user_id": int, "added_at": float},
+        pk=("meeting_id", "user_id"),
+        if_not_exists=True,
+    )
+    db.table("meeting_facilitators").create_index(["user_id"], if_not_exists=True)
+    db.table("settings").create({"name": str, "value": str}, pk="name", if_not_exists=True)
+    tokens, meetings = db.table("tokens"), db.table("meetings")
+    if "secret" not in tokens.columns_dict:  # (a database put back to an older version)
+        tokens.add_column("secret", str)  # a role link itself, so it can be shown again
+        tokens.add_column("ask", int, not_null_default=0)  # "ask me first": opens no door
+    if "admission_code" not in meetings.columns_dict:
+        meetings.add_column("admission_code", str)  # the room's QR code: it grants nothing
 
 
 def _neutralize_stored(conn: sqlite3.Connection) -> None:
@@ -174,6 +223,12 @@ class Store:
             # Yrs can read become deleted content (server/yupdate.py neutralize)
             with db.conn:
                 _neutralize_stored(db.conn)
+                db.execute("PRAGMA user_version=6")
+        if db.execute("PRAGMA user_version").fetchone()[0] < 7:
+            # 7: who is in the room (docs/architecture.md, "Access"): a credential per device,
+            # admission to the room, facilitator accounts; role links can be shown again
+            with db.conn:
+                _access_tables(db)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _write(self, fn: Callable[[], T]) -> T:
@@ -186,8 +241,15 @@ class Store:
     # meetings -----------------------------------------------------------------------------
 
     def create_meeting(
-        self, meeting_id: str, title: str, tokens: dict[str, str], script: str
+        self,
+        meeting_id: str,
+        title: str,
+        tokens: dict[str, str],
+        script: str,
+        secrets: dict[str, str] | None = None,
     ) -> None:
+        """`tokens`: role -> the hash of its link; `secrets`: role -> the link's token, kept
+        so that the meeting's facilitators can show the links again."""
         now = time.time()
 
         def write() -> None:
@@ -210,6 +272,7 @@ class Store:
                     "role": role,
                     "created_at": now,
                     "revoked_at": None,
+                    "secret": (secrets or {}).get(role),
                 }
                 for role, h in tokens.items()
             )
@@ -259,6 +322,8 @@ class Store:
                 "audit",
                 "blocked_devices",
                 "client_ids",
+                "devices",
+                "meeting_facilitators",
             ):
                 self.db.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
             self.db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
@@ -327,18 +392,83 @@ class Store:
             )
         )
 
+    # devices: one credential each (server/devices.py) -------------------------------------
+
+    def add_device(self, row: dict[str, Any]) -> None:
+        self._write(lambda: self.db.table("devices").insert(row))
+
+    def find_device(self, key_hash: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM devices WHERE key_hash = ?", [key_hash]))
+        return rows[0] if rows else None
+
+    def get_device(self, meeting_id: str, device_id: str) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query(
+                "SELECT * FROM devices WHERE id = ? AND meeting_id = ?", [device_id, meeting_id]
+            )
+        )
+        return rows[0] if rows else None
+
+    def meeting_devices(self, meeting_id: str, *statuses: str) -> list[dict[str, Any]]:
+        marks = ",".join("?" * len(statuses))
+        return list(
+            self.db.query(
+                f"SELECT * FROM devices WHERE meeting_id = ? AND status IN ({marks}) "
+                "ORDER BY created_at",
+                [meeting_id, *statuses],
+            )
+        )
+
+    def set_device(self, meeting_id: str, device_id: str, **values: Any) -> bool:
+        """Change a device's row; False if it is not there."""
+
+        def write() -> bool:
+            cursor = self.db.execute(
+                f"UPDATE devices SET {', '.join(f'{k} = ?' for k in values)} "
+                "WHERE id = ? AND meeting_id = ?",
+                [*values.values(), device_id, meeting_id],
+            )
+            return cursor.rowcount > 0
+
+        return self._write(write)
+
+    def admission_code(self, meeting_id: str, new: Callable[[], str]) -> str:
+        """The meeting's room code (made on first use, and again with `renew`)."""
+        row = self.db.execute(
+            "SELECT admission_code FROM meetings WHERE id = ?", [meeting_id]
+        ).fetchone()
+        if row and row[0]:
+            return str(row[0])
+        return self.renew_admission_code(meeting_id, new())
+
+    def renew_admission_code(self, meeting_id: str, code: str) -> str:
+        self._write(
+            lambda: self.db.execute(
+                "UPDATE meetings SET admission_code = ? WHERE id = ?", [code, meeting_id]
+            )
+        )
+        return code
+
+    def meeting_by_admission_code(self, code: str) -> str | None:
+        row = self.db.execute("SELECT id FROM meetings WHERE admission_code = ?", [code]).fetchone()
+        return str(row[0]) if row else None
+
     # tokens -------------------------------------------------------------------------------
 
     def find_token(self, token_hash: str) -> TokenRecord | None:
         rows = list(
             self.db.query(
-                "SELECT meeting_id, role FROM tokens WHERE hash = ? AND revoked_at IS NULL",
+                "SELECT meeting_id, role, ask FROM tokens WHERE hash = ? AND revoked_at IS NULL",
                 [token_hash],
             )
         )
-        return TokenRecord(rows[0]["meeting_id"], rows[0]["role"], token_hash) if rows else None
+        if not rows:
+            return None
+        return TokenRecord(rows[0]["meeting_id"], rows[0]["role"], token_hash, bool(rows[0]["ask"]))
 
-    def replace_tokens(self, meeting_id: str, role: str, new_hash: str) -> list[str]:
+    def replace_tokens(
+        self, meeting_id: str, role: str, new_hash: str, secret: str | None = None
+    ) -> list[str]:
         """Revoke every live token of a role and add a new one; returns the revoked hashes."""
         now = time.time()
         old = [
@@ -358,11 +488,41 @@ class Store:
                     "role": role,
                     "created_at": now,
                     "revoked_at": None,
+                    "secret": secret,
+                    "ask": int(ask),
                 }
             )
 
+        ask = any(
+            r["ask"]
+            for r in self.db.query(
+                "SELECT ask FROM tokens WHERE meeting_id = ? AND role = ? AND revoked_at IS NULL",
+                [meeting_id, role],
+            )
+        )
         self._write(write)
         return old
+
+    def role_links(self, meeting_id: str) -> dict[str, dict[str, Any]]:
+        """Per role its live link's token (None for links made before they were kept) and
+        whether it asks the facilitator first."""
+        return {
+            r["role"]: {"token": r["secret"], "ask": bool(r["ask"])}
+            for r in self.db.query(
+                "SELECT role, secret, ask FROM tokens WHERE meeting_id = ? "
+                "AND revoked_at IS NULL ORDER BY created_at",
+                [meeting_id],
+            )
+        }
+
+    def set_ask(self, meeting_id: str, role: str, ask: bool) -> None:
+        self._write(
+            lambda: self.db.execute(
+                "UPDATE tokens SET ask = ? WHERE meeting_id = ? AND role = ? "
+                "AND revoked_at IS NULL",
+                [int(ask), meeting_id, role],
+            )
+        )
 
     def _revoke(self, meeting_id: str, role: str, now: float) -> None:
         self.db.execute(
@@ -495,3 +655,122 @@ class Store:
             "SELECT count(*) FROM updates WHERE meeting_id = ? AND board_id = ?",
             [meeting_id, board_id],
         ).fetchone()[0]
+
+    # facilitator accounts ------------------------------------------- (server/accounts.py)
+
+    def count_users(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM users").fetchone()[0])
+
+    def add_user(self, username: str, password_hash: str, created_at: float) -> int | None:
+        """The new user's id; None when the name is taken."""
+
+        def write() -> int | None:
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO users (username, password_hash, created_at, generation) "
+                "VALUES (?, ?, ?, 0)",
+                [username, password_hash, created_at],
+            )
+            return cursor.lastrowid if cursor.rowcount else None
+
+        return self._write(write)
+
+    def get_user(self, user_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM users WHERE id = ?", [user_id]))
+        return rows[0] if rows else None
+
+    def find_user(self, username: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM users WHERE username = ?", [username]))
+        return rows[0] if rows else None
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every user with the number of meetings they lead, by name."""
+        return list(
+            self.db.query(
+                "SELECT u.id, u.username, u.created_at, "
+                "(SELECT count(*) FROM meeting_facilitators f WHERE f.user_id = u.id) "
+                "AS meetings FROM users u ORDER BY u.username"
+            )
+        )
+
+    def set_password(self, user_id: int, password_hash: str) -> bool:
+        """A new password; the generation goes up, so every older session ends."""
+
+        def write() -> bool:
+            cursor = self.db.execute(
+                "UPDATE users SET password_hash = ?, generation = generation + 1 WHERE id = ?",
+                [password_hash, user_id],
+            )
+            return cursor.rowcount > 0
+
+        return self._write(write)
+
+    def rehash_password(self, user_id: int, old_hash: str, new_hash: str) -> None:
+        """The same password under newer hash parameters: sessions stay."""
+        self._write(
+            lambda: self.db.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+                [new_hash, user_id, old_hash],
+            )
+        )
+
+    def remove_user(self, user_id: int) -> bool:
+        """The user and their place in meetings (the meetings stay); their sessions end."""
+
+        def write() -> bool:
+            self.db.execute("DELETE FROM meeting_facilitators WHERE user_id = ?", [user_id])
+            return self.db.execute("DELETE FROM users WHERE id = ?", [user_id]).rowcount > 0
+
+        return self._write(write)
+
+    def is_facilitator(self, meeting_id: str, user_id: int) -> bool:
+        return bool(
+            self.db.execute(
+                "SELECT 1 FROM meeting_facilitators f JOIN meetings m ON m.id = f.meeting_id "
+                "WHERE f.meeting_id = ? AND f.user_id = ?",
+                [meeting_id, user_id],
+            ).fetchone()
+        )
+
+    def add_facilitator(self, meeting_id: str, user_id: int) -> None:
+        self._write(
+            lambda: self.db.execute(
+                "INSERT OR IGNORE INTO meeting_facilitators (meeting_id, user_id, added_at) "
+                "VALUES (?, ?, ?)",
+                [meeting_id, user_id, time.time()],
+            )
+        )
+
+    def facilitators_of(self, meeting_id: str) -> list[str]:
+        """The user names of a meeting's facilitators, in the order they were added."""
+        return [
+            r["username"]
+            for r in self.db.query(
+                "SELECT u.username FROM meeting_facilitators f JOIN users u ON u.id = f.user_id "
+                "WHERE f.meeting_id = ? ORDER BY f.added_at, u.username",
+                [meeting_id],
+            )
+        ]
+
+    def meetings_of_user(self, user_id: int) -> list[Meeting]:
+        """The meetings a user leads, newest first."""
+        ids = [
+            r["id"]
+            for r in self.db.query(
+                "SELECT m.id FROM meeting_facilitators f JOIN meetings m ON m.id = f.meeting_id "
+                "WHERE f.user_id = ? ORDER BY m.created_at DESC, m.id",
+                [user_id],
+            )
+        ]
+        return [m for m in map(self.get_meeting, ids) if m is not None]
+
+    def setting(self, name: str, make: Callable[[], str]) -> str:
+        """A value kept in `settings`, made with `make` (and kept) the first time."""
+        row = self.db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+        if row is None:
+            self._write(
+                lambda: self.db.execute(
+                    "INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)", [name, make()]
+                )
+            )
+            row = self.db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+        return str(row[0])

@@ -11,17 +11,22 @@ lives for hours. HTTP requests and other paths go on to the application unchange
 import asyncio
 import logging
 import re
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from board.boards import get_board
 from board.permissions import Access
+from board.roles import Role
 
 from . import closecodes
 from .config import Config
 from .connection import Connection
+from .devices import cookie_name, same_origin
 from .limits import THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address, too_big
 from .rooms import Room
 
@@ -58,6 +63,7 @@ class BoardSockets:
                 match["meeting_id"],
                 match["board_id"],
                 channel,
+                {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
             )
         except Refused as refused:
             await channel.close(refused.code, refused.reason)
@@ -94,24 +100,45 @@ class Refused(Exception):
 
 
 def admit(
-    state: Any, address: str, query_string: bytes, meeting_id: str, board_id: str, channel: Any
+    state: Any,
+    address: str,
+    query_string: bytes,
+    meeting_id: str,
+    board_id: str,
+    channel: Any,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[Room, Connection]:
-    """Check the link and the limits and join the room, or raise Refused with the close
-    code and reason. `channel` is what the Connection sends through (see connection.py).
+    """Check the credential and the limits and join the room, or raise Refused with the
+    close code and reason. `channel` is what the Connection sends through (see
+    connection.py). The credential is `?token=` (a role link or a device key), or else the
+    browser's device cookie, from one of our own pages only (`headers`: the handshake's,
+    names in lower case). `?as=scherm`: the facilitator's or the TV's device shows the TV's
+    view, with the TV's rights.
 
     Synchronous from deciding access to joining: the closed part cannot start in between.
     """
     meetings, rooms, config = state.meetings, state.rooms, state.config
     throttle = AuthThrottle.of(state)
-    if throttle.blocked(address):
-        raise Refused(closecodes.RATE_LIMITED, THROTTLED)
     if get_board(board_id) is None:
         raise Refused(closecodes.NOT_FOUND, "Onbekend bord")
     query = parse_qs(query_string.decode("latin-1"))
-    device = query.get("device", [""])[0][:64]
-    principal = meetings.authenticate(query.get("token", [None])[0], meeting_id, device)
+    token = query.get("token", [None])[0]
+    if token is not None:
+        principal = meetings.authenticate(token, meeting_id, query.get("device", [""])[0])
+    else:
+        headers = headers or {}
+        key = cookie_parser(headers.get("cookie", "")).get(cookie_name(meeting_id))
+        principal = None
+        if key and same_origin(headers):
+            principal = meetings.device_principal(key, meeting_id)
+    if principal is not None and query.get("as") == ["scherm"]:
+        if principal.role not in (Role.FACILITATOR, Role.SCHERM):
+            raise Refused(closecodes.FORBIDDEN, "Alleen de gespreksleider opent het scherm")
+        principal = replace(principal, role=Role.SCHERM)
     if principal is None:
-        throttle.failed(address)
+        # Only wrong links are slowed down; a valid one always gets in (limits.AuthThrottle).
+        if throttle.refuse(address):
+            raise Refused(closecodes.RATE_LIMITED, THROTTLED)
         raise Refused(closecodes.UNAUTHORIZED, "Ongeldige of verlopen link")
     access = meetings.access(principal, board_id)
     if access is Access.NONE:

@@ -198,7 +198,15 @@ class BoardProtocol(asyncio.Protocol):
         state, address = self.app.state, self._client_address(headers)
         self.reader = FrameReader(state.config.max_message_bytes)
         try:  # like BoardSockets: accept first, as a close code needs an open WebSocket
-            room, conn = admit(state, address, query, match["meeting_id"], match["board_id"], self)
+            room, conn = admit(
+                state,
+                address,
+                query,
+                match["meeting_id"],
+                match["board_id"],
+                self,
+                {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()},
+            )
         except Refused as refused:
             log.info('%s - "WebSocket %s" refused %d', address, match[0], refused.code)
             self._close(refused.code, refused.reason)

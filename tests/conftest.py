@@ -54,6 +54,12 @@ class LiveServer:
         async with httpx.AsyncClient() as http:
             return await http.post(f"{self.base}{path}", json=json, headers=headers)
 
+    async def page(self, path: str) -> httpx.Response:
+        """A page as a browser opens it: a role link (/j/…) gives a device key in a cookie
+        and leads on to the meeting page (/m/…)."""
+        async with httpx.AsyncClient(base_url=self.base, follow_redirects=True) as browser:
+            return await browser.get(path)
+
     async def get(self, path: str, token: str | None = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         async with httpx.AsyncClient() as http:

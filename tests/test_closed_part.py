@@ -21,6 +21,9 @@ async def test_professional_is_cut_off_refused_and_readmitted(live_server):
     pro_course = await YClient(
         live_server.ws_url(mid, "verloop", tok["professional"]), role="professional"
     ).connect()
+    pro_stand = await YClient(
+        live_server.ws_url(mid, "stand", tok["professional"]), role="professional"
+    ).connect()
     fam = await YClient(
         live_server.ws_url(mid, "drieluik", tok["familie"]), role="familie"
     ).connect()
@@ -31,13 +34,16 @@ async def test_professional_is_cut_off_refused_and_readmitted(live_server):
     assert await pro.wait_closed() == closecodes.FORBIDDEN
     assert len(pro.frames) == frames_at_close  # nothing more before the close
 
+    # verloop too: it carries what the family does (people, consent, presence, the TV).
+    assert await pro_course.wait_closed() == closecodes.FORBIDDEN
     fam.add_note("geheim", SECRET)
     assert await fam.roundtrip()  # stored (and forwarded to whoever may see it)
-    # The professional still learns that the closed part started, to show a waiting screen.
-    await pro_course.wait_for(
-        lambda: pro_course.doc.get("state", type=__import__("pycrdt").Map).get("closed") is True
+    # The professional still learns that the closed part started, to show a waiting screen:
+    # from `stand`, which holds the step, the closed part and the timer only.
+    await pro_stand.wait_for(
+        lambda: pro_stand.doc.get("state", type=__import__("pycrdt").Map).get("closed") is True
     )
-    assert all(SECRET.encode() not in f for f in pro_course.frames)
+    assert all(SECRET.encode() not in f for f in pro_course.frames + pro_stand.frames)
 
     # No way back in while it lasts: not over the WebSocket, not over HTTP.
     assert (
@@ -60,7 +66,7 @@ async def test_professional_is_cut_off_refused_and_readmitted(live_server):
     assert back.note_texts()["geheim"] == SECRET
     r = await live_server.get(f"/api/meetings/{mid}/boards/drieluik", tok["professional"])
     assert [n["text"] for n in r.json()["notes"]] == [SECRET]
-    for c in (back, fam, pro_course):
+    for c in (back, fam, pro_stand):
         await c.close()
 
 

@@ -98,6 +98,12 @@ async def test_notes_converge_both_ways(live_server):
         await py.close()
 
 
+def _named(state: dict, name: str) -> bool:
+    """The presence of `name`, with the role the server sets in every state (test_devices)."""
+    user = state.get("user") or {}
+    return user.get("name") == name and user.get("role") == "familie"
+
+
 async def test_awareness_both_ways_and_removed_on_disconnect(live_server):
     m = await live_server.create_meeting()
     py = await YClient(
@@ -118,10 +124,10 @@ async def test_awareness_both_ways_and_removed_on_disconnect(live_server):
         assert [s["user"]["name"] for s in result["awareness"]] == ["Eliëtte"]
         # Node -> Python
         await py.wait_for(
-            lambda: any(s.get("user") == {"name": "Aïsha"} for s in py.awareness.values()),
+            lambda: any(_named(s, "Aïsha") for s in py.awareness.values()),
             timeout=5,
         )
-        node_ids = [cid for cid, s in py.awareness.items() if s.get("user") == {"name": "Aïsha"}]
+        node_ids = [cid for cid, s in py.awareness.items() if _named(s, "Aïsha")]
         assert len(node_ids) == 1 and node_ids[0] != PY_CLIENT_ID
         # Node destroys its provider and exits: its entry disappears promptly.
         node.stdin.close()
@@ -146,13 +152,13 @@ async def test_awareness_removed_when_node_is_killed(live_server):
     try:
         await read_result(node)
         await py.wait_for(
-            lambda: any(s.get("user") == {"name": "Aïsha"} for s in py.awareness.values()),
+            lambda: any(_named(s, "Aïsha") for s in py.awareness.values()),
             timeout=5,
         )
         node.kill()
         await node.wait()
         await py.wait_for(
-            lambda: not any(s.get("user") == {"name": "Aïsha"} for s in py.awareness.values()),
+            lambda: not any(_named(s, "Aïsha") for s in py.awareness.values()),
             timeout=2,
         )
     finally:

@@ -16,8 +16,10 @@ def test_familie_board_is_never_for_professionals(state):
     assert decide(Role.PROFESSIONAL, "familie", state) is Access.NONE
 
 
-def test_professional_sees_nothing_but_the_course_during_the_closed_part():
-    assert readable_boards(Role.PROFESSIONAL, CLOSED) == ["verloop"]
+def test_professional_sees_nothing_but_the_waiting_screens_board_during_the_closed_part():
+    # Not even verloop: it carries the people, the consent answers and the TV.
+    assert readable_boards(Role.PROFESSIONAL, CLOSED) == ["stand"]
+    assert readable_boards(Role.PROFESSIONAL, OPEN)[-2:] == ["verloop", "stand"]
 
 
 def test_professional_writes_open_boards_when_not_closed():
@@ -34,8 +36,12 @@ def test_family_and_facilitator_keep_writing_in_the_closed_part(role, state):
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("state", [OPEN, CLOSED])
-def test_verloop_is_read_only_for_every_role(role, state):
-    assert decide(role, "verloop", state) is Access.READ
+def test_verloop_and_stand_are_read_only_and_verloop_is_nobody_elses_in_the_closed_part(
+    role, state
+):
+    assert decide(role, "stand", state) is Access.READ  # every role, always
+    hidden = role is Role.PROFESSIONAL and state.closed
+    assert decide(role, "verloop", state) is (Access.NONE if hidden else Access.READ)
 
 
 def test_projector_reads_open_boards_but_never_writes_or_shows_the_family_worksheet():

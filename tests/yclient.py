@@ -40,8 +40,11 @@ def _wake(waiter: "asyncio.Future[None]") -> None:
 
 
 class YClient:
-    def __init__(self, url: str, role: str | None = None) -> None:
+    def __init__(
+        self, url: str, role: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         self.url = url
+        self.headers = headers  # e.g. a browser's Cookie and Origin
         self.role = role  # the role of the link: new notes carry it (the server checks)
         self.doc: Doc = Doc()
         self.frames: list[bytes] = []
@@ -58,7 +61,7 @@ class YClient:
         self.doc.observe(self._on_local_change)
 
     async def connect(self, wait_synced: bool = True) -> "YClient":
-        self.ws = await websockets.connect(self.url, max_size=None)
+        self.ws = await websockets.connect(self.url, max_size=None, additional_headers=self.headers)
         self._task = asyncio.create_task(self._run())
         try:
             await self.ws.send(encode_sync_step1(self.doc.get_state()))

@@ -29,7 +29,8 @@ export function openBoard (cfg, boardId, { onStatus, onRefused, onSynced, onRese
     const doc = new Y.Doc()
     const local = new IndexeddbPersistence(name, doc)
     const provider = new WebsocketProvider(wsBase(), `${cfg.meetingId}/${boardId}`, doc, {
-      params: { token: cfg.token, device: cfg.device || '' },
+      // The device key rides in its cookie; `as: 'scherm'` is the facilitator's TV view.
+      params: { ...(cfg.token ? { token: cfg.token, device: cfg.device || '' } : {}), ...(cfg.as ? { as: cfg.as } : {}) },
       // Tabs must not sync with each other directly: only the server decides who sees what.
       disableBc: true
     })

@@ -1,8 +1,8 @@
-// Service worker: keeps the last copy of each join page and the app's files, so a reload
+// Service worker: keeps the last copy of each meeting page (/m/…; /j/ links only redirect there) and the app's files, so a reload
 // without a connection still shows the board (its content comes from IndexedDB).
 const CACHE = 'netwerkbord-v1'
 
-const ASSETS = ['/static/build/app.js', '/static/css/base.css', '/static/favicon.svg']
+const ASSETS = ['/static/build/app.js', '/static/css/base.css', '/static/css/screens.css', '/static/css/projector.css', '/static/favicon.svg']
 
 self.addEventListener('install', () => { self.skipWaiting() })
 
@@ -12,7 +12,7 @@ self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     await self.clients.claim()
     const pages = (await self.clients.matchAll({ type: 'window' }))
-      .map((c) => new URL(c.url)).filter((u) => /^\/j\/[^/]+$/.test(u.pathname))
+      .map((c) => new URL(c.url)).filter((u) => /^\/m\/[^/]+(\/scherm)?$/.test(u.pathname))
       .map((u) => u.origin + u.pathname)
     const cache = await caches.open(CACHE)
     await Promise.all([...ASSETS, ...pages].map((url) => cache.add(url).catch(() => {})))
@@ -22,7 +22,7 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url)
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return
-  const isPage = /^\/j\/[^/]+$/.test(url.pathname)
+  const isPage = /^\/m\/[^/]+(\/scherm)?$/.test(url.pathname)
   const isAsset = url.pathname.startsWith('/static/')
   if (!isPage && !isAsset) return
   // Network first, so nobody sees an old page when the server is there; the cache when not.
