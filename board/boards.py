@@ -24,7 +24,6 @@ class Zone:
     id: str
     title: str  # the question or heading shown above the zone, in Dutch
     color: str = "geel"  # post-it colour: follows the question being answered
-    private_first: bool = False  # people write here for themselves first (a new note is private)
     statement: Statement | None = None  # the sentence written next to this column
     where: str = ""  # where it is on the board, in Dutch: "Mijn briefjes links plakken"
 
@@ -35,10 +34,13 @@ class Board:
     title: str
     zones: tuple[Zone, ...] = ()
     server_only: bool = False  # written only by the server (clients' writes are dropped)
+    # Every role may read it at every moment: it holds only what a waiting screen needs.
+    always_readable: bool = False
     family_only: bool = False  # the family's own worksheet: never sent to professionals
     private_notes: bool = False  # notes may stay on the writer's device until they are posted
     fixed_tags: tuple[str, ...] = ()  # tags every note written here carries
     goals: bool = False  # its notes are goals: tags and help are chosen, they go into the plan
+    explain: str = ""  # what the board is, in plain Dutch, for whoever reads it in a page or export
 
 
 DRIELUIK = Board(
@@ -49,7 +51,6 @@ DRIELUIK = Board(
             "zorgen",
             "Hoe is de situatie over 6 maanden als er niks verandert? Hoe zit iedereen er dan bij?",
             "oranje",
-            private_first=True,
             statement=ERGSTE,
             where="links",
         ),
@@ -59,7 +60,6 @@ DRIELUIK = Board(
             "Hoe zouden jullie je situatie willen zien over 6 maanden? "
             "Wat gun je jezelf en anderen?",
             "groen",
-            private_first=True,
             statement=WENS,
             where="rechts",
         ),
@@ -98,6 +98,8 @@ BODEMEISEN = Board(
     "Bodemeisen",
     (Zone("bodemeisen", "Voorwaarden waar niet over te praten valt", "oranje"),),
     fixed_tags=("opgelegd",),
+    explain="Bodemeisen zijn de voorwaarden van de jeugdbeschermer. Ze staan vast: daar "
+    "praten we niet over. Het plan van de familie moet er wel bij passen.",
 )
 
 EVALUATIE = Board(
@@ -113,8 +115,15 @@ EVALUATIE = Board(
 
 VERLOOP = Board("verloop", "Verloop van de bijeenkomst", server_only=True)
 
+# What a waiting screen needs, and nothing else: the step, whether the closed part is on,
+# whether the meeting is finished, the timer. The server copies these from `verloop` whenever
+# it writes them there. A professional reads this board during the closed part, when `verloop`
+# (which also carries the people, the consent answers and the TV) is kept from it.
+STAND = Board("stand", "Stand van de bijeenkomst", server_only=True, always_readable=True)
+STAND_FIELDS: tuple[str, ...] = ("phase", "closed", "finished", "timerEndsAt", "timerPausedMs")
+
 BOARDS: dict[str, Board] = {
-    b.id: b for b in (DRIELUIK, DOELEN, PLAN, FAMILIE, BODEMEISEN, EVALUATIE, VERLOOP)
+    b.id: b for b in (DRIELUIK, DOELEN, PLAN, FAMILIE, BODEMEISEN, EVALUATIE, VERLOOP, STAND)
 }
 
 # Boards with notes on them, in the order the interface lists them.
@@ -125,19 +134,35 @@ STATEMENTS: dict[str, Statement] = {
     z.statement.key: z.statement for b in BOARDS.values() for z in b.zones if z.statement
 }
 
+# The tags a goal can carry (toolkit 3.1), in plain words: what the form says (the term
+# explained in a sentence) and the short word on the note itself. The ids are the contract.
 NOTE_TAGS: dict[str, str] = {
-    "voorwaardelijk": "Voorwaarde: moet eerst",
-    "vooruitzicht": "Vooruitzicht: iets fijns om naar uit te kijken",
-    "opgelegd": "Opgelegd: hier valt niet over te praten",
+    "voorwaardelijk": "Moet eerst: dit moet gebeuren voordat de rest kan",
+    "vooruitzicht": "Iets fijns: iets om naar uit te kijken",
+    "opgelegd": "Staat vast: de rechter of de jeugdbescherming heeft dit besloten. "
+    "Hier valt niet over te praten",
+}
+NOTE_TAG_SHORT: dict[str, str] = {
+    "voorwaardelijk": "moet eerst",
+    "vooruitzicht": "iets fijns",
+    "opgelegd": "staat vast",
 }
 
-# Kinds of help from the network (toolkit 2.8), for goals in a "samen" zone.
+# Kinds of help from the network (toolkit 2.8), for goals in a "samen" zone: what the form
+# says, and the short words on the note ("hulp: steun").
 HELP_KINDS: dict[str, str] = {
-    "emotioneel": "Emotioneel: een luisterend oor, steun",
-    "informatief": "Informatief: advies, uitleg",
-    "materieel": "Materieel: spullen, geld, vervoer",
-    "praktisch": "Praktisch: handen uit de mouwen",
-    "professioneel": "Professioneel: hulp van een organisatie",
+    "emotioneel": "Steun: iemand die luistert en er voor je is",
+    "informatief": "Uitleg en advies: iemand die vertelt hoe iets zit of hoe het moet",
+    "materieel": "Spullen, geld of vervoer",
+    "praktisch": "Een handje helpen: klussen, oppassen, halen en brengen",
+    "professioneel": "Hulp van een hulpverlener, zoals de jeugdzorg of de huisarts",
+}
+HELP_SHORT: dict[str, str] = {
+    "emotioneel": "steun",
+    "informatief": "uitleg en advies",
+    "materieel": "spullen, geld of vervoer",
+    "praktisch": "een handje helpen",
+    "professioneel": "van een hulpverlener",
 }
 
 
@@ -148,6 +173,7 @@ def client_board(board_id: str) -> dict[str, object]:
         "id": board.id,
         "title": board.title,
         "privateNotes": board.private_notes,
+        "familyOnly": board.family_only,  # never shown to professionals or on the TV
         "fixedTags": list(board.fixed_tags),
         "goals": board.goals,
         "zones": [_client_zone(z) for z in board.zones],
@@ -160,7 +186,6 @@ def _client_zone(zone: Zone) -> dict[str, object]:
         "id": zone.id,
         "title": zone.title,
         "color": zone.color,
-        "privateFirst": zone.private_first,
         "where": zone.where,
         "statement": {
             "key": statement.key,

@@ -10,11 +10,15 @@ picture XML-escapes every piece of text.
 """
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from .boards import BOARDS, STATEMENTS
-from .markdown import md_text
+from .boards import BOARDS, STATEMENTS, Zone
+from .dates import dutch_date, dutch_period
+from .markdown import md_text, plain_text
 from .plan import as_dict
+from .scripts import SCRIPTS
 
 NOTE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "text": str,
@@ -55,6 +59,9 @@ def _position(item: dict[str, Any]) -> tuple[str, float, float]:
 def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
     """The board as JSON: notes and groups as lists, ordered by zone, then top to bottom."""
     board = BOARDS[board_id]
+    if board.always_readable:  # `stand`: the waiting screen's fields, nothing else
+        state = as_dict(content.get("state"))
+        return {"board": board_id, "title": board.title, "state": dict(state)}
     if board.server_only:
         state = dict(as_dict(content.get("state")))
         participants = state.pop("participants", None)
@@ -159,37 +166,132 @@ def meeting_export(meeting: dict[str, Any], boards: dict[str, dict[str, Any]]) -
     return out
 
 
-def markdown(export: dict[str, Any]) -> str:
-    """The export as Markdown (Dutch headings), for the case file.
+# --- the readable forms: Markdown (for the case file) and plain text (for the family) --------
 
-    Every user-written field goes through `md_text`, so it reads as the text that was typed
-    and can never add a heading, list item, quote, code, table, link or HTML of its own.
-    Board titles are the server's.
-    """
-    e = md_text
+
+@dataclass(frozen=True)
+class _Style:
+    """How one readable form writes a field, a heading, emphasis and a nested list item."""
+
+    field: Callable[[object], str]  # every user-written value goes through this
+    heading: Callable[[int, str], list[str]]
+    strong: Callable[[str], str]
+    em: Callable[[str], str]
+    indent: str
+
+
+def _text_heading(level: int, text: str) -> list[str]:
+    if level == 3:  # a line of its own, read as a label for the list below it
+        return [text if text.endswith(("?", ":", ".")) else f"{text}:", ""]
+    return [text, ("=" if level == 1 else "-") * min(len(text), 72), ""]
+
+
+_MARKDOWN = _Style(
+    md_text, lambda level, text: [f"{'#' * level} {text}", ""], "**{}**".format, "_{}_".format, "  "
+)
+_TEXT = _Style(plain_text, _text_heading, str, str, "    ")
+
+
+def _y(item: dict[str, Any]) -> float:
+    y = item.get("y")
+    return float(y) if isinstance(y, (int, float)) else 0.5  # as the browser (notes.js)
+
+
+def zone_items(board: dict[str, Any], zone_id: str | None) -> list[dict[str, Any]]:
+    """A zone as the board shows it, top to bottom: its groups (each with its notes, as
+    `notes`) and the notes that hang in no group. A note in a group that does not exist hangs
+    loose in its own zone, as in the browser (`zoneItems` in notes.js)."""
+    groups = {g["id"]: g for g in board["groups"]}
+
+    def here(item: dict[str, Any]) -> bool:
+        return zone_id is None or item.get("zone") == zone_id
+
+    def order(item: dict[str, Any]) -> tuple[float, str]:
+        return (_y(item), item["id"])
+
+    items: list[dict[str, Any]] = [
+        {"kind": "note", **n} for n in board["notes"] if here(n) and n.get("group") not in groups
+    ]
+    for g in board["groups"]:
+        if here(g):
+            notes = [n for n in board["notes"] if n.get("group") == g["id"]]
+            items.append({"kind": "group", **g, "notes": sorted(notes, key=order)})
+    return sorted(items, key=order)
+
+
+def _board_lines(board: dict[str, Any], export: dict[str, Any], s: _Style) -> list[str]:
+    """One board: its explanation, then per zone its themes (groups) with their notes."""
+    e = s.field
+    template = BOARDS[board["board"]]
+    lines = s.heading(2, template.title)  # the server's title, never the document's
+    if template.explain:
+        lines += [template.explain, ""]
+    said = export.get("drieluik", {}) if board["board"] == "drieluik" else {}
+    if not board["notes"] and not board["groups"] and not any(said.get(k) for k in STATEMENTS):
+        return [*lines, "Hier staat nog niets op.", ""]
+    zones: list[Zone | None] = [*template.zones] or [None]
+    for zone in zones:
+        if zone is not None and len(zones) > 1:
+            lines += s.heading(3, zone.title)  # the server's zone titles
+        if zone is not None and zone.statement and said.get(zone.statement.key):
+            lines += [f"{zone.statement.label}: {s.strong(e(said[zone.statement.key]))}", ""]
+        rows: list[str] = []
+        for item in zone_items(board, zone.id if zone else None):
+            if item["kind"] == "group":
+                rows.append(f"- Thema: {s.strong(e(item.get('title', '')) or 'zonder naam')}")
+                rows += [f"{s.indent}{_note_line(n, s)}" for n in item["notes"]]
+            else:
+                rows.append(_note_line(item, s))
+        lines += [*(rows or ["- (leeg)"]), ""]
+    return lines
+
+
+def _note_line(note: dict[str, Any], s: _Style) -> str:
+    author = f" — {s.field(note['authorName'])}" if note.get("authorName") else ""
+    return f"- {s.field(note.get('text', ''))}{author}"
+
+
+def _document(export: dict[str, Any], s: _Style) -> str:
+    e = s.field
     m = export["meeting"]
-    lines = [f"# {e(m['title'])}", "", f"Datum: {e(m.get('date', ''))}", ""]
+    script = SCRIPTS.get(str(m.get("script")))
+    # Boards the meeting's script does not use stay out: an empty "Evaluatie" in a
+    # FamilieNetwerkBeraad says nothing. Without a known script every board counts.
+    used = script.boards if script else tuple(BOARDS)
+    lines = s.heading(1, e(m["title"]))
+    if m.get("date"):
+        lines.append(f"Datum: {e(m['date'])}")
+    if script:
+        lines.append(f"Soort bijeenkomst: {e(script.title)}")
+    lines.append("")
     if export["participants"]:
-        lines += ["## Wie waren er", ""]
+        lines += s.heading(2, "Wie waren er")
         lines += [
             f"- {e(p['name'])}" + (f" ({e(p['relation'])})" if p["relation"] else "")
             for p in export["participants"]
         ]
         lines.append("")
+    boards = export["boards"]
+    if "bodemeisen" in boards and "bodemeisen" in used:  # what the plan has to respect
+        lines += _board_lines(boards["bodemeisen"], export, s)
     plan = export.get("plan")
-    if plan:
-        lines += ["## Het plan", ""]
+    if plan and "plan" in used:
+        lines += s.heading(2, "Het plan")
+        if not plan["goals"]:
+            lines += ["Er staat nog geen plan op het bord.", ""]
         for goal in plan["goals"]:
-            tags = f" _({', '.join(e(t) for t in goal['tags'])})_" if goal["tags"] else ""
-            lines += [f"### {e(goal['text'])}{tags}", ""]
+            tags = f" {s.em('(' + ', '.join(e(t) for t in goal['tags']) + ')')}"
+            lines += s.heading(3, f"{e(goal['text'])}{tags if goal['tags'] else ''}")
             for a in goal["actions"]:
-                when = " – ".join(e(x) for x in (a["vanaf"], a["tot"]) if x)
+                when = dutch_period(a["vanaf"], a["tot"])
                 lines.append(
-                    f"- **{e(a['wat'])}** — {e(a['wie']) or 'nog niemand'}"
+                    f"- {s.strong(e(a['wat']))} — {e(a['wie']) or 'nog niemand'}"
                     + (f", {when}" if when else "")
                     + f" — {e(a['statusLabel'])}"
                     + (f". Nog doen: {e(a['nogDoen'])}" if a["nogDoen"] else "")
                 )
+            if not goal["actions"]:
+                lines.append("- Nog geen acties.")
             for label, key in (
                 ("Hulp van het netwerk", "hulpNetwerk"),
                 ("Hulp van professionals", "hulpProfessionals"),
@@ -198,50 +300,52 @@ def markdown(export: dict[str, Any]) -> str:
                     lines.append(f"- {label}: {e(goal[key])}")
             lines.append("")
         if plan["team"]:
-            lines += ["### Actieteam", "", *[f"- {e(name)}" for name in plan["team"]], ""]
+            lines += [*s.heading(3, "Actieteam"), *[f"- {e(name)}" for name in plan["team"]], ""]
         if plan["evaluatie"]:
-            lines += [f"We evalueren op {e(plan['evaluatie'])}.", ""]
+            lines += [f"We evalueren op {dutch_date(plan['evaluatie'])}.", ""]
     if export["consent"]:
-        lines += ["## Instemming", ""]
+        lines += s.heading(2, "Instemming")
         for c in export["consent"]:
             lines.append(
                 f"- {e(c['name'])}: {'akkoord' if c['agree'] else 'niet akkoord'}"
                 + (f" — “{e(c['comment'])}”" if c["comment"] else "")
             )
         lines.append("")
-    themes = export.get("drieluik")
-    if themes:
-        summary = [
-            f"- {title}: {', '.join(e(t) for t in themes['themes'][zone])}"
-            for zone, title in (
-                ("zorgen", "Als er niks verandert"),
-                ("plan", "Plan"),
-                ("wensen", "Hoe willen we het"),
-            )
-            if themes["themes"].get(zone)
-        ]
-        if themes["ergste"]:
-            summary.append(f"- {STATEMENTS['ergste'].label}: {e(themes['ergste'])}")
-        if themes["wens"]:
-            summary.append(f"- {STATEMENTS['wens'].label}: {e(themes['wens'])}")
-        if summary:  # as on the plan page: no empty section
-            lines += ["## Drieluik", "", *summary, ""]
-    for board_id, board in export["boards"].items():
-        lines += [f"## {BOARDS[board_id].title}", ""]
-        for zone in board["zones"] or [{"id": None, "title": ""}]:
-            notes = [n for n in board["notes"] if zone["id"] is None or n.get("zone") == zone["id"]]
-            if zone["title"]:
-                lines += [f"### {zone['title']}", ""]  # the server's zone titles
-            lines += [
-                f"- {e(n.get('text', ''))}"
-                + (f" — {e(n['authorName'])}" if n.get("authorName") else "")
-                for n in notes
-            ] or ["- (leeg)"]
-            lines.append("")
+    # The other boards in the order of the script's tabs. Each board has one section, its
+    # title the heading: the Drieluik's themes and sentences are in its own section.
+    for board_id in used:
+        if board_id in boards and board_id != "bodemeisen":
+            lines += _board_lines(boards[board_id], export, s)
     return "\n".join(lines).rstrip() + "\n"
 
 
+def markdown(export: dict[str, Any]) -> str:
+    """The export as Markdown (Dutch headings), for the case file.
+
+    Every user-written field goes through `md_text`, so it reads as the text that was typed
+    and can never add a heading, list item, quote, code, table, link or HTML of its own.
+    Board titles are the server's; every heading is there once.
+    """
+    return _document(export, _MARKDOWN)
+
+
+def plain(export: dict[str, Any]) -> str:
+    """The same as plain text, for a family to open on any phone or computer (a .txt).
+
+    Nothing is escaped (a text file is never rendered), but every field stays on one line
+    (`plain_text`), so a field cannot make a heading or a list item of its own either.
+    """
+    return _document(export, _TEXT)
+
+
+# --- a picture of a board (SVG) ---------------------------------------------------------------
+
 _COLORS = {"oranje": "#ffd9b0", "groen": "#cdeec8", "blauw": "#d3e4fb", "geel": "#fff1a0"}
+# Zones per row. The doelenmatrix is a 2×2 grid: short and long term above each other, "we
+# can do this ourselves" and "we need the network" side by side (docs/meetings.md).
+_COLUMNS = {"doelen": 2}
+_ZONES = {(b.id, z.id): z.statement for b in BOARDS.values() for z in b.zones if z.statement}
+CHAR_WIDTH = 0.62  # a generous average width of a sans-serif character, in font sizes
 
 
 def _esc(text: str) -> str:
@@ -253,7 +357,10 @@ def _esc(text: str) -> str:
 
 
 def _wrap(text: str, width: int = 24, lines: int = 4) -> list[str]:
-    words, out, line = text.split(), [], ""
+    """Words in lines of at most `width` characters (a longer word is cut), at most `lines`."""
+    words = [w[i : i + width] for w in text.split() for i in range(0, len(w), width)]
+    out: list[str] = []
+    line = ""
     for word in words:
         if len(line) + len(word) + 1 > width and line:
             out.append(line)
@@ -261,48 +368,145 @@ def _wrap(text: str, width: int = 24, lines: int = 4) -> list[str]:
         line = f"{line} {word}".strip()
     if line:
         out.append(line)
-    return out[: lines - 1] + ["…"] if len(out) > lines else out
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return out
 
 
-def board_svg(board: dict[str, Any]) -> str:
-    """A picture of a board as it was left: its zones side by side, the notes in order.
+def _chars(width: float, size: float) -> int:
+    """How many characters of `size` fit in `width` pixels."""
+    return max(8, int(width / (size * CHAR_WIDTH)))
+
+
+class _Picture:
+    """SVG elements (only rect and text), drawn from (0, 0) and placed later."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[float, float, Callable[[float, float], str]]] = []
+
+    def rect(self, x: float, y: float, w: float, h: float, cls: str, **attrs: str) -> None:
+        extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+        self.items.append(
+            (
+                x,
+                y,
+                lambda x, y: (
+                    f'<rect class="{cls}" x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}"{extra}/>'
+                ),
+            )
+        )
+
+    def text(self, x: float, y: float, text: str, size: int, cls: str, bold: bool = False) -> None:
+        weight = ' font-weight="bold"' if bold else ""
+        body = _esc(text)
+        self.items.append(
+            (
+                x,
+                y,
+                lambda x, y: (
+                    f'<text class="{cls}" x="{x:g}" y="{y:g}" font-size="{size}"{weight}>'
+                    f"{body}</text>"
+                ),
+            )
+        )
+
+    def render(self, dx: float, dy: float) -> list[str]:
+        return [draw(x + dx, y + dy) for x, y, draw in self.items]
+
+
+def _note_height(note: dict[str, Any], width: float) -> tuple[list[str], float]:
+    lines = _wrap(str(note.get("text", "")), _chars(width - 20, 14), 6)
+    return lines, 14 + 18 * max(len(lines), 1) + (18 if note.get("authorName") else 0)
+
+
+def _draw_note(p: _Picture, note: dict[str, Any], x: float, y: float, width: float) -> float:
+    lines, height = _note_height(note, width)
+    fill = _COLORS.get(str(note.get("color")), _COLORS["geel"])
+    p.rect(x, y, width, height, "note", rx="3", fill=fill)
+    for k, line in enumerate(lines):
+        p.text(x + 10, y + 22 + k * 18, line, 14, "note-text")
+    if note.get("authorName"):
+        author = str(note["authorName"])[: _chars(width - 20, 11)]
+        p.text(x + 10, y + height - 8, author, 11, "note-author")
+    return height
+
+
+def _draw_items(p: _Picture, items: list[dict[str, Any]], x: float, y: float, w: float) -> float:
+    """The items of a zone from `y` down; returns the height they took."""
+    top = y
+    for item in items:
+        if item["kind"] == "note":
+            y += _draw_note(p, item, x, y, w) + 8
+            continue
+        title = _wrap(str(item.get("title", "")), _chars(w - 20, 14), 3)
+        inner = [_note_height(n, w - 16)[1] for n in item["notes"]]
+        height = 12 + 18 * len(title) + sum(h + 8 for h in inner) + (4 if inner else 0)
+        p.rect(x, y, w, height, "group", rx="6", fill="#ffffff", stroke="#8a877f")
+        for k, line in enumerate(title):
+            p.text(x + 10, y + 22 + k * 18, line, 14, "group-title", bold=True)
+        inner_y = y + 12 + 18 * len(title) + 4
+        for note in item["notes"]:
+            inner_y += _draw_note(p, note, x + 8, inner_y, w - 16) + 8
+        y += height + 8
+    return y - top
+
+
+def board_svg(board: dict[str, Any], statements: dict[str, Any] | None = None) -> str:
+    """A picture of a board as it was left: its zones as on the board (the doelenmatrix as
+    its 2×2 grid), in each zone its themes (groups, with their notes) and loose notes, top to
+    bottom.
 
     The title is the server's (looked up again here, whatever `board["title"]` says); every
-    piece of text is XML-escaped.
+    piece of text is XML-escaped. Only `rect` and `text` elements; zone frames, zone titles,
+    groups, their titles and notes carry a class of that name. `statements` (the Drieluik's
+    `statements` map) puts each sentence under the title of its column.
     """
-    title = BOARDS[board["board"]].title if board.get("board") in BOARDS else ""
+    board_id = board.get("board")
+    title = BOARDS[board_id].title if board_id in BOARDS else ""
     zones = board["zones"] or [{"id": None, "title": title}]
-    col, note_h, pad = 260, 96, 12
-    heights = [
-        sum(1 for n in board["notes"] if z["id"] is None or n.get("zone") == z["id"]) for z in zones
-    ]
-    height = 90 + max(heights + [1]) * (note_h + pad)
-    width = len(zones) * (col + pad) + pad
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="14">',
+    cols = min(_COLUMNS.get(str(board_id), len(zones)), len(zones))
+    col = 360 if cols <= 2 else 300
+    pad, gap, top = 16, 16, 56
+    width = 2 * pad + cols * col + (cols - 1) * gap
+    # Draw every zone at its column with y = 0 first, to know each row's height.
+    drawn: list[tuple[_Picture, float]] = []
+    for zone in zones:
+        z = _Picture()
+        heading = _wrap(str(zone["title"] or ""), _chars(col - 20, 15), 4)
+        for k, line in enumerate(heading):
+            z.text(10, 24 + k * 20, line, 15, "zone-title", bold=True)
+        y: float = 12 + 20 * len(heading) + 8
+        statement = _ZONES.get((str(board_id), str(zone["id"])))
+        said = (statements or {}).get(statement.key) if statement else None
+        if statement and isinstance(said, str) and said.strip():
+            z.text(10, y + 12, f"{statement.label}:", 13, "statement-label", bold=True)
+            lines = _wrap(said, _chars(col - 20, 15), 4)
+            for k, line in enumerate(lines):
+                z.text(10, y + 32 + k * 20, line, 15, "statement")
+            y += 32 + 20 * len(lines)
+        y += _draw_items(z, zone_items(board, zone["id"]), 8, y, col - 16)
+        drawn.append((z, max(y, 80.0)))
+    rows = [drawn[i : i + cols] for i in range(0, len(drawn), cols)]
+    heights = [max(h for _, h in row) for row in rows]
+    height = top + sum(heights) + gap * (len(rows) - 1) + pad
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
+        f'viewBox="0 0 {width:g} {height:g}" font-family="sans-serif" font-size="14">',
         f"<title>{_esc(title)}</title>",
-        f'<rect width="{width}" height="{height}" fill="#fbfaf7"/>',
-        f'<text x="{pad}" y="28" font-size="20" font-weight="bold">{_esc(title)}</text>',
+        f'<rect class="background" width="{width:g}" height="{height:g}" fill="#fbfaf7"/>',
+        f'<text class="board-title" x="{pad}" y="34" font-size="22" font-weight="bold">'
+        f"{_esc(title)}</text>",
     ]
-    for i, zone in enumerate(zones):
-        x = pad + i * (col + pad)
-        parts.append(
-            f'<text x="{x}" y="60" font-weight="bold">{_esc((zone["title"] or "")[:36])}</text>'
-        )
-        notes = [n for n in board["notes"] if zone["id"] is None or n.get("zone") == zone["id"]]
-        for j, note in enumerate(notes):
-            y = 76 + j * (note_h + pad)
-            fill = _COLORS.get(str(note.get("color")), _COLORS["geel"])
-            parts.append(
-                f'<rect x="{x}" y="{y}" width="{col}" height="{note_h}" rx="3" fill="{fill}"/>'
+    y0 = float(top)
+    for r, row in enumerate(rows):
+        for c, (z, _) in enumerate(row):
+            x0 = pad + c * (col + gap)
+            out.append(
+                f'<rect class="zone" x="{x0:g}" y="{y0:g}" width="{col:g}" height="{heights[r]:g}" '
+                'rx="4" fill="#ffffff" fill-opacity="0.6" stroke="#d6d3cc"/>'
             )
-            for k, line in enumerate(_wrap(str(note.get("text", "")))):
-                parts.append(f'<text x="{x + 10}" y="{y + 22 + k * 18}">{_esc(line)}</text>')
-            if note.get("authorName"):
-                parts.append(
-                    f'<text x="{x + 10}" y="{y + note_h - 8}" font-size="11" '
-                    f'fill="#4a4a46">{_esc(str(note["authorName"]))}</text>'
-                )
-    parts.append("</svg>")
-    return "".join(parts)
+            out += z.render(x0, y0)
+        y0 += heights[r] + gap
+    out.append("</svg>")
+    return "".join(out)

@@ -33,6 +33,12 @@ _ALWAYS = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
 _AT_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
 
 
+def plain_text(value: object) -> str:
+    """`value` as one line of plain text: runs of whitespace (newlines included) become one
+    space, control characters go. What the plain-text export shows of a typed field."""
+    return _SPACE.sub(" ", _CONTROL.sub("", str(value))).strip()
+
+
 def md_text(value: object) -> str:
     """`value` as Markdown that reads as the same text: one line, every marker escaped.
 
@@ -40,6 +46,5 @@ def md_text(value: object) -> str:
     goes, control characters are dropped. Letters, digits and all other characters stay as
     they are, so the Markdown source stays readable too.
     """
-    text = _SPACE.sub(" ", _CONTROL.sub("", str(value))).strip()
-    text = _ALWAYS.sub(r"\\\1", text)
+    text = _ALWAYS.sub(r"\\\1", plain_text(value))
     return _AT_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text, count=1)

@@ -7,15 +7,17 @@ page adds: server/closecodes.py). What a role may do *now* it reads from `verloo
 
 from typing import Any
 
-from .boards import BOARDS, HELP_KINDS, NOTE_TAGS, client_board
-from .consent import MAX_COMMENT
+from .boards import BOARDS, HELP_KINDS, HELP_SHORT, NOTE_TAG_SHORT, NOTE_TAGS, STAND, client_board
+from .consent import CONSENT_ROLES, MAX_COMMENT
 from .people import MAX_NAME, MAX_RELATION, RELATIONS
-from .permissions import tabs
+from .permissions import Access, decide, tabs
 from .phases import PHASES
 from .plan import DEFAULT_STATUS, STATUSES, TEXT_LIMIT
 from .roles import ROLE_LABELS, ROLES, Role
 from .schema import MOVE_FIELDS, SHORT_TEXT_MAX, may_change_note, roots_of
-from .scripts import client_script, get_script
+from .scripts import CLOSED_PART_WAITING, client_script, get_script
+from .state import MeetingState
+from .timer import END_SHOWN_MS
 
 # What the forms let a person type: within the server's limits (board/schema.py), and no more
 # than the plan export keeps of a field (board/plan.py), so what was typed is never cut off.
@@ -49,11 +51,26 @@ def client_model(script_id: str, role: Role) -> dict[str, Any]:
         "phases": PHASES,
         "planStatuses": STATUSES,
         "defaultPlanStatus": DEFAULT_STATUS,
-        "tags": NOTE_TAGS,
+        "tags": NOTE_TAGS,  # what the form says
+        "tagShort": NOTE_TAG_SHORT,  # what the note says
         "helpKinds": HELP_KINDS,
+        "helpShort": HELP_SHORT,
+        # Who is asked for akkoord / niet akkoord, and counted (not the facilitator).
+        "consentRoles": [r.value for r in CONSENT_ROLES],
+        "closedWaiting": CLOSED_PART_WAITING,
+        # The board this screen watches while `verloop` is kept from it (a professional in
+        # the closed part), or None when that never happens.
+        "standBoard": STAND.id if loses_course(role, script.id) else None,
         "relations": list(RELATIONS),
         # The top-level maps a device writes on each board (undo follows these).
         "roots": {b: list(roots_of(b)) for b in BOARDS},
         "noteRights": note_rights(),
         "limits": LIMITS,
+        "timerEndShownMs": END_SHOWN_MS,  # how long "De tijd is om" stays (board/timer.py)
     }
+
+
+def loses_course(role: Role, script_id: str) -> bool:
+    """Whether `verloop` is ever kept from this role (board.permissions: the closed part)."""
+    closed = MeetingState(script=script_id, closed=True)
+    return decide(role, "verloop", closed) is Access.NONE

@@ -8,9 +8,9 @@ from typing import TypeGuard
 PHASES: dict[str, str] = {
     "welkom": "Welkom",
     "informatie-delen": "Informatie delen",
-    "besloten-deel": "Besloten deel",
+    "besloten-deel": "Besloten deel: de familie praat onder elkaar",
     "plan-presenteren": "Plan presenteren",
-    "instemming": "Instemming",
+    "instemming": "Akkoord met het plan?",
     "afgerond": "Afgerond",
 }
 

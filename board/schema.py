@@ -97,7 +97,7 @@ GROUPS_ROOT = Root(GROUP, records=True, zoned=True)
 _NOTE_BOARD = {"notes": NOTES_ROOT, "groups": GROUPS_ROOT}
 
 # Which top-level maps a device may write on each board. `meta` (template, title) and the
-# whole of `verloop` are written by the server only.
+# whole of `verloop` and `stand` are written by the server only.
 ROOTS: dict[str, dict[str, Root]] = {
     "drieluik": {**_NOTE_BOARD, "statements": Root(STATEMENTS, records=False)},
     "doelen": _NOTE_BOARD,
@@ -111,6 +111,7 @@ ROOTS: dict[str, dict[str, Root]] = {
         "info": Root(INFO, records=False),
     },
     "verloop": {},
+    "stand": {},
 }
 assert set(ROOTS) == set(BOARDS), "every board needs its shape"
 

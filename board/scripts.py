@@ -6,8 +6,17 @@ starts with "welkom", in which everyone may write: a new meeting is open until i
 
 from dataclasses import dataclass, field
 
-from .boards import ERGSTE, WENS
+from .boards import ERGSTE, WENS, get_board
 from .roles import Role
+
+# What a professional's screen says during the closed part, instead of the boards: what is
+# happening, and that nothing is wrong with the device (the text view says the same).
+CLOSED_PART_WAITING: dict[str, str] = {
+    "title": "Even wachten",
+    "text": "De familie praat nu onder elkaar. Je ziet het bord weer als de gespreksleider "
+    "het besloten deel afsluit.",
+    "calm": "Er is niets mis met je apparaat of de verbinding.",
+}
 
 FAM = frozenset({Role.FAMILIE})
 ALL = frozenset({Role.FAMILIE, Role.PROFESSIONAL})
@@ -21,12 +30,17 @@ class Step:
     ask: str  # what everyone is asked to do now, B1 Dutch
     board: str  # the board everyone looks at
     writers: frozenset[Role] = ALL  # who may write the shared boards (the facilitator always)
-    private: bool = False  # people write notes for themselves first (kept on their device)
+    # People write notes for themselves first: a new note on a board with private notes starts
+    # as "Eerst alleen voor mij" (kept on the device until posted). Only in the steps that ask
+    # for it; in steps where everyone writes together a new note goes on the board.
+    private: bool = False
     closed: bool = False  # the closed part: professionals see nothing
     statement: str | None = None  # a question whose answer is written next to a column
     consent: bool = False  # everyone says akkoord / niet akkoord
     bodemeisen: bool = False  # professionals write down the non-negotiable conditions
-    post_zone: str | None = None  # "Mijn briefjes plakken" posts the private notes of this zone
+    # A posting step: "Mijn briefjes plakken" posts the private notes of this zone (whoever
+    # may write the board now; the others wait their turn).
+    post_zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,11 +90,11 @@ DRIELUIK = Script(
         Step(
             "familie-plakt",
             "Familie plakt links",
-            "De familie en het netwerk plakken hun briefjes links op het bord. Briefjes die bij "
-            "elkaar horen, hangen we bij elkaar. De professionals wachten nog even.",
+            "De familie en het netwerk plakken hun briefjes links op het bord: tik op "
+            "'Mijn briefjes links plakken'. Briefjes die bij elkaar horen, hangen we bij elkaar. "
+            "De professionals wachten nog even.",
             "drieluik",
             writers=FAM,
-            private=True,
             post_zone="zorgen",
         ),
         Step(
@@ -90,7 +104,6 @@ DRIELUIK = Script(
             "Leg het erbij.",
             "drieluik",
             writers=ALL,
-            private=True,
             post_zone="zorgen",
         ),
         Step(
@@ -104,10 +117,10 @@ DRIELUIK = Script(
         Step(
             "familie-plakt-wensen",
             "Familie plakt rechts",
-            "De familie en het netwerk plakken hun wensen rechts op het bord.",
+            "De familie en het netwerk plakken hun wensen rechts op het bord: tik op "
+            "'Mijn briefjes rechts plakken'. De professionals wachten nog even.",
             "drieluik",
             writers=FAM,
-            private=True,
             post_zone="wensen",
         ),
         Step(
@@ -116,7 +129,6 @@ DRIELUIK = Script(
             "Nu plakken de professionals hun wensen rechts.",
             "drieluik",
             writers=ALL,
-            private=True,
             post_zone="wensen",
         ),
         Step(
@@ -152,17 +164,17 @@ FAMILIENETWERKBERAAD = Script(
         Step(
             "informatie-delen",
             "Informatie delen",
-            "De professionals vertellen hoe het gaat en wat de voorwaarden zijn: de bodemeisen. "
-            "Daar valt niet over te praten. Het netwerk mag alles vragen.",
+            "De professionals vertellen hoe het gaat. Ze vertellen ook wat er hoe dan ook moet "
+            "gebeuren: de bodemeisen. Daar valt niet over te praten. Iedereen mag alles vragen.",
             "bodemeisen",
             bodemeisen=True,
         ),
         Step(
             "besloten-deel",
-            "Besloten deel",
+            "Besloten deel: de familie praat onder elkaar",
             "De familie en het netwerk praten nu samen, zonder professionals. Neem de tijd. "
-            "Zet de doelen in het plan, met wie wat doet, en kies wie in het actieteam zitten. "
-            "De bodemeisen staan erbij. "
+            "Zet de doelen in het plan, met wie wat doet. Kies wie in het actieteam zitten: de "
+            "mensen die het plan gaan uitvoeren. De bodemeisen (wat vaststaat) staan erbij. "
             "Wat jullie op het werkblad van de familie zetten, zien de professionals nooit.",
             "doelen",
             writers=FAM,
@@ -178,8 +190,9 @@ FAMILIENETWERKBERAAD = Script(
         ),
         Step(
             "instemming",
-            "Instemming",
-            "Gaat iedereen akkoord met het plan? Zeg het op je eigen scherm, of op de tablet.",
+            "Akkoord met het plan?",
+            "Gaat iedereen akkoord met het plan? Kies op je eigen scherm of op de tablet: "
+            "akkoord of niet akkoord. Je mag er iets bij zeggen.",
             "plan",
             writers=NOBODY,
             consent=True,
@@ -230,6 +243,14 @@ def neighbour(script: Script, step_id: str, delta: int) -> Step | None:
     return script.steps[j] if 0 <= j < len(script.steps) else None
 
 
+def private_first(step: Step | None, board_id: str) -> bool:
+    """Whether a new note on `board_id` starts as "Eerst alleen voor mij" in `step`: only in a
+    step where people write for themselves first, and on a board that keeps private notes. In
+    every other step (and a step the script does not know) a new note is for everyone."""
+    board = get_board(board_id)
+    return step is not None and step.private and board is not None and board.private_notes
+
+
 def client_script(script: Script) -> dict[str, object]:
     return {
         "id": script.id,
@@ -242,6 +263,8 @@ def client_script(script: Script) -> dict[str, object]:
                 "ask": s.ask,
                 "board": s.board,
                 "private": s.private,
+                # The boards on which a new note starts as private in this step.
+                "privateFirst": [b for b in script.boards if private_first(s, b)],
                 "closed": s.closed,
                 "statement": s.statement,
                 "consent": s.consent,

@@ -1,10 +1,12 @@
 """The meeting timer as a pure function: every screen counts down to `endsAt` (ms), or shows
-`pausedMs` left while paused."""
+`pausedMs` left while paused. When it has run out, every screen says "De tijd is om" for
+END_SHOWN_MS, and then shows no timer; going to another step clears it at once."""
 
 from dataclasses import dataclass
 
 ACTIONS = ("start", "pause", "resume", "add", "stop")
 MAX_MINUTES = 240
+END_SHOWN_MS = 60_000  # how long "De tijd is om" stays on the screens
 
 
 @dataclass(frozen=True)
@@ -37,3 +39,13 @@ def apply(timer: Timer, action: str, minutes: float, now: float) -> Timer:
         return Timer(paused_ms=timer.paused_ms + ms)
     base = timer.ends_at if timer.ends_at is not None and timer.ends_at > now else now
     return Timer(ends_at=base + ms)
+
+
+def ended(timer: Timer, now: float) -> bool:
+    """It ran out (and was not stopped or started again since)."""
+    return timer.ends_at is not None and timer.ends_at <= now
+
+
+def after_step(timer: Timer, now: float) -> Timer:
+    """Another step: a timer that ran out is cleared; one that still runs goes on."""
+    return Timer() if ended(timer, now) else timer

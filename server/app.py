@@ -14,10 +14,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from . import api, control, exports, guard, openapi, pages
+from . import accountpages, admission, api, control, exports, guard, joining, openapi, pages
+from .accountpages import AccountLayers
 from .bodylimit import BodyLimit
 from .config import Config
 from .meetings import Meetings
+from .nostore import NoStore
 from .registry import Rooms
 from .security import SecurityHeaders
 from .store import Store
@@ -71,9 +73,12 @@ def create_app(config: Config | None = None) -> Starlette:
     app = Starlette(
         routes=[
             *pages.routes,
+            *joining.routes,
+            *admission.routes,
             *exports.routes,
             *api.routes,
             *control.routes,
+            *accountpages.routes,
             Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
             Mount("/static", StaticFiles(directory=config.static_dir), name="static"),
         ],
@@ -81,10 +86,14 @@ def create_app(config: Config | None = None) -> Starlette:
         exception_handlers={404: pages.not_found, 500: server_error},
         # BoardSockets first: the sync WebSockets skip the layers below (see ws.py).
         # BodyLimit inside SecurityHeaders: a 413 carries those headers too.
+        # NoStore: Cache-Control no-store on everything but the static files.
         middleware=[
             Middleware(BoardSockets),
             Middleware(SecurityHeaders),
+            Middleware(NoStore),
             Middleware(BodyLimit, max_body_bytes=config.max_body_bytes),
+            # The login session on every route, CSRF on the account pages (accountpages.py).
+            Middleware(AccountLayers),
         ],
     )
     app.state.config = config

@@ -1,5 +1,5 @@
 """The facilitator's controls: steps, the closed part, the timer, locks, "iedereen plakt nu",
-the projector's spotlight, devices and links. Every route needs the facilitator's token."""
+what the TV shows, devices and links. Every route needs the facilitator's token."""
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from board import screen as screens
 from board import state as meeting_state
 from board.boards import BOARDS
 from board.phases import is_valid_phase
@@ -130,21 +131,56 @@ async def set_timer(c: Control) -> Response:
     return JSONResponse({"timerEndsAt": t.ends_at, "timerPausedMs": t.paused_ms})
 
 
-async def set_spotlight(c: Control) -> Response:
-    board, group = c.body.get("board"), c.body.get("group")
-    if group is not None and (
-        not isinstance(board, str)
-        or board not in BOARDS
-        or not isinstance(group, str)
-        or len(group) > 64
+def _screen_json(screen: screens.Screen) -> JSONResponse:
+    return JSONResponse(
+        {"screen": screens.to_verloop(screen), "spotlight": screens.spotlight_of(screen)}
+    )
+
+
+async def set_screen(c: Control) -> Response:
+    """What the TV shows: `board` null follows the step; a board; a group on it. And
+    `sound`: a short sound on the TV when the timer ends."""
+    sound = c.body.get("sound")
+    if ("board" not in c.body and sound is None) or (
+        sound is not None and not isinstance(sound, bool)
     ):
+        return error(400, 'Verwacht {"board": "doelen"}, {"board": null} of {"sound": true}')
+
+    def transition(screen: screens.Screen, state: meeting_state.MeetingState) -> screens.Screen:
+        if "board" in c.body:
+            board, group = c.body["board"], c.body.get("group")
+            screen = (
+                screens.follow_step(screen)
+                if board is None
+                else screens.show(screen, state, board, group)
+            )
+        return screens.set_sound(screen, sound) if sound is not None else screen
+
+    try:
+        return _screen_json(c.meetings.screen(c.principal.meeting_id, transition))
+    except screens.NotForTheScreen as e:
+        return error(400, str(e))
+
+
+async def set_spotlight(c: Control) -> Response:
+    """A group large on the TV, or (group null) not any more: the older form of /screen."""
+    board, group = c.body.get("board"), c.body.get("group")
+    try:
+        screen = c.meetings.screen(
+            c.principal.meeting_id,
+            lambda s, state: (
+                screens.hide_group(s, state)
+                if group is None
+                else screens.show(s, state, board, group)
+            ),
+        )
+    except screens.NotForTheScreen:
         return error(400, 'Verwacht {"board": "drieluik", "group": "<id>"} of group null')
-    c.meetings.spotlight(c.principal.meeting_id, board, group)
-    return JSONResponse({"spotlight": {"board": board, "group": group} if group else None})
+    return JSONResponse({"spotlight": screens.spotlight_of(screen)})
 
 
 async def list_devices(c: Control) -> Response:
-    return JSONResponse({"devices": c.meetings.devices(c.principal.meeting_id)})
+    return JSONResponse({"devices": c.meetings.connected(c.principal.meeting_id)})
 
 
 async def remove_device(c: Control) -> Response:
@@ -218,6 +254,7 @@ routes = [
     facilitator_route(f"{M}/lock", set_lock),
     facilitator_route(f"{M}/timer", set_timer),
     facilitator_route(f"{M}/spotlight", set_spotlight),
+    facilitator_route(f"{M}/screen", set_screen),
     facilitator_route(f"{M}/devices", list_devices, method="GET"),
     facilitator_route(f"{M}/devices/{{device}}/remove", remove_device),
     facilitator_route(f"{M}/audit", audit, method="GET"),

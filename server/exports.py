@@ -7,42 +7,23 @@ PDF: the plan page is made for A4 and the browser's "Afdrukken → Opslaan als P
 print it to PDF in headless Chromium); the server does not render PDFs itself.
 """
 
-import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from board.boards import STATEMENTS, get_board
-from board.export import board_json, board_svg, markdown, meeting_export
+from board.boards import BOARDS, STATEMENTS, get_board
+from board.dates import dutch_date, dutch_day
+from board.export import board_json, board_svg, markdown, meeting_export, plain, zone_items
 from board.permissions import exportable_boards
-from board.plan import STATUSES
+from board.plan import STATUSES, as_dict
 from board.roles import ROLE_LABELS, Role
+from board.scripts import get_script
 
-from .api import error, meetings_of, principal_of, readable_board
+from .api import browser_principal, error, meetings_of, principal_of, readable_board
 from .meetings import Meetings, Principal
 from .pages import qr_svg, render
-
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
-def dutch_date(timestamp: float) -> str:
-    day = dt.datetime.fromtimestamp(timestamp)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _export(meetings: Meetings, meeting_id: str, boards: list[str]) -> dict[str, Any]:
@@ -51,7 +32,7 @@ def _export(meetings: Meetings, meeting_id: str, boards: list[str]) -> dict[str,
     info = {
         "id": meeting.id,
         "title": meeting.title,
-        "date": dutch_date(meeting.created_at),
+        "date": dutch_day(meeting.created_at),  # for people: "8 januari 2025"
         "script": meeting.state.script,
         "finished": meeting.state.finished,
     }
@@ -98,6 +79,18 @@ async def export_markdown(request: Request) -> Response:
     )
 
 
+async def export_text(request: Request) -> Response:
+    """The same as the Markdown export, as plain text a family can open anywhere (.txt)."""
+    export = await _principal_export(request)
+    if isinstance(export, Response):
+        return export
+    return PlainTextResponse(
+        plain(export),
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": _filename(export, "txt")},
+    )
+
+
 async def export_svg(request: Request) -> Response:
     board_id = request.path_params["board_id"]
     board = get_board(board_id)
@@ -106,15 +99,20 @@ async def export_svg(request: Request) -> Response:
     content = readable_board(request, board_id)
     if isinstance(content, JSONResponse):
         return content
-    return Response(board_svg(board_json(board_id, content)), media_type="image/svg+xml")
+    statements = content.get("statements") if board_id == "drieluik" else None
+    picture = board_svg(board_json(board_id, content), as_dict(statements))
+    return Response(picture, media_type="image/svg+xml")
 
 
 def _plan_page(
     request: Request, meetings: Meetings, meeting_id: str, boards: list[str], shared: bool
 ) -> Response:
-    export = _export(
-        meetings, meeting_id, [b for b in ("verloop", "plan", "drieluik") if b in boards]
-    )
+    meeting = meetings.get(meeting_id)
+    assert meeting is not None
+    used = get_script(meeting.state.script).boards
+    parts = ("verloop", "plan", "drieluik", "bodemeisen")  # never the family's worksheet
+    export = _export(meetings, meeting_id, [b for b in parts if b in boards])
+    bodemeisen = export["boards"].get("bodemeisen") if "bodemeisen" in used else None
     return request.app.state.templates.TemplateResponse(
         request,
         "plan.html",
@@ -124,16 +122,30 @@ def _plan_page(
             "statements": STATEMENTS,
             "statuses": STATUSES,
             "role_labels": {r.value: ROLE_LABELS[r] for r in Role},
+            # What the plan has to respect, with what that word means.
+            "bodemeisen": zone_items(bodemeisen, None) if bodemeisen else None,
+            "bodemeisen_board": BOARDS["bodemeisen"],
+            "drieluik_used": "drieluik" in used,
+            "dutch_date": dutch_date,  # the plan's dates for people: "8 januari 2025"
         },
     )
 
 
 async def plan_page(request: Request) -> Response:
     """The plan, ready to print on A4, for anyone with a role link that may read it now."""
-    meetings = meetings_of(request)
-    principal = meetings.authenticate(request.path_params["token"])
+    principal = meetings_of(request).authenticate(request.path_params["token"])
+    return _plan_for(request, principal)
+
+
+async def meeting_plan_page(request: Request) -> Response:
+    """The same for this browser's device (server/devices.py): no credential in the address."""
+    return _plan_for(request, browser_principal(request, request.path_params["meeting_id"]))
+
+
+def _plan_for(request: Request, principal: Principal | None) -> Response:
     if principal is None:
         return render(request, "invalid_link.html", status=404)
+    meetings = meetings_of(request)
     boards = _readable(meetings, principal)
     if boards is None or "plan" not in boards:
         return error(403, "Het plan is nu niet zichtbaar voor jou")
@@ -146,7 +158,13 @@ async def shared_plan(request: Request) -> Response:
     meeting_id = meetings.shared_meeting(request.path_params["token"])
     if meeting_id is None:
         return render(request, "invalid_link.html", status=404)
-    return _plan_page(request, meetings, meeting_id, ["verloop", "plan", "drieluik"], shared=True)
+    meeting = meetings.get(meeting_id)
+    if meeting is not None and meeting.state.closed:
+        # The closed part: the family is making its plan. Nothing of the meeting but its
+        # title until it ends, as for a professional (docs/meetings.md).
+        return render(request, "shared_waiting.html", title=meeting.title)
+    boards = ["verloop", "plan", "drieluik", "bodemeisen"]
+    return _plan_page(request, meetings, meeting_id, boards, shared=True)
 
 
 async def shared_plan_qr(request: Request) -> Response:
@@ -161,8 +179,10 @@ M = "/api/meetings/{meeting_id}"
 routes = [
     Route(f"{M}/export.json", export_json, methods=["GET"]),
     Route(f"{M}/export.md", export_markdown, methods=["GET"]),
+    Route(f"{M}/export.txt", export_text, methods=["GET"]),
     Route(f"{M}/boards/{{board_id}}.svg", export_svg, methods=["GET"]),
     Route("/j/{token}/plan", plan_page, methods=["GET"], name="plan_page"),
+    Route("/m/{meeting_id}/plan", meeting_plan_page, methods=["GET"], name="meeting_plan_page"),
     Route("/p/{token}", shared_plan, methods=["GET"], name="shared_plan"),
     Route("/p/{token}/qr.svg", shared_plan_qr, methods=["GET"]),
 ]

@@ -1,6 +1,7 @@
 """Meetings as the server runs them: creation, role tokens, the meeting state, and keeping
 every open connection in line with board.permissions whenever that state changes.
-Everything that changes the state is also written into the `verloop` board for the screens.
+Everything that changes the state is also written into the `verloop` board for the screens,
+and what a waiting screen needs of it into `stand` (board/boards.py).
 """
 
 import json
@@ -13,14 +14,16 @@ from typing import Any
 
 from pycrdt import Doc, Map
 
+from board import screen as screens
 from board import timer as timers
-from board.boards import BOARDS
+from board.boards import BOARDS, STAND, STAND_FIELDS
 from board.permissions import Access, access_table, decide
 from board.roles import ROLES, Role, parse_role
 from board.state import MeetingState
 
 from . import closecodes
 from .content import board_content
+from .devices import ACTIVE, Devices
 from .registry import Rooms
 from .store import Meeting, Store
 from .tokens import hash_token, new_meeting_id, new_token
@@ -32,7 +35,11 @@ SHARE_ROLE = "plan-link"  # a read-only link to the plan; not a role: it opens n
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is behind a request or a connection (the device id is chosen by the browser)."""
+    """Who is behind a request or a connection.
+
+    `device`: for a device key (server/devices.py) the server's own id of the device; for a
+    role link used directly (outside clients) "<role>:<the id the client gave>", which
+    cannot be taken for a device's id; "" for neither."""
 
     meeting_id: str
     role: Role
@@ -44,6 +51,7 @@ class Meetings:
     def __init__(self, store: Store, rooms: Rooms) -> None:
         self.store = store
         self.rooms = rooms
+        self.devices = Devices(store)
 
     # creation and access ------------------------------------------------------------------
 
@@ -51,7 +59,11 @@ class Meetings:
         meeting_id = new_meeting_id()
         tokens = {role: new_token() for role in ROLES}
         self.store.create_meeting(
-            meeting_id, title, {role.value: hash_token(t) for role, t in tokens.items()}, script
+            meeting_id,
+            title,
+            {role.value: hash_token(t) for role, t in tokens.items()},
+            script,
+            {role.value: t for role, t in tokens.items()},
         )
         meeting = self.store.get_meeting(meeting_id)
         assert meeting is not None
@@ -59,7 +71,7 @@ class Meetings:
             self._write(
                 meeting_id, board_id, partial(_init_board, board_id=board_id, meeting_title=title)
             )
-        self._write(meeting_id, "verloop", lambda doc: _write_state(doc, meeting.state))
+        self._write_course(meeting_id, lambda doc: _write_state(doc, meeting.state))
         return meeting, tokens
 
     def get(self, meeting_id: str) -> Meeting | None:
@@ -68,15 +80,29 @@ class Meetings:
     def authenticate(
         self, token: str | None, meeting_id: str | None = None, device: str = ""
     ) -> Principal | None:
+        """Who holds `token`: a device key, or a role link that opens the door by itself (not
+        one set to "ask me first"). `device` is what a client using a role link directly
+        calls itself."""
         if not token or len(token) > 200:
             return None
         record = self.store.find_token(hash_token(token))
-        if record is None or (meeting_id is not None and record.meeting_id != meeting_id):
+        if record is None:
+            return self.device_principal(token, meeting_id)
+        if record.ask or (meeting_id is not None and record.meeting_id != meeting_id):
             return None
         role = parse_role(record.role)
-        if role is None or (device and self.store.is_blocked(record.meeting_id, device)):
+        if role is None:
+            return None
+        device = f"{role.value}:{device[:64]}" if device else ""
+        if device and self.store.is_blocked(record.meeting_id, device):
             return None
         return Principal(record.meeting_id, role, record.hash, device)
+
+    def device_principal(self, key: str | None, meeting_id: str | None = None) -> Principal | None:
+        found = self.devices.by_key(key, meeting_id)
+        if found is None or found.status != ACTIVE or found.role is None:
+            return None
+        return Principal(found.meeting_id, found.role, "device:" + found.id, found.id)
 
     def access(self, principal: Principal, board_id: str) -> Access:
         meeting = self.store.get_meeting(principal.meeting_id)
@@ -116,7 +142,7 @@ class Meetings:
                 "besloten deel gestart" if state.closed else "besloten deel gestopt",
                 *by,
             )
-        self._write(meeting_id, "verloop", lambda doc: _write_state(doc, state))
+        self._write_course(meeting_id, lambda doc: _write_state(doc, state, old))
         log.info("meeting %s: phase=%s closed=%s", meeting_id, state.phase, state.closed)
         return state
 
@@ -144,16 +170,22 @@ class Meetings:
             s["timerEndsAt"], s["timerPausedMs"] = t.ends_at, t.paused_ms
             result.append(t)
 
-        self._write(meeting_id, "verloop", write)
+        self._write_course(meeting_id, write)
         return result[0]
 
-    def spotlight(self, meeting_id: str, board: str | None, group: str | None) -> None:
-        value = {"board": board, "group": group} if board and group else None
-        self._write(
-            meeting_id,
-            "verloop",
-            lambda doc: doc.get("state", type=Map).update({"spotlight": value}),
-        )
+    def screen(
+        self,
+        meeting_id: str,
+        transition: Callable[[screens.Screen, MeetingState], screens.Screen],
+    ) -> screens.Screen:
+        """Apply one of board.screen's transitions to what the TV shows (its ValueError, for
+        something the TV cannot show, comes before anything is written)."""
+        meeting = self.store.get_meeting(meeting_id)
+        assert meeting is not None
+        state = self.content(meeting_id, "verloop")["state"]
+        screen = transition(_screen_of(state), meeting.state)
+        self._write(meeting_id, "verloop", lambda doc: _write_screen(doc, screen))
+        return screen
 
     def add_participant(self, meeting_id: str, role: Role, name: str, relation: str) -> str:
         """Put a person on the meeting's list (verloop state.participants); returns their id."""
@@ -229,16 +261,20 @@ class Meetings:
 
     # devices and links --------------------------------------------------------------------
 
-    def devices(self, meeting_id: str) -> list[dict[str, Any]]:
-        """Who is connected now: per device its role, the names it shows and its boards."""
+    def connected(self, meeting_id: str) -> list[dict[str, Any]]:
+        """The devices of a meeting: every admitted device (connected or not) and every
+        client connected by a role link, with its role, the names shown on it in presence,
+        its label and whether it is connected now."""
         found: dict[str, dict[str, Any]] = {}
+        for d in self.devices.active(meeting_id):
+            role = d.role.value if d.role else ""
+            found[d.id] = _device_entry(d.id, role, d.label, d.via)
         for room in self.rooms.loaded(meeting_id):
             for conn in room.connections:
                 p: Principal = conn.principal
                 key = p.device or f"anoniem-{id(conn)}"
-                entry = found.setdefault(
-                    key, {"device": p.device, "role": p.role.value, "names": set(), "boards": set()}
-                )
+                entry = found.setdefault(key, _device_entry(p.device, p.role.value, "", "link"))
+                entry["connected"] = True
                 entry["boards"].add(room.key[1])
                 for cid in conn.client_ids:
                     entry["names"].update(_awareness_names(room.awareness.get(cid)))
@@ -248,8 +284,12 @@ class Meetings:
         ]
 
     def remove_device(self, meeting_id: str, device: str) -> int:
-        """Block a device id and close its connections at once; returns how many were closed."""
-        self.store.block_device(meeting_id, device)
+        """Revoke a device's key (or block a role-link client's id) and close its
+        connections at once; returns how many were closed. Nobody else is touched."""
+        if self.devices.get(meeting_id, device) is not None:
+            self.devices.remove(meeting_id, device)
+        else:
+            self.store.block_device(meeting_id, device)
         closed = 0
         for room in self.rooms.loaded(meeting_id):
             for conn in list(room.connections):
@@ -261,12 +301,26 @@ class Meetings:
     def rotate_token(self, meeting_id: str, role: Role) -> str:
         """Revoke the role's current link and hand out a new one; live devices are cut off."""
         token = new_token()
-        revoked = set(self.store.replace_tokens(meeting_id, role.value, hash_token(token)))
+        revoked = set(self.store.replace_tokens(meeting_id, role.value, hash_token(token), token))
         for room in self.rooms.loaded(meeting_id):
             for conn in list(room.connections):
                 if conn.principal.token_hash in revoked:
                     room.revoke(conn, closecodes.UNAUTHORIZED, "Deze link is ingetrokken")
         return token
+
+    def _write_course(self, meeting_id: str, change: Callable[[Doc], None]) -> None:
+        """Write `verloop`, then copy what a waiting screen needs into `stand` (the step, the
+        closed part, the end of the meeting, the timer: board.boards.STAND_FIELDS). Both are
+        written after enforce() has cut off whoever may no longer read `verloop`."""
+        copied: dict[str, Any] = {}
+
+        def write(doc: Doc) -> None:
+            change(doc)
+            state = doc.get("state", type=Map)
+            copied.update({field: state.get(field) for field in STAND_FIELDS})
+
+        self._write(meeting_id, "verloop", write)
+        self._write(meeting_id, STAND.id, lambda doc: _write_stand(doc, copied))
 
     def _write(self, meeting_id: str, board_id: str, change: Callable[[Doc], None]) -> None:
         room = self.rooms.get(meeting_id, board_id)
@@ -283,6 +337,18 @@ def _submap(doc: Doc, name: str) -> Map:
     return state[name]
 
 
+def _device_entry(device: str, role: str, label: str, via: str) -> dict[str, Any]:
+    return {
+        "device": device,
+        "role": role,
+        "label": label,
+        "via": via,
+        "names": set(),
+        "boards": set(),
+        "connected": False,
+    }
+
+
 def _awareness_names(entry: tuple[int, str] | None) -> list[str]:
     if entry is None:
         return []
@@ -294,8 +360,31 @@ def _awareness_names(entry: tuple[int, str] | None) -> list[str]:
     return [name[:60]] if isinstance(name, str) and name else []
 
 
-def _write_state(doc: Doc, state: MeetingState) -> None:
+def _screen_of(state: Any) -> screens.Screen:
+    """What `verloop` says the TV shows (a meeting from before `screen`: its spotlight)."""
+    if "screen" in state:
+        return screens.from_verloop(state.get("screen"))
+    return screens.from_verloop(state.get("spotlight"))
+
+
+def _write_screen(doc: Doc, screen: screens.Screen) -> None:
+    doc.get("state", type=Map).update(
+        {"screen": screens.to_verloop(screen), "spotlight": screens.spotlight_of(screen)}
+    )
+
+
+def _write_state(doc: Doc, state: MeetingState, old: MeetingState | None = None) -> None:
     s = doc.get("state", type=Map)
+    if old is not None:
+        # Another step: the TV follows it again, and a timer that ran out is cleared.
+        screen = _screen_of(s)
+        new_screen = screens.after_change(screen, old, state)
+        if new_screen != screen:
+            _write_screen(doc, new_screen)
+        timer = timers.Timer(s.get("timerEndsAt"), s.get("timerPausedMs"))
+        after = timers.after_step(timer, time.time() * 1000) if state.phase != old.phase else timer
+        if after != timer:
+            s["timerEndsAt"], s["timerPausedMs"] = after.ends_at, after.paused_ms
     s["phase"] = state.phase
     s["closed"] = state.closed
     s["script"] = state.script
@@ -305,16 +394,25 @@ def _write_state(doc: Doc, state: MeetingState) -> None:
     s["access"] = access_table(state)
 
 
+def _write_stand(doc: Doc, fields: dict[str, Any]) -> None:
+    """Only what changed: an unchanged field sends nothing to the waiting screens."""
+    state = doc.get("state", type=Map)
+    for field, value in fields.items():
+        if field not in state or state.get(field) != value:
+            state[field] = value
+
+
 def _init_board(doc: Doc, board_id: str, meeting_title: str) -> None:
     board = BOARDS[board_id]
     meta = doc.get("meta", type=Map)
     meta["template"] = board_id
     meta["title"] = board.title
     meta["meeting"] = meeting_title
-    if board.server_only:
+    if board_id == "verloop":
         state = doc.get("state", type=Map)
         state["timerEndsAt"] = None
         state["timerPausedMs"] = None
         state["spotlight"] = None
+        state["screen"] = screens.to_verloop(screens.Screen())
         state["participants"] = Map()
         state["consent"] = Map()

@@ -23,6 +23,7 @@ from board.consent import MAX_COMMENT
 from board.people import MAX_NAME, MAX_RELATION
 from board.phases import _PHASE_ID
 from board.roles import ROLES
+from board.screen import MAX_GROUP_ID
 from board.scripts import SCRIPTS
 from board.timer import ACTIONS, MAX_MINUTES
 
@@ -86,7 +87,11 @@ SCHEMAS: dict[str, Schema] = {
             "zones": _list(_obj({"id": _STR, "title": _STR}, ["id", "title"])),
             "notes": _list({"type": "object"}),
             "groups": _list({"type": "object"}),
-            "state": {"type": "object", "description": "verloop only: the meeting's course"},
+            "state": {
+                "type": "object",
+                "description": "verloop: the meeting's course; stand: its step, closed part, "
+                "end and timer only",
+            },
             "participants": {"type": "object", "description": "verloop only: id -> person"},
         },
         ["board", "title"],
@@ -145,6 +150,11 @@ def media_answer(description: str, media_type: str) -> dict[str, Any]:
     return {"description": description, "content": _content(media_type, _STR)}
 
 
+def redirect_answer(description: str) -> dict[str, Any]:
+    """303 See Other: where to, and why (no body)."""
+    return {"description": description}
+
+
 def either(*answers: dict[str, Any]) -> dict[str, Any]:
     """One status answered in more than one way (an HTML page, or a JSON error)."""
     return {
@@ -154,6 +164,7 @@ def either(*answers: dict[str, Any]) -> dict[str, Any]:
 
 
 _NOT_FACILITATOR = error_answer("not the facilitator's link")
+_CSRF_REFUSED = page_answer("the form's CSRF token is missing or wrong (asgi-csrf)")
 _STATE = json_answer("the meeting's state after the change", _ref("MeetingState"))
 _INVALID_LINK_PAGE = page_answer("unknown or revoked link: the page that says so")
 
@@ -193,6 +204,7 @@ def control(
 
 
 M = "/api/meetings/{meeting_id}"
+_ROOM = _obj({"link": _STR, "qr": _STR})
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     # pages ---------------------------------------------------------------------------------
@@ -200,9 +212,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The start page: give a meeting a name", {200: page_answer("the form")}, auth="none"
     ),
     ("POST", "/"): Operation(
-        "Create a meeting from the start page's form; shows the four role links once",
+        "Create a meeting from the start page's form, then see its four role links at "
+        "GET /created/{meeting_id} (post/redirect/get: a reload makes no second meeting)",
         {
-            201: page_answer("the links"),
+            303: redirect_answer(
+                "created: to /created/{meeting_id}, with a short-lived HttpOnly cookie that lets "
+                "this browser see the links there"
+            ),
             400: page_answer("no name, or an unknown kind of meeting"),
             401: page_answer("the admin key is missing or wrong (when the server has one)"),
             429: page_answer("too many new meetings from this address; Retry-After says when"),
@@ -218,13 +234,89 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             ["title"],
         ),
     ),
-    ("GET", "/j/{token}"): Operation(
-        "The app for the role of this link",
+    ("GET", "/created/{meeting_id}"): Operation(
+        "The four role links of a meeting just created, for the browser that created it, "
+        "for 10 minutes",
         {
-            200: page_answer("the app (the boards as plain HTML in <noscript>)"),
+            200: page_answer("the links"),
+            404: page_answer("no links to show (another browser, or the 10 minutes are over)"),
+        },
+        auth="none",
+    ),
+    ("GET", "/j/{token}"): Operation(
+        "A role link: gives this browser a device key of its own (cookie nb_{meeting_id}, "
+        "HttpOnly, SameSite=Lax) and leads on to the meeting page. Before version 7 it "
+        "answered with the app itself; browsers follow the redirect",
+        {
+            303: redirect_answer(
+                'to /m/{meeting_id}; for a link set to "ask me first", to /binnen/{code}'
+            ),
+            403: page_answer("this browser's device was removed from the meeting"),
             404: _INVALID_LINK_PAGE,
         },
         auth="path",
+    ),
+    ("GET", "/m/{meeting_id}"): Operation(
+        "The app for this browser's device (its cookie), or for a logged-in facilitator of "
+        "the meeting (who gets a device key here)",
+        {
+            200: page_answer("the app (the boards as plain HTML in <noscript>)"),
+            303: redirect_answer("a device still waiting to be let in: to /binnen/{code}"),
+            403: page_answer("no device key for this meeting, or the device was removed"),
+        },
+        auth="none",
+    ),
+    ("GET", "/m/{meeting_id}/scherm"): Operation(
+        "The TV's view, for the facilitator's device or a TV's: with the TV's rights, and "
+        "the room's QR code (which opens nothing by itself)",
+        {200: page_answer("the TV's view"), 403: page_answer("not the facilitator or a TV")},
+        auth="none",
+    ),
+    ("GET", "/m/{meeting_id}/tekst"): Operation(
+        "The boards this device may see, as plain HTML",
+        {200: page_answer("the boards"), 403: page_answer("no device key for this meeting")},
+        auth="none",
+    ),
+    ("GET", "/m/{meeting_id}/plan"): Operation(
+        "The plan for this device, ready to print",
+        {
+            200: page_answer("the plan"),
+            403: error_answer("the plan is not visible to this device now"),
+            404: _INVALID_LINK_PAGE,
+        },
+        auth="none",
+    ),
+    ("GET", "/binnen/{code}"): Operation(
+        "The room's QR code leads here: ask to join (a name), then wait until the facilitator "
+        "lets this device in (the page reloads itself; then to /m/{meeting_id})",
+        {
+            200: page_answer('the form, the waiting page, or the answer "not let in"'),
+            303: redirect_answer("already let in: to /m/{meeting_id}"),
+            404: _INVALID_LINK_PAGE,
+        },
+        auth="none",
+    ),
+    ("POST", "/binnen/{code}"): Operation(
+        "Ask to join: a waiting device key in the cookie; it opens nothing until the "
+        "facilitator lets the device in. At most 30 waiting per meeting, 5 per address",
+        {
+            303: redirect_answer("to the waiting page"),
+            400: page_answer("no name, or longer than 60 characters"),
+            403: error_answer("the form was not sent from this server's own page"),
+            404: _INVALID_LINK_PAGE,
+            409: page_answer("the meeting is finished"),
+            429: page_answer("too many waiting already"),
+        },
+        auth="none",
+        form=_obj({"name": {"type": "string", "maxLength": 60}}, ["name"]),
+    ),
+    ("GET", "/binnen/{code}/qr.svg"): Operation(
+        "The room's link as a QR code",
+        {
+            200: media_answer("the QR code", "image/svg+xml"),
+            404: error_answer("unknown room code"),
+        },
+        auth="none",
     ),
     ("GET", "/j/{token}/qr.svg"): Operation(
         "The link as a QR code, made on the server",
@@ -258,6 +350,103 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/openapi.json"): Operation(
         "This document", {200: json_answer("the OpenAPI document")}, auth="none"
     ),
+    # facilitator accounts (server/accountpages.py): the login is the session cookie
+    # nb_sessie; every form carries asgi-csrf's token (field csrftoken, cookie nb_csrf) --------
+    ("GET", "/inloggen"): Operation(
+        "The login form for facilitators with an account",
+        {200: page_answer("the form"), 303: redirect_answer("already logged in: to `volgende`")},
+        auth="none",
+    ),
+    ("POST", "/inloggen"): Operation(
+        "Log in: sets the session cookie. Throttled per user name and per address",
+        {
+            200: page_answer("wrong name or password (the same answer for both): the form"),
+            303: redirect_answer("logged in: to /mijn, or to `volgende` (a path on this server)"),
+            403: _CSRF_REFUSED,
+            429: page_answer("too many wrong passwords for now; Retry-After says when"),
+        },
+        auth="none",
+        form=_obj(
+            {
+                "csrftoken": _STR,
+                "gebruikersnaam": _STR,
+                "wachtwoord": _STR,
+                "volgende": _STR,
+            },
+            ["csrftoken", "gebruikersnaam", "wachtwoord"],
+        ),
+    ),
+    ("POST", "/uitloggen"): Operation(
+        "Log out: the session cookie is cleared",
+        {303: redirect_answer("to /inloggen"), 403: _CSRF_REFUSED},
+        auth="none",
+        form=_obj({"csrftoken": _STR}, ["csrftoken"]),
+    ),
+    ("GET", "/mijn"): Operation(
+        "Mijn bijeenkomsten: the logged-in facilitator's meetings, and a form for a new one",
+        {200: page_answer("the meetings"), 303: redirect_answer("not logged in: to /inloggen")},
+        auth="none",
+    ),
+    ("POST", "/mijn"): Operation(
+        "Create a meeting led by the logged-in facilitator (no admin key needed)",
+        {
+            303: redirect_answer("created: to /mijn/{meeting_id}; or not logged in: to /inloggen"),
+            400: page_answer("no name, or an unknown kind of meeting"),
+            403: _CSRF_REFUSED,
+            429: page_answer("too many new meetings from this address; Retry-After says when"),
+            503: page_answer("the server holds as many meetings as it may"),
+        },
+        auth="none",
+        form=_obj(
+            {
+                "csrftoken": _STR,
+                "title": {"type": "string", "maxLength": MAX_TITLE, "pattern": r"\S"},
+                "script": {"type": "string", "enum": list(SCRIPTS)},
+            },
+            ["csrftoken", "title"],
+        ),
+    ),
+    ("GET", "/mijn/{meeting_id}"): Operation(
+        "A meeting of the logged-in facilitator: its role links and QR codes, again, and its "
+        "facilitators",
+        {
+            200: page_answer("the links"),
+            303: redirect_answer("not logged in: to /inloggen"),
+            404: page_answer("no meeting of this facilitator"),
+        },
+        auth="none",
+    ),
+    ("POST", "/mijn/{meeting_id}/gespreksleiders"): Operation(
+        "Add another facilitator (an account) to the meeting by user name",
+        {
+            200: page_answer("already a facilitator of it"),
+            303: redirect_answer("added: to /mijn/{meeting_id}; or not logged in: to /inloggen"),
+            400: page_answer("no account with that name"),
+            403: _CSRF_REFUSED,
+            404: page_answer("no meeting of this facilitator"),
+        },
+        auth="none",
+        form=_obj({"csrftoken": _STR, "gebruikersnaam": _STR}, ["csrftoken", "gebruikersnaam"]),
+    ),
+    ("GET", "/eerste-account/{token}"): Operation(
+        "The form for the first account, by the one-time link `netwerkbord serve` prints",
+        {200: page_answer("the form"), 404: page_answer("used, unknown, or there is an account")},
+        auth="path",
+    ),
+    ("POST", "/eerste-account/{token}"): Operation(
+        "Make the first account and log in with it",
+        {
+            303: redirect_answer("made and logged in: to /mijn"),
+            400: page_answer("the name or the password cannot be used: the form"),
+            403: _CSRF_REFUSED,
+            404: page_answer("used, unknown, or there is an account"),
+        },
+        auth="path",
+        form=_obj(
+            {"csrftoken": _STR, "gebruikersnaam": _STR, "wachtwoord": _STR, "nogmaals": _STR},
+            ["csrftoken", "gebruikersnaam", "wachtwoord", "nogmaals"],
+        ),
+    ),
     # exports -------------------------------------------------------------------------------
     ("GET", "/j/{token}/plan"): Operation(
         "The plan page, made for A4 (title, date, participants, plan, consent, themes)",
@@ -269,8 +458,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         auth="path",
     ),
     ("GET", "/p/{token}"): Operation(
-        "The plan page behind a read-only link (never the family's worksheet)",
-        {200: page_answer("the plan"), 404: _INVALID_LINK_PAGE},
+        "The plan page behind a read-only link (never the family's worksheet); during the "
+        "closed part a waiting page with only the meeting's title",
+        {200: page_answer("the plan, or the waiting page"), 404: _INVALID_LINK_PAGE},
         auth="path",
     ),
     ("GET", "/p/{token}/qr.svg"): Operation(
@@ -294,6 +484,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The same as Markdown; everything typed is escaped",
         {
             200: media_answer("the export (Content-Disposition: attachment)", "text/markdown"),
+            403: error_answer("nothing to export for this role now"),
+        },
+    ),
+    ("GET", f"{M}/export.txt"): Operation(
+        "The same as plain text, for a family to open anywhere; every field on one line",
+        {
+            200: media_answer("the export (Content-Disposition: attachment)", "text/plain"),
             403: error_answer("nothing to export for this role now"),
         },
     ),
@@ -401,7 +598,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         ),
     ),
     ("GET", f"{M}/boards/{{board_id}}"): Operation(
-        "A board as JSON (zones, notes, groups; the course for verloop)",
+        "A board as JSON (zones, notes, groups; the course for verloop and stand)",
         {
             200: json_answer("the board", _ref("Board")),
             403: error_answer("this board is not visible to this role now"),
@@ -482,6 +679,40 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             )
         },
     ),
+    ("POST", f"{M}/screen"): control(
+        "What the TV shows: the step's board (board null), another board, or one group on it;"
+        " and whether it sounds when the timer ends",
+        {
+            "board": {
+                "type": "string",
+                "enum": [b for b, v in BOARDS.items() if not v.server_only and not v.family_only],
+                "nullable": True,
+                "description": "null: follow the step",
+            },
+            "group": {"type": "string", "maxLength": MAX_GROUP_ID, "nullable": True},
+            "sound": _BOOL,
+        },
+        ok={
+            200: json_answer(
+                "what the TV shows",
+                _obj(
+                    {
+                        "screen": _obj(
+                            {
+                                "board": _STR | {"nullable": True},
+                                "group": _STR | {"nullable": True},
+                                "sound": _BOOL,
+                            },
+                            ["board", "group", "sound"],
+                        ),
+                        "spotlight": _obj({"board": _STR, "group": _STR}, ["board", "group"])
+                        | {"nullable": True},
+                    },
+                    ["screen", "spotlight"],
+                ),
+            )
+        },
+    ),
     ("POST", f"{M}/finish"): control(
         "Close the meeting (read-only for everyone from then on), or open it again",
         {"finished": _BOOL},
@@ -553,6 +784,54 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         },
         params={"role": _ROLE},
         responses={404: error_answer("unknown role")},
+    ),
+    # who is in the room (server/admission.py) -----------------------------------------------
+    ("GET", f"{M}/admissions"): Operation(
+        "Who asks to come in by the room's QR code (\"Wie mag erin?\"), and the room's link",
+        {
+            200: json_answer(
+                "the waiting devices and the room's link",
+                _obj(
+                    {
+                        "waiting": _list(_obj({"device": _STR, "label": _STR, "via": _STR})),
+                        "room": _ROOM,
+                    },
+                    ["waiting", "room"],
+                ),
+            ),
+            403: _NOT_FACILITATOR,
+        },
+    ),
+    ("POST", f"{M}/admissions/{{device}}"): control(
+        "Let a waiting device in as familie, professional or scherm, or refuse it",
+        {"role": _STR, "refuse": _BOOL},
+        ok={200: json_answer("let in or refused", _obj({"device": _STR, "status": _STR}))},
+        params={"device": {"type": "string", "maxLength": 64}},
+        responses={404: error_answer("that device is not waiting (any more)")},
+    ),
+    ("GET", f"{M}/links"): Operation(
+        "The role links, to show again on any device, with their QR codes and whether each "
+        "asks the facilitator first; and the room's link",
+        {
+            200: json_answer(
+                "the links",
+                _obj({"links": {"type": "object"}, "room": _ROOM}, ["links", "room"]),
+            ),
+            403: _NOT_FACILITATOR,
+        },
+    ),
+    ("POST", f"{M}/tokens/{{role}}/ask"): control(
+        'Set a role link to "ask me first" (it then leads to the room\'s door) or back',
+        {"ask": _BOOL},
+        ["ask"],
+        ok={200: json_answer("the setting", _obj({"role": _ROLE, "ask": _BOOL}))},
+        params={"role": _ROLE},
+        responses={404: error_answer("unknown role")},
+    ),
+    ("POST", f"{M}/room"): control(
+        "A new room code: the old QR code leads nowhere; waiting devices are refused",
+        {},
+        ok={200: json_answer("the new room link", _obj({"room": _ROOM}, ["room"]))},
     ),
 }
 
@@ -679,7 +958,8 @@ def _common(
         common[413] = error_answer(f"the body is larger than {limit} bytes")
     if _guarded({"path": path, "method": method}):  # guard.AuthGuard watches this route
         common[429] = error_answer(
-            "too many invalid links from this address; Retry-After says when"
+            "an invalid link, after too many from this address; Retry-After says when "
+            "(a valid link is always answered)"
         )
     if method in ("POST", "DELETE"):
         common[503] = error_answer("the server cannot store anything now (disk full or read-only)")

@@ -1,21 +1,22 @@
 """HTML pages rendered with jinja2 (autoescaped: note text is always shown as text)."""
 
 import io
+import secrets
+import time
+from dataclasses import dataclass
 
 import segno
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from board.boards import NOTE_BOARDS
 from board.export import board_json
-from board.model import client_model
 from board.permissions import Access
 from board.phases import phase_label
 from board.roles import ROLE_LABELS, ROLES, Role
-from board.scripts import SCRIPTS, get_script
+from board.scripts import CLOSED_PART_WAITING, SCRIPTS, get_script
 
-from . import closecodes
 from .api import create_meeting_checked, error, join_links
 from .meetings import Meetings, Principal
 
@@ -60,13 +61,75 @@ async def create(request: Request) -> Response:
     assert created is not None
     meeting, tokens = created
     links = join_links(request, tokens)
-    return render(
-        request,
-        "created.html",
-        status=201,
-        meeting=meeting,
-        links=[(r.value, ROLE_LABELS[r], links[r.value]) for r in ROLES],
+    # Post/redirect/get: the links wait, for this browser only, on a page a reload can show
+    # again without making another meeting.
+    key = secrets.token_urlsafe(32)
+    _keep_created(
+        request, key, meeting.id, [(r.value, ROLE_LABELS[r], links[r.value]) for r in ROLES]
     )
+    url = request.url_for("created", meeting_id=meeting.id)
+    response = RedirectResponse(str(url), status_code=303)
+    response.set_cookie(
+        CREATED_COOKIE,
+        key,
+        max_age=CREATED_SECONDS,
+        path=url.path,  # a cookie per new meeting: making two in a row keeps both
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+# The links of a meeting just made, kept in memory for the browser that made it (its cookie),
+# for a short while: the page after "Bijeenkomst aanmaken" can be reloaded, and it is the only
+# browser that sees it. A restart forgets them.
+CREATED_COOKIE = "nb_created"
+CREATED_SECONDS = 600
+MAX_CREATED = 1000  # new meetings are throttled per address as well (server/api.py)
+
+
+@dataclass(frozen=True)
+class _Created:
+    meeting_id: str
+    links: list[tuple[str, str, str]]  # (role, label, link)
+    until: float  # time.monotonic()
+
+
+def _created_views(request: Request) -> dict[str, _Created]:
+    views: dict[str, _Created] | None = getattr(request.app.state, "created_views", None)
+    if views is None:
+        views = request.app.state.created_views = {}
+    return views
+
+
+def _keep_created(
+    request: Request, key: str, meeting_id: str, links: list[tuple[str, str, str]]
+) -> None:
+    views, now = _created_views(request), time.monotonic()
+    for old in [k for k, v in views.items() if v.until <= now]:
+        del views[old]
+    while len(views) >= MAX_CREATED:
+        del views[next(iter(views))]  # the oldest
+    views[key] = _Created(meeting_id, links, now + CREATED_SECONDS)
+
+
+async def created(request: Request) -> Response:
+    """The links of a meeting just made (GET after the form's POST): shown again on a reload,
+    to the browser that made it, for CREATED_SECONDS; to anyone else a page that says so."""
+    meeting_id = request.path_params["meeting_id"]
+    key = request.cookies.get(CREATED_COOKIE)
+    view = _created_views(request).get(key) if key else None
+    if view and (view.meeting_id != meeting_id or view.until <= time.monotonic()):
+        view = None
+    meeting = request.app.state.meetings.get(meeting_id) if view else None  # not deleted
+    minutes = CREATED_SECONDS // 60
+    if view is None or meeting is None:
+        page = render(request, "created.html", status=404, meeting=None, minutes=minutes)
+    else:
+        page = render(request, "created.html", meeting=meeting, links=view.links, minutes=minutes)
+    page.headers["Cache-Control"] = "no-store"  # the links are the keys to the meeting
+    return page
 
 
 def _principal_or_404(request: Request) -> Principal | None:
@@ -74,36 +137,16 @@ def _principal_or_404(request: Request) -> Principal | None:
     return meetings.authenticate(request.path_params["token"])
 
 
-async def join(request: Request) -> Response:
-    principal = _principal_or_404(request)
-    if principal is None:
-        return render(request, "invalid_link.html", status=404)
-    meeting = request.app.state.meetings.get(principal.meeting_id)
-    role = principal.role
-    config = {
-        "meetingId": meeting.id,
-        "title": meeting.title,
-        "token": request.path_params["token"],
-        "role": role.value,
-        "roleLabel": ROLE_LABELS[role],
-        "page": PAGE_FOR_ROLE[role],
-        # The model as data (boards, steps, labels, rules): the browser keeps no copy of it.
-        **client_model(meeting.state.script, role),
-        "closeCodes": closecodes.BY_NAME,
-        # When the retention period deletes this meeting (shown to the facilitator).
-        "deleteAt": (meeting.created_at + request.app.state.config.retention_days * 86400) * 1000,
-        "finished": meeting.state.finished,
-    }
-    return render(
-        request, "app.html", meeting=meeting, role=role, config=config, role_label=ROLE_LABELS[role]
-    )
-
-
 async def text_view(request: Request) -> Response:
-    """The boards as plain HTML, for a browser without JavaScript (linked from <noscript>)."""
+    """The boards as plain HTML, for a browser without JavaScript, by a role link (the
+    meeting page links to /m/{meeting_id}/tekst: server/joining.py)."""
     principal = _principal_or_404(request)
     if principal is None:
         return render(request, "invalid_link.html", status=404)
+    return text_view_for(request, principal)
+
+
+def text_view_for(request: Request, principal: Principal) -> Response:
     meetings = request.app.state.meetings
     meeting = meetings.get(principal.meeting_id)
     boards = []
@@ -120,6 +163,7 @@ async def text_view(request: Request) -> Response:
         role_label=ROLE_LABELS[principal.role],
         phase=step.title if step else phase_label(meeting.state.phase),
         closed=meeting.state.closed,
+        waiting=CLOSED_PART_WAITING,
     )
 
 
@@ -174,7 +218,7 @@ async def not_found(request: Request, exc: Exception) -> Response:
 routes = [
     Route("/", start, methods=["GET"]),
     Route("/", create, methods=["POST"], name="create"),
-    Route("/j/{token}", join, methods=["GET"], name="join"),
+    Route("/created/{meeting_id}", created, methods=["GET"], name="created"),
     Route("/j/{token}/qr.svg", join_qr, methods=["GET"], name="join_qr"),
     Route("/j/{token}/tekst", text_view, methods=["GET"], name="text_view"),
     Route("/sw.js", service_worker, methods=["GET"]),

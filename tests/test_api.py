@@ -25,17 +25,25 @@ async def test_create_meeting_returns_tokens_and_join_links(live_server):
     assert len(set(m["tokens"].values())) == 4
 
 
-async def test_tokens_are_stored_only_as_hashes(live_server):
+async def test_device_keys_are_stored_only_as_hashes_and_role_links_are_kept(live_server):
+    import httpx
+
     m = await live_server.create_meeting()
+    async with httpx.AsyncClient(base_url=live_server.base) as tablet:
+        r = await tablet.get(f"/j/{m['tokens']['familie']}")
+        key = r.cookies[f"nb_{m['id']}"]
     db = sqlite3.connect(live_server.config.database_path)
     assert (
         db.execute("SELECT count(*) FROM tokens WHERE meeting_id = ?", [m["id"]]).fetchone()[0] == 4
     )
+    assert db.execute("SELECT count(*) FROM devices").fetchone()[0] == 1
     db.close()
-    # The four rows are on disk (above); not one of them holds its token.
+    # The device's row is on disk (above); it does not hold the device's key. The role links
+    # are kept, so that the facilitator can show them again on any device (README, "Access").
     db_bytes = b"".join(p.read_bytes() for p in live_server.config.data_dir.glob("netwerkbord.db*"))
+    assert key.encode() not in db_bytes
     for token in m["tokens"].values():
-        assert token.encode() not in db_bytes
+        assert token.encode() in db_bytes
 
 
 async def test_board_json_has_zones_notes_and_groups(live_server):
@@ -98,12 +106,14 @@ async def test_start_page_creates_a_meeting_and_shows_the_links(live_server):
         page = await http.get(f"{live_server.base}/")
         assert "Nieuwe bijeenkomst" in page.text and "admin_key" not in page.text
         r = await http.post(f"{live_server.base}/", data={"title": "Familie De Vries"})
-        assert r.status_code == 201
+        assert r.status_code == 303  # post/redirect/get: a reload makes no second meeting
+        r = await http.get(r.headers["location"])
+        assert r.status_code == 200
         assert "Bewaar deze links" in r.text and r.text.count("/j/") >= 4
         import re
 
         link = re.search(r'href="(http://[^"]+/j/[^"]+)"', r.text).group(1)
-        joined = await http.get(link)
+        joined = await http.get(link, follow_redirects=True)
         assert joined.status_code == 200 and "Familie De Vries" in joined.text
 
 
@@ -144,7 +154,7 @@ async def test_every_route_is_in_the_openapi_document(live_server):
             where = (method, path)
             assert [p["name"] for p in op["parameters"]] == re.findall(r"{(\w+)}", path), where
             codes = set(op["responses"])
-            assert codes & {"200", "201"}, where
+            assert codes & {"200", "201", "303"}, where  # 303: post/redirect/get, links
             if {"bearer": []} in op["security"] and path != "/api/meetings":
                 assert {"401", "429"} <= codes, where  # a role's token: checked and throttled
             if "requestBody" in op:

@@ -165,9 +165,8 @@ def test_note_text_cannot_forge_a_heading_html_or_a_link():
         "Het plan",
         "Instemming",
         "Drieluik",
-        "Drieluik",
         "Doelen in beeld",
-    ]  # one Instemming, the real one
+    ]  # one Instemming, the real one; every heading once
     assert "\n## Instemming\n" in md and md.count("## Instemming") == 1
     # the text is still there, on one line, for a person to read
     assert "Instemming - Oma Wiëbe: akkoord" in "".join(page.text)

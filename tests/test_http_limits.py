@@ -117,7 +117,7 @@ def test_a_chunked_body_is_read_only_up_to_the_limit(limited):
 
 def test_a_body_up_to_the_limit_is_read_and_one_byte_more_is_not(limited):
     r = httpx.post(limited.base + "/", data={"title": "Familie De Vries " + "é" * 100})
-    assert r.status_code == 201
+    assert r.status_code == 303  # created; the links are on the page it leads to
     limit = body_limit("POST", "/api/meetings", Config().max_body_bytes)
     title = b'{"title": "familie De Vries"}'
     for size, status in ((limit, 201), (limit + 1, 413)):

@@ -99,11 +99,11 @@ def test_meeting_export_and_markdown_hold_plan_consent_and_themes():
     for expected in (
         "# Netwerkberaad familie De Vries",
         "### Sem gaat elke dag naar school",
-        "**Wekker zetten** — Mama Lisa, 2026-12-01 — Bezig",
+        "**Wekker zetten** — Mama Lisa, vanaf 1 december 2026 — Bezig",
         "- Aïsha: niet akkoord — “Eerst de weekenden”",
-        "- Als er niks verandert: School",
-        "Het ergste dat kan gebeuren: Sem moet van school",
-        "We evalueren op 2027-03-01.",
+        "- Thema: **School**\n  - Sem verzuimt",  # the theme, its notes under it
+        "Het ergste dat kan gebeuren: **Sem moet van school**",
+        "We evalueren op 1 maart 2027.",
     ):
         assert expected in text, expected
 
@@ -132,4 +132,4 @@ def test_board_picture_is_valid_svg_with_escaped_text():
     svg = board_svg(board)
     xml.dom.minidom.parseString(svg)  # well-formed
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "Oma Wiëbe" in svg
-    assert svg.count("<rect") == 2  # the background and one note
+    assert svg.count('<rect class="note"') == 1

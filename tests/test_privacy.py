@@ -72,7 +72,7 @@ async def test_meetings_older_than_the_retention_period_are_deleted(live_server)
     assert meetings.get(old["id"]) is None and meetings.get(new["id"]) is not None
     assert b"Familie Oud" not in db_bytes(live_server)
     # the facilitator is told when that will happen to this meeting
-    page = await live_server.get(f"/j/{new['tokens']['facilitator']}")
+    page = await live_server.page(f"/j/{new['tokens']['facilitator']}")
     assert '"deleteAt":' in page.text
 
 

@@ -72,7 +72,7 @@ def test_familienetwerkberaad_closed_part_and_bodemeisen():
     assert decide(F, "bodemeisen", closed) is Access.READ  # the family sees the conditions
     assert decide(F, "familie", closed) is Access.WRITE
     for board in BOARDS:
-        assert decide(P, board, closed) is (Access.READ if board == "verloop" else Access.NONE)
+        assert decide(P, board, closed) is (Access.READ if board == "stand" else Access.NONE)
     assert decide(L, "drieluik", closed) is Access.WRITE  # the facilitator keeps the boards
     consent = at("familienetwerkberaad", "instemming")
     assert get_script("familienetwerkberaad").step("instemming").consent

@@ -17,8 +17,9 @@ async def test_private_notes_stay_on_the_device_until_posted(live_server, new_de
     tablet = await (await new_device(1024, 768)).join(m["links"]["familie"], "Oma Wiëbe", "oma")
     other = await (await new_device()).join(m["links"]["familie"], "Mama Lisa", "moeder")
 
-    # In the Drieluik, the left column is written privately first (the box is ticked).
-    await tablet.add_note("zorgen", "Sem mist zijn vader")
+    # "Eerst alleen voor mij": kept on this tablet. (In the first step everyone writes
+    # together, so the box starts unticked: tests/e2e/test_posting.py.)
+    await tablet.add_note("zorgen", "Sem mist zijn vader", private=True)
     note = tablet.note("Sem mist zijn vader")
     await note.wait_for()
     assert "Alleen voor jou" in await note.inner_text()
@@ -43,7 +44,7 @@ async def test_private_notes_stay_on_the_device_until_posted(live_server, new_de
     assert await tablet.page.locator("li.note.private").count() == 0
     await tablet.screenshot("hand-over")
     await tablet.choose("Pleegvader Karim", "pleegvader")
-    await tablet.add_note("zorgen", "Karim is bang dat het misgaat")
+    await tablet.add_note("zorgen", "Karim is bang dat het misgaat", private=True)
     await tablet.note("Karim is bang").wait_for()  # Karim's own private notes are shown
     assert await tablet.note("Sem mist zijn vader").count() == 0
     # Karim's notes are attributed to him, in one tap back to Oma
@@ -95,7 +96,7 @@ async def test_keyboard_only_adds_and_moves_a_goal(live_server, new_device):
     note = d.zone("kort-samen").locator("li.note", has_text="Iemand haalt Sem op")
     await note.wait_for()
     text = await note.inner_text()
-    assert "voorwaardelijk" in text and "praktisch" in text
+    assert "moet eerst" in text and "hulp: een handje helpen" in text  # plain words
     # move it to another zone with the keyboard: open, choose the zone, done
     await note.locator(".note-body").focus()
     await page.keyboard.press("Enter")

@@ -12,17 +12,24 @@ import { loadDevicePeople, saveDevicePeople, currentPerson, describe } from './p
 import { chooseSomeone } from './whoareyou.js'
 import { ConnectionStatus, RefusedNotice } from './status.js'
 import { setPresence, renderPresence } from './presence.js'
-import { facilitatorPanel, rememberLinks } from './facilitator.js'
-import { projectorJoin } from './projector.js'
+import { facilitatorPanel } from './facilitator.js'
+import { projectorJoin, screenBoard, screenOf, keepFitted, TimeUpSound } from './projector.js'
+import { PlanReadView } from './planread.js'
 import { accessNow, courseState, currentStep, stepBanner, spotlightView } from './course.js'
-import { timerText } from './timer.js'
+import { timerView, showTimer, TIME_UP } from './timer.js'
 import { consentPanel } from './consent.js'
+import { PostingBar } from './posting.js'
 import { apiFetch } from './config.js'
 
 const page = document.body.dataset.page
 document.querySelector('[data-print]')?.addEventListener('click', (e) => { e.preventDefault(); window.print() })
-if (page === 'created') rememberLinks(document.body.dataset.meeting)
-else if (page) start(readConfig())
+// "Opslaan als PDF" opens the plan page as …/plan#afdrukken: the print dialog (with "Opslaan
+// als PDF") opens by itself, once.
+if (document.body.classList.contains('plan-page') && location.hash === '#afdrukken') {
+  history.replaceState(null, '', location.pathname + location.search)
+  window.addEventListener('load', () => window.print(), { once: true })
+}
+if (page && page !== 'created') start(readConfig())
 
 if ('serviceWorker' in navigator && page && page !== 'created') {
   // Lets a reload work without a connection (only on localhost or https: browsers allow
@@ -38,13 +45,13 @@ function deviceId () {
 }
 
 function start (cfg) {
-  cfg.device = deviceId()
+  cfg.device = cfg.device || deviceId() // the server's id for this device, when it gave one
   const app = document.getElementById('app')
   const readOnly = cfg.role === 'scherm'
   const writes = !readOnly
   const boardTitles = Object.fromEntries(cfg.boards.map((b) => [b.id, b.title]))
   const status = new ConnectionStatus(h('div', { class: 'connection', role: 'status' }),
-    ['verloop', ...cfg.boards.map((b) => b.id)])
+    ['verloop', ...(cfg.standBoard ? [cfg.standBoard] : []), ...cfg.boards.map((b) => b.id)])
   const presenceEl = h('div', { class: 'presence', 'aria-label': 'Wie er verbonden is' })
 
   const state = { people: loadDevicePeople(cfg), active: cfg.boards[0].id, privates: {}, undo: null, step: null }
@@ -52,7 +59,12 @@ function start (cfg) {
   const origin = () => `local:${person()?.id || cfg.role}`
 
   const onStatus = (board, s) => status.update(board.id, s)
-  const verloop = openBoard(cfg, 'verloop', { onStatus })
+  // A professional gets no verloop during the closed part (it carries what the family does):
+  // it is refused like the boards, and the waiting screen reads the small `stand` board
+  // (cfg.standBoard: the step, the closed part, the timer), which tells when it is over.
+  const verloop = openBoard(cfg, 'verloop', { onStatus, onRefused: (board, code, reason) => refused(board, code, reason) })
+  const stand = cfg.standBoard ? openBoard(cfg, cfg.standBoard, { onStatus }) : null
+  stand?.awareness.setLocalState(null) // no presence there: nobody needs to see it
   const boards = cfg.boards.map((b) => openBoard(cfg, b.id, {
     onStatus,
     onRefused: (board, code, reason) => refused(board, code, reason),
@@ -62,6 +74,8 @@ function start (cfg) {
   const boardCfg = Object.fromEntries(cfg.boards.map((b) => [b.id, b]))
   const codes = cfg.closeCodes
   const course = courseState(verloop)
+  // Where the timer and the waiting screen read the course: `stand` while verloop is kept from us.
+  const courseNow = () => (stand && verloop.refused ? courseState(stand) : course)
 
   // --- layout ---------------------------------------------------------------------------
   const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Borden' },
@@ -77,29 +91,44 @@ function start (cfg) {
   const closedBanner = h('p', { class: 'banner closed-banner', role: 'status', hidden: true },
     'Besloten deel — alleen familie en netwerk.')
   const personBar = h('div', { class: 'person-bar' })
-  const postButton = h('button', { class: 'secondary', onclick: postAll }, 'Mijn briefjes plakken')
+  const posting = new PostingBar({
+    cfg,
+    course: courseState(verloop),
+    step: () => state.step,
+    board: () => state.active,
+    person,
+    mayPost: (boardId) => mode(boardId).write,
+    privateDoc: (boardId) => state.privates[boardId]?.doc || null,
+    postAll: (boardId, zone) => views[boards.findIndex((b) => b.id === boardId)].postAll(zone)
+  })
   const tools = writes
     ? h('div', { class: 'tools' },
       h('button', { class: 'secondary', onclick: () => undoRedo('undo'), title: 'Ongedaan maken' }, '↶ Ongedaan maken'),
       h('button', { class: 'secondary', onclick: () => undoRedo('redo'), title: 'Opnieuw doen' }, '↷ Opnieuw'),
-      postButton)
+      posting.el)
     : null
   const waiting = h('div', { class: 'waiting-screen', hidden: true, role: 'status' })
   const notice = h('p', { class: 'sr-only', role: 'status' })
   const refusedNotice = new RefusedNotice()
   const side = cfg.role === 'facilitator' ? facilitatorPanel(cfg, verloop, person) : null
-  const projectorQr = readOnly ? projectorJoin() : null
+  const projectorQr = readOnly ? projectorJoin(cfg) : null
   const consent = consentPanel(cfg, verloop, person)
   const spotlight = readOnly ? spotlightView(cfg, boards, verloop) : null
+  // The TV: the sound when the time is up, and which board it shows when not the step's.
+  const sound = readOnly ? new TimeUpSound(cfg, verloop) : null
+  const onScreen = readOnly ? h('p', { class: 'tv-board-title', hidden: true }) : null
 
   fill(app,
     h('div', { class: 'bar' }, readOnly ? h('span', { class: 'projector-title' }, cfg.title) : null,
-      timerEl, status.el),
+      timerEl, sound?.hint, status.el),
+    side?.stepBar, // the facilitator's "Volgende stap", always in reach (facilitator.js)
     closedBanner,
     banner,
     writes ? h('div', { class: 'toolbar' }, personBar, tools) : null,
+    // On a touch screen a swipe scrolls; a note moves after a long press (drag.js).
+    writes ? h('p', { class: 'hint touch-hint' }, 'Een briefje verplaatsen? Houd het even vast en schuif het dan.') : null,
     h('div', { class: 'workspace' },
-      h('div', { class: 'panels' }, consent, spotlight, tabs, panels), side, projectorQr),
+      h('div', { class: 'panels' }, consent, spotlight, tabs, onScreen, panels), side, projectorQr),
     waiting,
     notice,
     refusedNotice.el,
@@ -108,7 +137,8 @@ function start (cfg) {
   const mode = (boardId) => ({
     // Not while a board is being loaded again after a refused change: it would be lost.
     write: accessNow(cfg, verloop, boardId) === 'write' && !boardById[boardId]?.resetting,
-    privateStep: state.step?.private,
+    // A new note starts as "Eerst alleen voor mij" only where the step says so (board/scripts.py).
+    privateFirst: !!state.step?.privateFirst?.includes(boardId),
     statement: state.step?.statement
   })
   const planBoard = boards.find((b) => b.id === 'plan')
@@ -120,7 +150,8 @@ function start (cfg) {
         return true
       }
     : null
-  const views = boards.map((board, i) => new (board.id === 'plan' ? PlanView : BoardView)(panels[i], cfg.boards[i], board, {
+  const planView = readOnly ? PlanReadView : PlanView // the TV: the plan as text, nothing to tap
+  const views = boards.map((board, i) => new (board.id === 'plan' ? planView : BoardView)(panels[i], cfg.boards[i], board, {
     cfg,
     readOnly,
     person,
@@ -129,6 +160,7 @@ function start (cfg) {
     verloop,
     makeGoal: boardCfg[board.id].goals ? makeGoal : null,
     privateDoc: () => state.privates[board.id]?.doc || null,
+    posted: (count, allowed) => posting.posted(count, allowed),
     spotlit: () => course.get('spotlight')?.group || null,
     spotlight: cfg.role === 'facilitator'
       ? (group) => apiFetch(cfg, `/api/meetings/${cfg.meetingId}/spotlight`, { board: board.id, group })
@@ -140,25 +172,41 @@ function start (cfg) {
   // --- the course of the meeting (verloop) ----------------------------------------------
   const renderCourse = () => {
     const step = currentStep(cfg, verloop)
-    if (step?.id !== state.step?.id && step) showBoard(step.board)
+    if (readOnly) {
+      // The TV shows the step's board, or what the facilitator sent it to (board/screen.py).
+      const shown = screenBoard(cfg, verloop, step)
+      if (shown !== state.active) showBoard(shown)
+      onScreen.hidden = !screenOf(verloop).board || shown === step?.board
+      onScreen.textContent = `Op het scherm: ${boardTitles[shown]}`
+    } else if (step?.id !== state.step?.id && step) showBoard(step.board)
     state.step = step
     banner.update(step)
     const closed = course.get('closed') === true
     closedBanner.hidden = !closed || cfg.role === 'professional'
     document.body.classList.toggle('is-closed', closed)
     consent.hidden = !step?.consent
-    postButton.hidden = !(step?.private || course.get('postingOpen'))
-    const postZone = boardCfg[step?.board]?.zones.find((z) => z.id === step.postZone)
-    postButton.textContent = `Mijn briefjes${postZone?.where ? ` ${postZone.where}` : ''} plakken`
     // When the closed part ends, boards that refused us can be opened again.
-    if (!closed) boards.filter((b) => b.refused?.code === codes.FORBIDDEN).forEach((b) => { b.reconnect(); hideWaiting() })
+    if (!closed && !verloop.refused) reopenHeld()
     views.forEach((v) => v.schedule()) // what may be done may have changed
+    posting.update()
     if (!waiting.hidden) renderWaiting()
   }
   course.observe(renderCourse)
   renderCourse()
+  // Only `stand` arrives while verloop is kept from us: it says when the closed part is over.
+  if (stand) {
+    courseState(stand).observe((event) => {
+      // What the server says now; not an old copy from this device's storage.
+      const fresh = event.transaction.origin === stand.provider
+      if (fresh && verloop.refused && courseState(stand).get('closed') === false) reopenHeld()
+      if (!waiting.hidden) renderWaiting()
+    })
+  }
+  function reopenHeld () {
+    [verloop, ...boards].filter((b) => b.refused?.code === codes.FORBIDDEN).forEach((b) => { b.reconnect(); hideWaiting() })
+  }
   setInterval(() => {
-    timerEl.textContent = timerText(course)
+    showTimer(timerEl, courseNow(), cfg)
     if (!waiting.hidden) renderWaiting()
   }, 500)
 
@@ -190,6 +238,7 @@ function start (cfg) {
       state.undo = undoFor(boards.find((b) => b.id === state.active))
     }
     views.forEach((v, i) => v.setPrivateDoc(state.privates[boards[i].id]?.doc || null))
+    posting.watch(Object.values(state.privates).map((priv) => priv.doc))
     Object.values(state.privates).forEach((priv) => priv.whenLoaded.then(() => views.forEach((v) => v.schedule())))
     setPresence([verloop, ...boards], p
       ? { name: p.name, relation: p.relation, role: cfg.role, personId: p.id }
@@ -214,6 +263,7 @@ function start (cfg) {
       tab.tabIndex = tab.dataset.board === id ? 0 : -1
     }
     panels.forEach((p) => { p.hidden = p.dataset.board !== id })
+    posting.update() // "Mijn briefjes plakken" belongs to the board on screen
     if (state.undo) {
       state.undo.destroy()
       state.undo = person() ? undoFor(boards.find((b) => b.id === id)) : null
@@ -227,10 +277,6 @@ function start (cfg) {
     if (next) { showBoard(next); document.getElementById(`tab-${next}`).focus() }
   })
 
-  function postAll () {
-    views[boards.findIndex((b) => b.id === state.active)].postAll(state.step?.postZone || null)
-  }
-
   // --- refused: a change the server did not keep, the closed part, a revoked link ----------
   function refused (board, code, reason) {
     if (code === codes.UPDATE_REFUSED || code === codes.QUOTA_EXCEEDED) {
@@ -241,8 +287,10 @@ function start (cfg) {
       views.forEach((v) => v.schedule()) // read-only until it is back
       return
     }
-    if (code === codes.FORBIDDEN) state.waiting = 'closed'
-    else if (code === codes.UNAUTHORIZED) state.waiting = 'revoked'
+    if (code === codes.FORBIDDEN) {
+      state.waiting = 'closed'
+      status.update(board.id, 'held') // kept from us on purpose, not a broken connection
+    } else if (code === codes.UNAUTHORIZED) state.waiting = 'revoked'
     else return
     waiting.hidden = false
     document.body.classList.add('is-waiting')
@@ -267,12 +315,18 @@ function start (cfg) {
       fill(waiting, h('p', {}, 'Dit apparaat kan niet meer meedoen met deze link. Vraag de gespreksleider om een nieuwe link.'))
       return
     }
-    const left = timerText(course)
+    const timer = timerView(courseNow(), Date.now(), cfg.timerEndShownMs)
+    const { title, text, calm } = cfg.closedWaiting
+    // The course still arrives while we wait; if it does not, that is a real connection problem.
+    const offline = status.shown === 'offline'
     fill(waiting,
-      h('h2', {}, 'Even wachten'),
-      h('p', {}, 'De familie en het netwerk praten nu samen, zonder professionals. ' +
-        'Je ziet de borden weer als het besloten deel voorbij is.'),
-      left ? h('p', { class: 'waiting-timer' }, 'Nog ', h('span', { role: 'timer' }, left)) : null)
+      h('h2', {}, title),
+      h('p', {}, text),
+      h('p', { class: offline ? 'waiting-offline' : 'waiting-calm' }, offline
+        ? 'Er is nu geen verbinding. Zodra die terug is, gaat het vanzelf verder.'
+        : calm),
+      timer.ended ? h('p', { class: 'waiting-timer timer-ended' }, TIME_UP)
+        : timer.text ? h('p', { class: 'waiting-timer' }, 'Nog ', h('span', { role: 'timer' }, timer.text)) : null)
   }
   function hideWaiting () {
     state.waiting = null
@@ -283,7 +337,7 @@ function start (cfg) {
 
   // --- presence ---------------------------------------------------------------------------
   const allBoards = [verloop, ...boards]
-  const refreshPresence = () => renderPresence(presenceEl, allBoards, boardTitles)
+  const refreshPresence = () => renderPresence(presenceEl, allBoards)
   allBoards.forEach((b) => b.awareness.on('change', refreshPresence))
   refreshPresence()
 
@@ -300,5 +354,7 @@ function start (cfg) {
   }
 
   // For tests and the benchmark: the documents and the client's own note operations.
-  window.netwerkbord = { cfg, boards, verloop, views, person, ops }
+  if (readOnly) keepFitted(app) // nobody scrolls a TV: the board always fits the screen
+
+  window.netwerkbord = { cfg, boards, verloop, views, person, ops, sound, status }
 }

@@ -11,8 +11,8 @@ import { privateNoteList, postPrivateNotes } from './privatenotes.js'
 
 export class BoardView {
   // ctx: {cfg, readOnly, person() -> {id,name,relation}|null, origin() -> string,
-  //       privateDoc() -> Y.Doc|null, mode(boardId) -> {write, privateStep, statement},
-  //       spotlight(groupId) (facilitator only)}
+  //       privateDoc() -> Y.Doc|null, mode(boardId) -> {write, privateFirst, statement},
+  //       posted(count, allowed) (after posting private notes), spotlight(groupId) (facilitator only)}
   constructor (root, boardCfg, board, ctx) {
     this.root = root
     this.boardCfg = boardCfg
@@ -162,9 +162,12 @@ export class BoardView {
     const isPro = note.role === 'professional'
     const author = note.authorName || 'Onbekend'
     const tags = Array.isArray(note.tags) ? note.tags.filter((t) => this.ctx.cfg.tags[t]) : []
-    const drag = item.private || this.mode().write
+    const write = this.mode().write
+    const drag = item.private || write
+    const canPost = item.private && write // "Plakken" appears the moment posting is allowed
     const key = `${item.private ? 'private' : 'note'}:${item.id}`
-    return this.memo.get(key, JSON.stringify([note, drag, zone.color]), () => h('li', {
+    const { roleLabels, tagShort, helpShort } = this.ctx.cfg
+    return this.memo.get(key, JSON.stringify([note, drag, canPost, zone.color]), () => h('li', {
       class: `note color-${note.color || zone.color}${item.private ? ' private' : ''}`,
       dataset: { kind: 'note', id: item.id, private: item.private ? 'true' : 'false' }
     },
@@ -172,14 +175,14 @@ export class BoardView {
       h('span', { class: 'note-text' }, note.text || ''),
       h('span', { class: 'note-author' },
         author,
-        isPro ? h('span', { class: 'pro-mark', title: this.ctx.cfg.roleLabels[note.role] }, ' · prof.') : null),
+        isPro ? h('span', { class: 'pro-mark' }, ` · ${roleLabels[note.role].toLowerCase()}`) : null),
       tags.length || note.help
         ? h('span', { class: 'note-tags' },
-          tags.map((t) => h('span', { class: `tag tag-${t}` }, t)),
-          note.help ? h('span', { class: 'tag tag-help' }, `hulp: ${note.help}`) : null)
+          tags.map((t) => h('span', { class: `tag tag-${t}` }, tagShort[t] || t)),
+          note.help ? h('span', { class: 'tag tag-help' }, `hulp: ${helpShort[note.help] || note.help}`) : null)
         : null,
       item.private ? h('span', { class: 'private-mark' }, 'Alleen voor jou') : null),
-    item.private && this.mode().write
+    canPost
       ? h('button', { class: 'post-note', dataset: { action: 'post' } }, 'Plakken', h('span', { class: 'sr-only' }, `: ${note.text}`))
       : null))
   }
@@ -222,7 +225,7 @@ export class BoardView {
     const onlyPrivate = allowPrivate && !mode.write
     const result = await editNote({
       board: this.boardCfg, zone: zoneId, isNew: true, allowPrivate: allowPrivate && !onlyPrivate,
-      privateDefault: !!mode.privateStep || !!this.boardCfg.zones.find((z) => z.id === zoneId)?.privateFirst,
+      privateDefault: !!mode.privateFirst, // only in a step where people write for themselves
       tags: this.ctx.cfg.tags, helpKinds: this.ctx.cfg.helpKinds, onlyPrivate, maxlength: this.ctx.cfg.limits.text
     })
     if (result.action !== 'save') return
@@ -278,17 +281,23 @@ export class BoardView {
     if (result.action === 'post') this.post([id])
   }
 
-  // Posting needs write access now: the server would drop it otherwise.
+  // Posting needs write access now: the server would drop it otherwise. Either way the person
+  // is told (ctx.posted): how many went up, or why none did.
   post (ids) {
-    const privateDoc = this.ctx.privateDoc()
-    if (privateDoc && this.mode().write) postPrivateNotes(privateDoc, this.doc, this.ctx.origin(), ids)
+    return this.postNotes(ids, null)
   }
 
   // All my private notes, or only those of the zone the step is about.
   postAll (zone = null) {
+    return this.postNotes(null, zone)
+  }
+
+  postNotes (ids, zone) {
     const privateDoc = this.ctx.privateDoc()
-    return privateDoc && this.mode().write
-      ? postPrivateNotes(privateDoc, this.doc, this.ctx.origin(), null, zone) : 0
+    const allowed = !!privateDoc && this.mode().write
+    const count = allowed ? postPrivateNotes(privateDoc, this.doc, this.ctx.origin(), ids, zone) : 0
+    this.ctx.posted?.(count, allowed)
+    return count
   }
 
   async editGroupTitle (groupId) {

@@ -31,13 +31,17 @@ export function editNote ({ board, note = {}, zone, isNew, canDelete, isPrivate,
       ? h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'private', checked: privateDefault }),
         'Eerst alleen voor mij. Ik plak het later op het bord.')
       : null
-    const button = (value, label, cls = 'secondary') => h('button', { value, class: cls }, label)
+    // Only "Klaar" and "Op het bord plakken" need text (checked below); "Annuleren" and the
+    // others always work, also on an empty note (a tablet has no Escape key).
+    const button = (value, label, cls = 'secondary') => h('button', {
+      value, class: cls, formnovalidate: value !== 'save' && value !== 'post'
+    }, label)
     const form = h('form', { method: 'dialog', class: 'note-form' },
       h('h2', {}, isNew ? 'Nieuw briefje' : 'Briefje'),
       h('label', { for: 'nb-note-text' }, 'Wat schrijf je op?'), text,
       h('label', { for: 'nb-note-zone' }, 'Waar hoort het bij?'), zoneSelect,
-      tagBoxes.length ? h('fieldset', {}, h('legend', {}, 'Soort doel'), tagBoxes) : null,
-      helpSelect ? [h('label', { for: 'nb-note-help' }, 'Welke hulp is nodig?'), helpSelect] : null,
+      tagBoxes.length ? h('fieldset', {}, h('legend', {}, 'Past een van deze bij het doel? (mag je leeg laten)'), tagBoxes) : null,
+      helpSelect ? [h('label', { for: 'nb-note-help' }, 'Welke hulp is nodig van het netwerk?'), helpSelect] : null,
       privateBox,
       isPrivate || onlyPrivate ? h('p', { class: 'hint' }, 'Dit briefje zie alleen jij, tot je het op het bord plakt.') : null,
       h('div', { class: 'actions' },

@@ -1,30 +1,68 @@
 // Dragging notes and groups with pointer events (finger, pen or mouse). Works out where the
 // item would land and reports it; the board view decides what that means for the document.
+//
+// A mouse drags at once. A finger (or pen) first holds the note still for a moment (HOLD_MS):
+// a swipe that starts on a note scrolls the page, as everywhere else, and only a deliberate
+// long press picks the note up. While it is held the page does not scroll.
 
-const THRESHOLD = 8 // px of movement before a press becomes a drag
+const THRESHOLD = 8 // px a mouse moves before a press becomes a drag
+const HOLD_MS = 450 // how long a finger holds a note still before it can be dragged
+const SLOP = 10 // px a finger may wander while holding; more is a swipe, and the page scrolls
 
 export function enableDrag (root, { canDrag, onDrop }) {
   let press = null
   let drag = null
   let suppressClick = false
 
+  const release = () => {
+    if (!press) return
+    clearTimeout(press.timer)
+    press.item.classList.remove('drag-armed')
+    press = null
+  }
+
   root.addEventListener('pointerdown', (event) => {
-    if (event.button !== 0) return
+    if (event.button !== 0 || !event.isPrimary) return
     const handle = event.target.closest('[data-drag]')
     if (!handle || !root.contains(handle)) return
     const item = handle.closest('[data-kind]')
     if (!item || !canDrag(item)) return
-    press = { item, x: event.clientX, y: event.clientY, pointerId: event.pointerId }
+    if (drag) { end(drag); drag = null } // a drag whose end never came
+    release()
+    const touch = event.pointerType !== 'mouse'
+    const p = { item, x: event.clientX, y: event.clientY, pointerId: event.pointerId, touch, armed: !touch, timer: 0 }
+    if (touch) {
+      p.timer = setTimeout(() => {
+        if (press !== p) return
+        p.armed = true
+        item.classList.add('drag-armed') // lifted: now it follows the finger
+        navigator.vibrate?.(15)
+      }, HOLD_MS)
+    }
+    press = p
   })
 
   root.addEventListener('pointermove', (event) => {
     if (!press || event.pointerId !== press.pointerId) return
     if (!drag) {
-      if (Math.hypot(event.clientX - press.x, event.clientY - press.y) < THRESHOLD) return
+      const distance = Math.hypot(event.clientX - press.x, event.clientY - press.y)
+      if (!press.armed) {
+        if (distance > SLOP) release() // a swipe: the browser scrolls
+        return
+      }
+      if (!press.touch && distance < THRESHOLD) return
       drag = start(press, event)
     }
     event.preventDefault()
     move(drag, event)
+  })
+  // A finger holding a note: the page stays where it is while the note moves.
+  root.addEventListener('touchmove', (event) => {
+    if (press?.armed && event.cancelable) event.preventDefault()
+  }, { passive: false })
+  // A long press opens no menu and selects no text.
+  root.addEventListener('contextmenu', (event) => {
+    if (press?.touch) event.preventDefault()
   })
 
   const finish = (event, cancelled) => {
@@ -36,7 +74,7 @@ export function enableDrag (root, { canDrag, onDrop }) {
       setTimeout(() => { suppressClick = false }, 0)
       if (target) onDrop(describe(drag.item), target)
     }
-    press = null
+    release()
     drag = null
   }
   root.addEventListener('pointerup', (e) => finish(e, false))

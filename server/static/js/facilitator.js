@@ -1,29 +1,25 @@
 // The facilitator's console: steps, timer, "iedereen plakt nu", locks, the closed part, who is
 // connected (and removing a device), the audit list, and the join links with their QR codes.
 import { h, fill } from './dom.js'
-import { apiFetch } from './config.js'
+import { apiFetch, authHeaders } from './config.js'
 import { confirmDialog } from './dialogs.js'
 import { courseState, currentStep } from './course.js'
-import { timerText } from './timer.js'
+import { showTimer } from './timer.js'
 
-const linksKey = (meetingId) => `nb-links:${meetingId}`
-
-// On the page shown right after creating a meeting: remember its links on this device.
-export function rememberLinks (meetingId) {
-  const links = {}
-  document.querySelectorAll('.link-card').forEach((el) => { links[el.dataset.role] = el.dataset.link })
-  localStorage.setItem(linksKey(meetingId), JSON.stringify(links))
-}
-
-function loadLinks (meetingId) {
-  try { return JSON.parse(localStorage.getItem(linksKey(meetingId)) || '{}') } catch { return {} }
-}
-
-const tokenOf = (link) => link.split('/j/')[1]
+// Older versions kept the links in this browser only; the server keeps them now.
+const oldLinksKey = (meetingId) => `nb-links:${meetingId}`
 
 export function facilitatorPanel (cfg, verloop, person) {
   const panel = h('aside', { class: 'side', 'aria-labelledby': 'nb-side-title' })
+  // The step controls live in a bar that stays at the top of the screen (app.js puts it above
+  // the board), so "Volgende stap" is in reach on a tablet without scrolling.
+  const stepBar = h('section', { class: 'console-bar', 'aria-label': 'Stappen van de bijeenkomst' })
+  panel.stepBar = stepBar
   const devicesEl = h('ul', { class: 'devices' })
+  // "Wie mag erin?": devices that scanned the room's QR code and wait (server/admission.py)
+  const admissionsEl = h('section', { class: 'admissions', 'aria-live': 'polite' })
+  // The role links as the server keeps them: shown again on any device, at any time
+  const linkState = { links: {}, room: null }
   const auditEl = h('ul', { class: 'audit' })
   const timerEl = h('span', { class: 'timer', role: 'timer' })
   const shareEl = h('div', { class: 'share', 'aria-live': 'polite' })
@@ -38,12 +34,10 @@ export function facilitatorPanel (cfg, verloop, person) {
     const index = step ? steps.indexOf(step) : -1
     const closed = state.get('closed') === true
     const locked = state.get('locked') || []
-    const links = loadLinks(cfg.meetingId)
+    const links = linkState.links
     fill(panel,
       h('h2', { id: 'nb-side-title' }, 'Bijeenkomst leiden'),
-      h('div', { class: 'side-steps' },
-        h('button', { class: 'secondary', disabled: index <= 0, onclick: () => move('previous') }, '← Vorige stap'),
-        h('button', { class: 'primary', disabled: index >= steps.length - 1, onclick: () => move('next') }, 'Volgende stap →')),
+      admissionsEl,
       h('ol', { class: 'step-list' }, steps.map((s, i) => h('li', { 'aria-current': i === index ? 'step' : null }, s.title))),
       h('h3', {}, 'Tijd'),
       h('div', { class: 'side-timer' }, timerEl,
@@ -57,7 +51,8 @@ export function facilitatorPanel (cfg, verloop, person) {
       h('label', { class: 'check' }, h('input', {
         type: 'checkbox', checked: state.get('postingOpen') === true,
         onchange: (e) => post('posting', { open: e.target.checked })
-      }), 'Iedereen plakt nu'),
+      }), 'Iedereen mag nu plakken'),
+      h('p', { class: 'hint' }, 'Ook wie in deze stap nog moet wachten, mag dan briefjes op het bord zetten. Dit stopt vanzelf bij de volgende stap.'),
       cfg.boards.map((b) => h('label', { class: 'check' }, h('input', {
         type: 'checkbox', checked: locked.includes(b.id),
         onchange: (e) => post('lock', { board: b.id, locked: e.target.checked })
@@ -65,9 +60,10 @@ export function facilitatorPanel (cfg, verloop, person) {
       h('div', { class: 'side-actions' },
         h('button', { class: closed ? 'primary' : 'danger', onclick: () => toggleClosed(!closed) },
           closed ? 'Besloten deel stoppen' : 'Besloten deel starten'),
-        h('button', { class: 'secondary', onclick: openProjector, disabled: !links.scherm }, 'Scherm openen')),
+        h('button', { class: 'secondary', onclick: openProjector }, 'Scherm openen')),
+      screenControls(state),
       h('h3', {}, 'Wie is er verbonden?'), devicesEl,
-      h('button', { class: 'secondary small', onclick: refreshDevices }, 'Lijst bijwerken'),
+      h('button', { class: 'secondary small', onclick: refreshDevices }, 'Opnieuw kijken wie er is'),
       h('h3', {}, 'Besloten deel: wanneer en door wie'), auditEl,
       h('h3', {}, 'Na de bijeenkomst'),
       h('p', { class: 'retention' }, `Deze bijeenkomst wordt op ${deleteAt} automatisch verwijderd, met alles wat erop staat.`),
@@ -76,23 +72,73 @@ export function facilitatorPanel (cfg, verloop, person) {
         shareEl,
         h('button', { class: 'secondary', onclick: revokeShares }, 'Links naar het plan intrekken'),
         h('button', { class: 'secondary', onclick: () => finish(!state.get('finished')) },
-          state.get('finished') ? 'Bijeenkomst weer openen' : 'Bijeenkomst afsluiten'),
-        h('button', { class: 'danger', onclick: remove }, 'Bijeenkomst nu verwijderen')),
+          state.get('finished') ? 'Bijeenkomst weer openen' : 'Bijeenkomst afsluiten')),
       h('h3', {}, 'Links om mee te doen'),
-      Object.keys(links).length ? null
-        : h('p', { class: 'hint' }, 'Deze computer kent de links niet. Maak een nieuwe link als je er een nodig hebt; de oude werkt dan niet meer.'),
+      h('p', { class: 'hint' }, 'Stuur een link alleen aan wie hem mag hebben (bijvoorbeeld via WhatsApp). Iedereen in de kamer kan ook de QR-code op het scherm scannen: dan laat jij ze binnen.'),
       h('ul', { class: 'side-links' }, Object.keys(cfg.roleLabels).filter((r) => r !== cfg.role).map((role) => h('li', {},
         h('strong', {}, cfg.roleLabels[role]),
-        links[role]
+        links[role]?.link
           ? h('details', {}, h('summary', {}, 'Link en QR-code tonen'),
-            h('a', { href: links[role], class: 'link' }, links[role]),
-            h('img', { src: `${links[role]}/qr.svg`, alt: `QR-code: ${cfg.roleLabels[role]}`, width: 160, height: 160 }))
+            h('a', { href: links[role].link, class: 'link' }, links[role].link),
+            h('img', { src: links[role].qr, alt: `QR-code: ${cfg.roleLabels[role]}`, width: 160, height: 160 }))
           : null,
-        h('button', { class: 'secondary small', onclick: () => rotate(role) }, 'Nieuwe link maken')))))
+        h('label', { class: 'check' }, h('input', {
+          type: 'checkbox', checked: links[role]?.ask === true,
+          onchange: (e) => setAsk(role, e.target.checked)
+        }), 'Eerst aan mij vragen'),
+        h('button', { class: 'secondary small', onclick: () => rotate(role) }, 'Nieuwe link maken')))),
+      // Far from "Bijeenkomst afsluiten", and marked: this cannot be undone.
+      h('section', { class: 'danger-zone', 'aria-labelledby': 'nb-danger-title' },
+        h('h3', { id: 'nb-danger-title' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Alles weggooien'),
+        h('p', {}, 'Verwijder de bijeenkomst alleen als niemand het plan meer nodig heeft. Dit kan niet ongedaan worden gemaakt.'),
+        h('button', { class: 'danger', onclick: remove }, 'Bijeenkomst nu verwijderen')))
+    fill(stepBar,
+      h('button', { class: 'secondary console-previous', disabled: index <= 0, onclick: () => move('previous') }, '← Vorige stap'),
+      h('p', { class: 'console-step' },
+        h('span', { class: 'console-count' }, index >= 0 ? `Stap ${index + 1} van ${steps.length}` : 'Nog geen stap'),
+        step ? h('span', { class: 'console-title' }, step.title) : null),
+      h('button', { class: 'primary console-next', disabled: index >= steps.length - 1, onclick: () => move('next') }, 'Volgende stap →'))
     tick()
   }
-  const tick = () => { timerEl.textContent = timerText(courseState(verloop)) || '—' }
+  const tick = () => showTimer(timerEl, courseState(verloop), cfg, '—')
   setInterval(tick, 500)
+
+  // What the TV in the room shows (board/screen.py): the step's board, another board, or one
+  // group (its "Op het scherm" button on the board); and the sound when the time is up.
+  function screenControls (state) {
+    const screen = state.get('screen') || {}
+    const tv = state.get('access')?.scherm || {}
+    const shows = cfg.boards.filter((b) => tv[b.id] && tv[b.id] !== 'none') // never the worksheet
+    const group = screen.group ? cfg.boards.find((b) => b.id === screen.board) : null
+    return h('section', { class: 'side-screen', 'aria-labelledby': 'nb-screen-title' },
+      h('h3', { id: 'nb-screen-title' }, cfg.roleLabels.scherm), // the TV in the room
+      h('div', { class: 'side-screen-boards', role: 'group', 'aria-label': 'Wat het scherm laat zien' },
+        h('button', {
+          class: 'secondary small', 'aria-pressed': String(!screen.board), onclick: () => post('screen', { board: null })
+        }, 'Volgt de stap'),
+        shows.map((b) => h('button', {
+          class: 'secondary small',
+          'aria-pressed': String(screen.board === b.id && !screen.group),
+          onclick: () => post('screen', { board: b.id })
+        }, b.title))),
+      group
+        ? h('p', { class: 'side-screen-group' }, `Op het scherm: een groep van ${group.title}.`,
+          h('button', { class: 'secondary small', onclick: () => post('spotlight', { board: group.id, group: null }) }, 'Groep van het scherm halen'))
+        : null,
+      h('label', { class: 'check' }, h('input', {
+        type: 'checkbox', checked: screen.sound === true, onchange: (e) => post('screen', { sound: e.target.checked })
+      }), 'Geluid op het scherm als de tijd om is'))
+  }
+
+  // What the professionals will see once the closed part ends: the open boards, never the
+  // family's worksheet (board.familyOnly).
+  function afterClosedPart () {
+    const list = (titles) => titles.length > 1 ? `${titles.slice(0, -1).join(', ')} en ${titles.at(-1)}` : titles.join('')
+    const open = cfg.boards.filter((b) => !b.familyOnly).map((b) => b.title)
+    const own = cfg.boards.filter((b) => b.familyOnly).map((b) => `"${b.title}"`)
+    return `Professionals zien dan weer wat er nu op deze borden staat: ${list(open)}.` +
+      (own.length ? ` Wat op ${list(own)} staat, blijft alleen voor de familie.` : '')
+  }
 
   async function move (direction) {
     const steps = cfg.script.steps
@@ -102,7 +148,7 @@ export function facilitatorPanel (cfg, verloop, person) {
     if (next && next.closed !== closedNow) {
       const ok = await confirmDialog(next.closed
         ? { title: 'Besloten deel starten?', text: 'Professionals zien de borden dan niet meer, tot het besloten deel voorbij is.', yes: 'Starten' }
-        : { title: 'Besloten deel stoppen?', text: 'Professionals zien de borden dan weer, met alles wat de familie heeft geschreven.', yes: 'Stoppen' })
+        : { title: 'Besloten deel stoppen?', text: afterClosedPart(), yes: 'Stoppen' })
       if (!ok) return
     }
     await post('step', { move: direction })
@@ -111,16 +157,43 @@ export function facilitatorPanel (cfg, verloop, person) {
   async function toggleClosed (closed) {
     const ok = await confirmDialog(closed
       ? { title: 'Besloten deel starten?', text: 'Professionals zien de borden dan niet meer, tot je het besloten deel stopt.', yes: 'Starten' }
-      : { title: 'Besloten deel stoppen?', text: 'Professionals zien de borden dan weer, met alles wat de familie heeft geschreven.', yes: 'Stoppen' })
+      : { title: 'Besloten deel stoppen?', text: afterClosedPart(), yes: 'Stoppen' })
     if (ok) await post('closed', { closed })
     refreshAudit()
   }
+  // The TV's view on this device (its cookie, with the TV's rights): nothing in the address
+  // or on the screen opens a role; the QR code it shows asks you to let people in.
   function openProjector () {
-    const links = loadLinks(cfg.meetingId)
-    if (!links.scherm) return
-    // The family's link travels in the fragment, which never reaches the server's logs.
-    const join = links.familie ? `#join=${encodeURIComponent(tokenOf(links.familie))}` : ''
-    window.open(links.scherm + join, 'netwerkbord-scherm')
+    window.open(`/m/${encodeURIComponent(cfg.meetingId)}/scherm`, 'netwerkbord-scherm')
+  }
+  async function refreshLinks () {
+    const response = await apiFetch(cfg, `/api/meetings/${cfg.meetingId}/links`)
+    if (!response.ok) return
+    Object.assign(linkState, await response.json())
+    render()
+  }
+  async function setAsk (role, ask) {
+    await post(`tokens/${role}/ask`, { ask })
+    refreshLinks()
+  }
+  async function refreshAdmissions () {
+    const response = await apiFetch(cfg, `/api/meetings/${cfg.meetingId}/admissions`)
+    if (!response.ok) return
+    const { waiting } = await response.json()
+    const roles = ['familie', 'professional', 'scherm'].filter((r) => cfg.roleLabels[r])
+    fill(admissionsEl, waiting.length
+      ? [h('h3', { class: 'admission-alert' }, `Wie mag erin? (${waiting.length})`),
+          h('ul', { class: 'waiting' }, waiting.map((d) => h('li', { 'data-device': d.device },
+            h('span', { class: 'waiting-name' }, d.label || 'Iemand zonder naam'),
+            h('span', { class: 'waiting-actions' },
+              roles.map((r) => h('button', { class: 'secondary small', onclick: () => decide(d, { role: r }) }, `Binnenlaten als ${cfg.roleLabels[r]}`)),
+              h('button', { class: 'danger small', onclick: () => decide(d, { refuse: true }) }, 'Niet binnenlaten')))))]
+      : [])
+  }
+  async function decide (d, answer) {
+    await post(`admissions/${encodeURIComponent(d.device)}`, answer)
+    refreshAdmissions()
+    refreshDevices()
   }
   async function rotate (role) {
     const ok = await confirmDialog({
@@ -130,12 +203,7 @@ export function facilitatorPanel (cfg, verloop, person) {
     })
     if (!ok) return
     const response = await post(`tokens/${role}`, {})
-    if (!response.ok) return
-    const body = await response.json()
-    const links = loadLinks(cfg.meetingId)
-    links[role] = body.link
-    localStorage.setItem(linksKey(cfg.meetingId), JSON.stringify(links))
-    render()
+    if (response.ok) refreshLinks()
   }
   async function share () {
     const response = await post('share', {})
@@ -164,11 +232,11 @@ export function facilitatorPanel (cfg, verloop, person) {
       yes: 'Alles verwijderen'
     })
     if (!ok) return
-    const response = await fetch(`/api/meetings/${cfg.meetingId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${cfg.token}` } })
+    const response = await fetch(`/api/meetings/${cfg.meetingId}`, { method: 'DELETE', headers: authHeaders(cfg), credentials: 'same-origin' })
     if (response.ok) {
-      localStorage.removeItem(linksKey(cfg.meetingId))
+      localStorage.removeItem(oldLinksKey(cfg.meetingId))
       document.body.classList.add('is-deleted')
-      fill(document.getElementById('app'), h('h1', {}, 'De bijeenkomst is verwijderd'),
+      fill(document.getElementById('app'), h('h2', {}, 'De bijeenkomst is verwijderd'), // the page's h1 is its title
         h('p', {}, 'Alles wat erop stond, is van de server gehaald.'))
     }
   }
@@ -177,15 +245,26 @@ export function facilitatorPanel (cfg, verloop, person) {
     if (!response.ok) return
     const { devices } = await response.json()
     fill(devicesEl, devices.length ? devices.map((d) => h('li', {},
-      h('span', {}, `${d.names.join(', ') || 'Nog geen naam'} — ${cfg.roleLabels[d.role] || d.role}`),
+      h('span', {}, deviceLabel(d)),
       d.device && d.device !== cfg.device
         ? h('button', { class: 'danger small', onclick: () => removeDevice(d) }, 'Verwijderen')
         : null)) : h('li', {}, 'Niemand'))
   }
+  // The people on a device and its role, each said once: "Marieke — <the role's label>". A device
+  // where nobody has picked a name (the TV) shows its role's name as the name: that is left out.
+  function personNames (d) {
+    const roleNames = Object.values(cfg.roleLabels)
+    return [...new Set(d.names)].filter((n) => !roleNames.includes(n))
+  }
+  function deviceLabel (d) {
+    const role = cfg.roleLabels[d.role] || d.role
+    const names = personNames(d)
+    return `${names.length ? `${names.join(', ')} — ${role}` : role}${d.device === cfg.device ? ' (dit apparaat)' : ''}`
+  }
   async function removeDevice (d) {
     const ok = await confirmDialog({
       title: 'Apparaat verwijderen?',
-      text: `Het apparaat van ${d.names.join(', ') || 'deze deelnemer'} ziet de borden dan meteen niet meer. Moet het echt niet meer binnenkomen? Maak dan ook een nieuwe link.`,
+      text: `Het apparaat van ${personNames(d).join(', ') || 'deze deelnemer'} ziet de borden dan meteen niet meer. Moet het echt niet meer binnenkomen? Maak dan ook een nieuwe link.`,
       yes: 'Verwijderen'
     })
     if (!ok) return
@@ -206,5 +285,8 @@ export function facilitatorPanel (cfg, verloop, person) {
   refreshDevices()
   refreshAudit()
   setInterval(refreshDevices, 10000)
+  refreshLinks()
+  refreshAdmissions()
+  setInterval(refreshAdmissions, 3000) // a request to join shows within seconds
   return panel
 }

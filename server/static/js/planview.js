@@ -6,6 +6,8 @@ import * as Y from 'yjs'
 import { h, fill, reconcile, Memo, randomId } from './dom.js'
 import { confirmDialog } from './dialogs.js'
 import { meetingPeople } from './people.js'
+import { downloadUrl, planPageUrl } from './config.js'
+import { dutchDate } from './dates.js'
 
 export const goalsOf = (doc) => doc.getMap('goals')
 const actionsOf = (doc) => doc.getMap('actions')
@@ -79,8 +81,12 @@ export class PlanView {
   origin () { return this.ctx.origin() }
 
   // An input bound to one key of a Y.Map: written on change or after a pause in typing.
+  // A date also reads in Dutch words next to it ("8 januari 2025"); who may not change the
+  // plan sees only the words.
   field (map, key, attrs, tag = 'input') {
-    const el = h(tag, { ...attrs, disabled: !this.write() })
+    const write = this.write()
+    const words = attrs.type === 'date' ? h('span', { class: 'date-words', 'aria-hidden': write ? 'true' : null }) : null
+    const el = h(tag, { ...attrs, disabled: !write, hidden: !!words && !write })
     let timer = 0
     const save = () => {
       clearTimeout(timer)
@@ -89,9 +95,51 @@ export class PlanView {
     }
     el.addEventListener('change', save)
     el.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(save, 600) })
-    const binding = { el, refresh: () => { if (document.activeElement !== el) el.value = map.get(key) ?? '' } }
+    const binding = {
+      el,
+      refresh: () => {
+        if (document.activeElement !== el) el.value = map.get(key) ?? ''
+        if (words) words.textContent = dutchDate(el.value)
+      }
+    }
+    if (words) el.addEventListener('input', () => { words.textContent = dutchDate(el.value) })
     binding.refresh()
     this.bindings.add(binding)
+    return words ? h('span', { class: 'date-field' }, el, words) : el
+  }
+
+  // Taking the plan home: the plan page to print or save as a PDF, the plan as text, a picture
+  // of each board. The JSON for the case file only for the facilitator; nothing on the TV.
+  renderSave () {
+    const cfg = this.ctx.cfg
+    if (this.ctx.readOnly) return this.memo.get('tools', 'tv', () => h('div', { class: 'plan-tools', hidden: true }))
+    return this.memo.get('tools', cfg.role, () => {
+      const api = `/api/meetings/${cfg.meetingId}`
+      const link = (label, href, attrs = {}) => h('a', { class: 'button secondary-link', href, ...attrs }, label)
+      return h('section', { class: 'plan-tools', 'aria-labelledby': 'nb-save-title' },
+        h('h3', { id: 'nb-save-title', class: 'plan-tools-title' }, 'Het plan bewaren'),
+        h('p', { class: 'hint' }, 'Neem het plan mee naar huis: als PDF, als tekst of als plaatje.'),
+        h('div', { class: 'plan-tools-links' },
+          h('a', { class: 'button', href: `${planPageUrl(cfg)}#afdrukken`, target: '_blank', rel: 'noopener' }, 'Opslaan als PDF'),
+          link('Downloaden als tekst', downloadUrl(cfg, `${api}/export.txt`), { download: '' }),
+          cfg.role === 'facilitator'
+            ? link('Downloaden voor het dossier (JSON)', downloadUrl(cfg, `${api}/export.json`), { download: '', class: 'button secondary-link dossier' })
+            : null),
+        // A picture of each board: folded away, so that the plan itself stays near the top.
+        h('details', { class: 'plan-pictures' },
+          h('summary', {}, 'Plaatjes van de borden'),
+          h('div', { class: 'plan-tools-links' }, cfg.boards.filter((b) => b.zones.length).map((b) =>
+            link(`Plaatje: ${b.title}`, downloadUrl(cfg, `${api}/boards/${b.id}.svg`), { download: `${b.title}.svg` })))))
+    })
+  }
+
+  // One line of text that wraps instead of being cut off: the field grows with its words
+  // (screens.css), and Enter adds no new line.
+  lineField (map, key, attrs) {
+    const el = this.field(map, key, { ...attrs, rows: 1, class: `${attrs.class || ''} line-field`.trim() }, 'textarea')
+    el.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') { event.preventDefault(); el.dispatchEvent(new Event('change')) }
+    })
     return el
   }
 
@@ -102,10 +150,7 @@ export class PlanView {
     const people = this.ctx.verloop ? meetingPeople(this.ctx.verloop.doc).filter((p) => p.role !== 'scherm') : []
     const datalist = this.memo.get('people', JSON.stringify(people.map((p) => p.name)), () =>
       h('datalist', { id: 'nb-plan-people' }, people.map((p) => h('option', { value: p.name }))))
-    const tools = this.memo.get('tools', String(write), () => h('div', { class: 'plan-tools' },
-      h('a', { class: 'button', href: `/j/${this.ctx.cfg.token}/plan`, target: '_blank', rel: 'noopener' }, 'Plan afdrukken of als PDF'),
-      h('a', { class: 'button secondary-link', href: `/api/meetings/${this.ctx.cfg.meetingId}/export.md?token=${this.ctx.cfg.token}` }, 'Downloaden (tekst)'),
-      h('a', { class: 'button secondary-link', href: `/api/meetings/${this.ctx.cfg.meetingId}/export.json?token=${this.ctx.cfg.token}` }, 'Downloaden (JSON)')))
+    const tools = this.renderSave()
     const list = this.memo.get('goals', '', () => h('div', { class: 'plan-goals' }))
     reconcile(list, goals.length ? goals.map(([id, goal]) => this.renderGoal(id, goal, write))
       : [this.memo.get('empty', '', () => h('p', { class: 'hint' },
@@ -122,8 +167,8 @@ export class PlanView {
     const tags = goal.get('tags') || []
     const head = this.memo.get(`ghead:${id}`, JSON.stringify([write, tags]), () => h('div', { class: 'goal-head' },
       h('label', { class: 'sr-only', for: `goal-${id}` }, 'Doel'),
-      this.field(goal, 'text', { id: `goal-${id}`, class: 'goal-text', maxlength: this.limits.text }),
-      tags.length ? h('span', { class: 'note-tags' }, tags.map((t) => h('span', { class: `tag tag-${t}` }, t))) : null,
+      this.lineField(goal, 'text', { id: `goal-${id}`, class: 'goal-text', maxlength: this.limits.text }),
+      tags.length ? h('span', { class: 'note-tags' }, tags.map((t) => h('span', { class: `tag tag-${t}` }, this.ctx.cfg.tagShort[t] || t))) : null,
       write ? h('button', { class: 'danger small', onclick: () => this.removeGoal(id) }, 'Doel weghalen') : null))
     const rows = this.memo.get(`rows:${id}`, '', () => h('tbody'))
     reconcile(rows, actions.map(([aid, action]) => this.renderAction(aid, action, write)))
@@ -144,7 +189,7 @@ export class PlanView {
   renderAction (aid, action, write) {
     return this.memo.get(`action:${aid}`, String(write), () => {
       const cell = (key, label, attrs, tag) => h('td', {}, h('label', { class: 'sr-only', for: `${key}-${aid}` }, label),
-        this.field(action, key, { id: `${key}-${aid}`, ...attrs }, tag))
+        tag === 'line' ? this.lineField(action, key, { id: `${key}-${aid}`, ...attrs }) : this.field(action, key, { id: `${key}-${aid}`, ...attrs }, tag))
       const status = h('select', { id: `status-${aid}`, disabled: !write },
         Object.entries(this.ctx.cfg.planStatuses).map(([v, label]) => h('option', { value: v }, label)))
       const refresh = () => { if (document.activeElement !== status) status.value = action.get('status') || this.ctx.cfg.defaultPlanStatus }
@@ -152,13 +197,16 @@ export class PlanView {
       this.bindings.add({ el: status, refresh })
       refresh()
       return h('tr', { dataset: { action: aid } },
-        cell('wat', 'Wat', { maxlength: this.limits.short }),
+        cell('wat', 'Wat', { maxlength: this.limits.short }, 'line'),
         cell('wie', 'Wie', { maxlength: this.limits.name, list: 'nb-plan-people' }),
         cell('vanaf', 'Vanaf', { type: 'date' }),
         cell('tot', 'Tot', { type: 'date' }),
         h('td', {}, h('label', { class: 'sr-only', for: `status-${aid}` }, 'Hoe gaat het'), status),
-        cell('nogDoen', 'Wat moet er nog gebeuren', { maxlength: this.limits.text }),
-        h('td', {}, write ? h('button', { class: 'danger small', onclick: () => this.removeAction(aid), 'aria-label': 'Actie weghalen' }, '×') : null))
+        cell('nogDoen', 'Wat moet er nog gebeuren', { maxlength: this.limits.text }, 'line'),
+        h('td', {}, write
+          ? h('button', { class: 'danger small', onclick: () => this.removeAction(aid), 'aria-label': 'Actie weghalen' },
+            h('span', { 'aria-hidden': 'true' }, '×'), h('span', { class: 'action-remove-words' }, ' Actie weghalen')) // words on a card (screens.css)
+          : null))
     })
   }
 

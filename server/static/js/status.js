@@ -4,8 +4,10 @@ import { h, fill } from './dom.js'
 export class ConnectionStatus {
   constructor (el, boardIds) {
     this.el = el
-    // Until a board reports, it is still connecting.
+    // Until a board reports, it is still connecting. 'held': the server keeps this board from
+    // us on purpose for now (a professional during the closed part): no connection problem.
     this.states = new Map(boardIds.map((id) => [id, 'connecting']))
+    this.shown = null // what the line says now: 'offline', 'online' or null
     this.wasOffline = false
     this.timer = 0
     this.hideTimer = 0
@@ -28,7 +30,7 @@ export class ConnectionStatus {
   }
 
   offline () {
-    return [...this.states.values()].some((s) => s !== 'connected')
+    return [...this.states.values()].some((s) => s !== 'connected' && s !== 'held')
   }
 
   show () {
@@ -44,6 +46,7 @@ export class ConnectionStatus {
   }
 
   render (kind, text) {
+    this.shown = kind
     this.el.className = `connection${kind ? ` connection-${kind}` : ''}`
     fill(this.el, text ? h('span', {}, text) : '')
   }

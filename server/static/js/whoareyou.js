@@ -20,7 +20,7 @@ export function chooseSomeone (cfg, verloop, devicePeople, { handOver }) {
     const dialog = h('dialog', { class: 'dialog who', 'aria-labelledby': 'nb-who-title' },
       h('h2', { id: 'nb-who-title' }, handOver ? 'Geef het apparaat door' : 'Wie ben jij?'),
       h('p', {}, handOver
-        ? 'Wie schrijft er nu? Tik op je naam. Je ziet alleen je eigen briefjes die nog niet op het bord zijn geplakt.'
+        ? 'Wie schrijft er nu? Tik op je naam. Briefjes die iemand nog voor zichzelf houdt, ziet alleen die persoon zelf.'
         : 'Tik op je naam. Dan weten de anderen wie wat heeft geschreven.'),
       list, form)
 
