@@ -3,7 +3,8 @@
 Every board is its own Yjs document, so a permission applies to a whole board.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class Board:
     fixed_tags: tuple[str, ...] = ()  # tags every note written here carries
     goals: bool = False  # its notes are goals: tags and help are chosen, they go into the plan
     explain: str = ""  # what the board is, in plain Dutch, for whoever reads it in a page or export
+    # How the board is drawn: "notes" (columns of post-its), "plan", or one of the network
+    # instruments' kinds (BOARD_KINDS). The browser picks its view by this, and draws it from
+    # `layout`: plain data (rings, sectors, rows, questions ...), never a copy in JavaScript.
+    kind: str = "notes"
+    layout: Mapping[str, object] = field(default_factory=dict)
 
 
 DRIELUIK = Board(
@@ -79,7 +85,7 @@ DOELEN = Board(
     goals=True,
 )
 
-PLAN = Board("plan", "Plan van het actieteam")
+PLAN = Board("plan", "Plan van het actieteam", kind="plan")
 
 FAMILIE = Board(
     "familie",
@@ -122,8 +128,27 @@ VERLOOP = Board("verloop", "Verloop van de bijeenkomst", server_only=True)
 STAND = Board("stand", "Stand van de bijeenkomst", server_only=True, always_readable=True)
 STAND_FIELDS: tuple[str, ...] = ("phase", "closed", "finished", "timerEndsAt", "timerPausedMs")
 
+# The meeting's people, one list (toolkit chapter 2): whoever is placed on the ecogram is the
+# same person in the steuntabel, on the VIP-kaart, in the actieteam and in a plan action's
+# "wie", at the meeting or not. Every instrument refers to a person by the id in `people`.
+MENSEN = Board(
+    "mensen",
+    "Wie horen erbij?",
+    kind="people",
+    explain="Iedereen die belangrijk is voor het kind en het gezin: familie, vrienden, buren, "
+    "school en hulpverleners. Ook wie er vandaag niet bij is.",
+    layout={
+        "sectors": [
+            {"id": "familie", "title": "Familie"},
+            {"id": "vrienden", "title": "Vrienden, kennissen en buren"},
+            {"id": "professionals", "title": "Hulpverleners en school"},
+        ]
+    },
+)
+
 BOARDS: dict[str, Board] = {
-    b.id: b for b in (DRIELUIK, DOELEN, PLAN, FAMILIE, BODEMEISEN, EVALUATIE, VERLOOP, STAND)
+    b.id: b
+    for b in (DRIELUIK, DOELEN, PLAN, FAMILIE, BODEMEISEN, EVALUATIE, MENSEN, VERLOOP, STAND)
 }
 
 # Boards with notes on them, in the order the interface lists them.
@@ -177,6 +202,9 @@ def client_board(board_id: str) -> dict[str, object]:
         "fixedTags": list(board.fixed_tags),
         "goals": board.goals,
         "zones": [_client_zone(z) for z in board.zones],
+        "kind": board.kind,
+        "layout": dict(board.layout),
+        "explain": board.explain,
     }
 
 

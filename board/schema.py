@@ -53,6 +53,14 @@ NOTE: dict[str, Field] = {
     "createdAt": NUMBER,
 }
 GROUP: dict[str, Field] = {"zone": SHORT, "title": SHORT, "x": NUMBER, "y": NUMBER}
+# One person of the meeting's list (board `mensen`): the other instruments refer to the id.
+PERSON: dict[str, Field] = {
+    "name": SHORT,
+    "relation": SHORT,  # to the child, in the family's words: "oma", "buurvrouw", "juf"
+    "sector": SHORT,  # familie, vrienden or professionals (the ecogram's three parts)
+    "role": SHORT,  # the role of who added them
+    "createdAt": NUMBER,
+}
 GOAL: dict[str, Field] = {
     "text": TEXT,
     "tags": TAGS,
@@ -110,6 +118,7 @@ ROOTS: dict[str, dict[str, Root]] = {
         "team": Root(TEAM, records=True),
         "info": Root(INFO, records=False),
     },
+    "mensen": {"people": Root(PERSON, records=True)},
     "verloop": {},
     "stand": {},
 }

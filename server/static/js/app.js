@@ -4,9 +4,8 @@ import * as Y from 'yjs'
 import { readConfig } from './config.js'
 import { h, clear, fill, randomId } from './dom.js'
 import { openBoard } from './provider.js'
-import { BoardView } from './boardview.js'
 import * as ops from './notes.js'
-import { PlanView, goalFromNote } from './planview.js'
+import { goalFromNote } from './planview.js'
 import { openPrivateNotes } from './privatenotes.js'
 import { loadDevicePeople, saveDevicePeople, currentPerson, describe } from './people.js'
 import { chooseSomeone } from './whoareyou.js'
@@ -14,7 +13,7 @@ import { ConnectionStatus, RefusedNotice } from './status.js'
 import { setPresence, renderPresence } from './presence.js'
 import { facilitatorPanel } from './facilitator.js'
 import { projectorJoin, screenBoard, screenOf, keepFitted, TimeUpSound } from './projector.js'
-import { PlanReadView } from './planread.js'
+import { viewFor } from './views.js'
 import { accessNow, courseState, currentStep, stepBanner, spotlightView } from './course.js'
 import { timerView, showTimer, TIME_UP } from './timer.js'
 import { consentPanel } from './consent.js'
@@ -150,8 +149,7 @@ function start (cfg) {
         return true
       }
     : null
-  const planView = readOnly ? PlanReadView : PlanView // the TV: the plan as text, nothing to tap
-  const views = boards.map((board, i) => new (board.id === 'plan' ? planView : BoardView)(panels[i], cfg.boards[i], board, {
+  const views = boards.map((board, i) => new (viewFor(cfg.boards[i], readOnly))(panels[i], cfg.boards[i], board, {
     cfg,
     readOnly,
     person,
