@@ -685,9 +685,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {
             "board": {
                 "type": "string",
-                "enum": [b for b, v in BOARDS.items() if not v.server_only and not v.family_only],
+                "enum": [
+                    b
+                    for b in BOARDS
+                    if not BOARDS[b].family_only and any(b in s.boards for s in SCRIPTS.values())
+                ],
                 "nullable": True,
-                "description": "null: follow the step",
+                "description": "null: follow the step; a board of the meeting's script",
             },
             "group": {"type": "string", "maxLength": MAX_GROUP_ID, "nullable": True},
             "sound": _BOOL,
