@@ -14,6 +14,9 @@ one-time link for the first one.
   exists, the generation still matches (a reset raises it, so every older session ends) and
   it is younger than Config.session_hours, counted from the login (not from the last use).
   The signing secret is made once and kept in the `settings` table.
+- The device keys a login gives in a meeting (server/joining.py; `via` "account", labelled
+  with the user name) end with a reset or the user's removal, and with logging out in the
+  browser that holds them (server/accountpages.py).
 - Wrong passwords are throttled per user name and per client address (server.limits
   AuthThrottle): once either allowance is spent, attempts are refused before the password is
   looked at, right or wrong.
@@ -37,6 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from .config import Config
+from .devices import Devices
 from .limits import AuthThrottle
 from .store import Meeting, Store
 from .tokens import hash_token, same_secret
@@ -196,18 +200,32 @@ class Accounts:
         return User(row["id"], row["username"]) if row else None
 
     def remove(self, username: object) -> bool:
-        """Remove the user (their meetings stay); their sessions end. False: no such user."""
+        """Remove the user (their meetings stay); their sessions end, and so do the devices
+        their login gave (server/devices.py). False: no such user."""
         user = self.find(username)
-        return user is not None and self.store.remove_user(user.id)
+        if user is None:
+            return False
+        self._end_devices(user)
+        return self.store.remove_user(user.id)
 
     def reset(self, username: object, password: object) -> bool:
-        """A new password; every session of the user ends. False: no such user."""
+        """A new password; every session of the user ends, and every device their login gave
+        (a lost laptop keeps nothing). False: no such user."""
         problem = password_problem(password)
         if problem:
             raise AccountError(problem)
         assert isinstance(password, str)
         user = self.find(username)
-        return user is not None and self.store.set_password(user.id, self.hasher.hash(password))
+        if user is None or not self.store.set_password(user.id, self.hasher.hash(password)):
+            return False
+        self._end_devices(user)
+        return True
+
+    def _end_devices(self, user: User) -> None:
+        """Revoke the device keys the user's logins gave. A console that is connected right now
+        (the command line is another process) is let go when it connects again."""
+        meeting_ids = [m.id for m in self.store.meetings_of_user(user.id)]
+        Devices(self.store).remove_of_account(meeting_ids, user.username)
 
     # passwords ----------------------------------------------------------------------------
 

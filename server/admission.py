@@ -17,7 +17,8 @@ from starlette.routing import Route
 
 from board.roles import ROLE_LABELS, ROLES, Role, parse_role
 
-from .api import error, join_links, meetings_of
+from . import closecodes
+from .api import error, from_our_pages, join_links, meetings_of
 from .control import Control, facilitator_route
 from .devices import (
     ACTIVE,
@@ -25,10 +26,13 @@ from .devices import (
     MAX_WAITING,
     MAX_WAITING_PER_ADDRESS,
     REFUSED,
+    REMOVED,
+    WAITING,
+    Device,
+    clean_label,
     cookie_name,
-    same_origin,
 )
-from .joining import give_key
+from .joining import REMOVED_TEXT, give_key
 from .limits import address_group, client_address
 from .pages import qr_svg, render
 from .tokens import new_token
@@ -47,15 +51,32 @@ def _unknown(request: Request) -> Response:
     return render(request, "invalid_link.html", status=404)  # counted by server/guard.py
 
 
+def _this_device(request: Request, meeting_id: str) -> Device | None:
+    key = request.cookies.get(cookie_name(meeting_id))
+    return meetings_of(request).devices.by_key(key, meeting_id)
+
+
+def _removed(request: Request) -> Response:
+    """A removed device at the door: told so, as at its role link (server/joining.py)."""
+    return render(
+        request,
+        "message.html",
+        status=403,
+        title="Je bent uit de bijeenkomst gehaald",
+        text=REMOVED_TEXT,
+    )
+
+
 async def admission_page(request: Request) -> Response:
     """Ask to join, or wait for the answer (the page reloads itself while waiting)."""
     meeting_id = _meeting_of_code(request)
     if meeting_id is None:
         return _unknown(request)
-    meetings = meetings_of(request)
-    device = meetings.devices.by_key(request.cookies.get(cookie_name(meeting_id)), meeting_id)
+    device = _this_device(request, meeting_id)
     if device is not None and device.status == ACTIVE:
         return RedirectResponse(request.url_for("meeting", meeting_id=meeting_id), 303)
+    if device is not None and device.status == REMOVED:
+        return _removed(request)
     return _page(
         request, meeting_id, device.status if device else "", device.label if device else ""
     )
@@ -86,12 +107,18 @@ async def ask(request: Request) -> Response:
     meeting_id = _meeting_of_code(request)
     if meeting_id is None:
         return _unknown(request)
-    if not same_origin(request.headers):
+    if not from_our_pages(request):
         return error(403, "Dit verzoek komt niet van Netwerkbord zelf")
     meetings = meetings_of(request)
-    form = await request.form()
-    name = form.get("name")
-    name = name.strip() if isinstance(name, str) else ""
+    here = RedirectResponse(request.url_for("admission", code=request.path_params["code"]), 303)
+    device = _this_device(request, meeting_id)
+    if device is not None and device.status == REMOVED:
+        return _removed(request)
+    if device is not None and device.status in (WAITING, ACTIVE):
+        return here  # this browser asked already (or is in): one request per browser
+    # The door's form has one field; a file or many fields is no request to join (400).
+    async with request.form(max_files=0, max_fields=8) as form:
+        name = clean_label(form.get("name"))
     if not name or len(name) > MAX_LABEL:
         return _page(
             request, meeting_id, "", "", f"Schrijf je naam op (hoogstens {MAX_LABEL} tekens).", 400
@@ -111,9 +138,8 @@ async def ask(request: Request) -> Response:
             429,
         )
     _, key = meetings.devices.issue(meeting_id, None, "toelating", name, address)
-    response = RedirectResponse(request.url_for("admission", code=request.path_params["code"]), 303)
-    give_key(response, request, meeting_id, key)
-    return response
+    give_key(here, request, meeting_id, key)
+    return here
 
 
 async def admission_qr(request: Request) -> Response:
@@ -191,7 +217,19 @@ async def set_ask(c: Control) -> Response:
         )
     if not isinstance(c.body.get("ask"), bool):
         return error(400, 'Verwacht {"ask": true} of {"ask": false}')
-    c.meetings.store.set_ask(c.principal.meeting_id, role.value, c.body["ask"])
+    meeting_id = c.principal.meeting_id
+    c.meetings.store.set_ask(meeting_id, role.value, c.body["ask"])
+    if c.body["ask"]:
+        # Whoever uses the link itself (an outside client, not a device with its own key) is
+        # cut off now: the link opens nothing any more, and such a client may have no device
+        # id the console could remove it by.
+        for room in c.meetings.rooms.loaded(meeting_id):
+            for conn in list(room.connections):
+                p = conn.principal
+                if p.role is role and p.token_hash != f"device:{p.device}":
+                    room.revoke(
+                        conn, closecodes.UNAUTHORIZED, "Deze link vraagt nu eerst de gespreksleider"
+                    )
     return JSONResponse({"role": role.value, "ask": c.body["ask"]})
 
 

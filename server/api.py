@@ -62,9 +62,16 @@ def principal_of(request: Request, meeting_id: str) -> Principal | JSONResponse:
     principal = browser_principal(request, meeting_id)
     if principal is None:
         return error(401, "Geen toegangscode meegegeven")
-    if request.method not in ("GET", "HEAD") and not same_origin(request.headers):
+    if request.method not in ("GET", "HEAD") and not from_our_pages(request):
         return error(403, "Dit verzoek komt niet van Netwerkbord zelf")
     return principal
+
+
+def from_our_pages(request: Request) -> bool:
+    """devices.same_origin, for a request served over https when it came in so (or when the
+    server is configured to be: a proxy in front)."""
+    https = request.url.scheme == "https" or request.app.state.config.https_only
+    return same_origin(request.headers, https=https)
 
 
 def browser_principal(request: Request, meeting_id: str) -> Principal | None:
@@ -133,6 +140,7 @@ def state_json(meeting_id: str, state: Any) -> dict[str, Any]:
         "script": state.script,
         "locked": sorted(state.locked),
         "postingOpen": state.posting_open,
+        "shown": sorted(state.shown),  # boards the family has shown (the VIP-kaart)
     }
 
 

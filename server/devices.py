@@ -18,6 +18,7 @@ does not.
 
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ MAX_WAITING_PER_ADDRESS = 5
 MAX_LABEL = 60
 COOKIE_PREFIX = "nb_"
 COOKIE_MAX_AGE = 400 * 86400  # browsers cap cookies at 400 days; the meeting ends sooner
+ACCOUNT = "account"  # `via` of a device a facilitator's login gave (label: the user name)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,20 @@ def cookie_name(meeting_id: str) -> str:
 
 def new_device_id() -> str:
     return "d" + secrets.token_hex(8)
+
+
+def clean_label(text: object) -> str:
+    """A name as the console shows it: line breaks and tabs become spaces; control, format
+    (zero-width, text direction) and unassigned characters go, so that a name cannot hide,
+    reverse or break the lines around it. "" when nothing readable is left."""
+    if not isinstance(text, str):
+        return ""
+    kept = (
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+    )
+    return " ".join("".join(kept).split())
 
 
 class Devices:
@@ -125,20 +141,39 @@ class Devices:
     def active(self, meeting_id: str) -> list[Device]:
         return [_device(r) for r in self.store.meeting_devices(meeting_id, ACTIVE)]
 
+    def _still_waiting(self, meeting_id: str, device_id: str) -> bool:
+        """Waiting, and not yet forgotten: a request the console no longer lists, and whose
+        phone was told it was not let in, cannot be let in any more."""
+        row = self.store.get_device(meeting_id, device_id)
+        return (
+            row is not None
+            and row["status"] == WAITING
+            and row["created_at"] >= time.time() - WAIT_SECONDS
+        )
+
     def admit(self, meeting_id: str, device_id: str, role: Role) -> bool:
-        device = self.get(meeting_id, device_id)
-        if device is None or device.status != WAITING:
+        if not self._still_waiting(meeting_id, device_id):
             return False
         return self.store.set_device(meeting_id, device_id, status=ACTIVE, role=role.value)
 
     def refuse(self, meeting_id: str, device_id: str) -> bool:
-        device = self.get(meeting_id, device_id)
-        if device is None or device.status != WAITING:
+        if not self._still_waiting(meeting_id, device_id):
             return False
         return self.store.set_device(meeting_id, device_id, status=REFUSED, revoked_at=time.time())
 
     def remove(self, meeting_id: str, device_id: str) -> bool:
         return self.store.set_device(meeting_id, device_id, status=REMOVED, revoked_at=time.time())
+
+    def remove_of_account(self, meeting_ids: list[str], username: str) -> list[tuple[str, str]]:
+        """Revoke the devices a user's login gave, in these meetings (a password reset, the
+        account removed); returns (meeting, device) of each."""
+        removed = []
+        for meeting_id in meeting_ids:
+            for row in self.store.meeting_devices(meeting_id, ACTIVE):
+                if row["via"] == ACCOUNT and row["label"] == username:
+                    self.remove(meeting_id, row["id"])
+                    removed.append((meeting_id, row["id"]))
+        return removed
 
 
 def _device(row: dict[str, Any]) -> Device:
@@ -152,14 +187,15 @@ def _device(row: dict[str, Any]) -> Device:
     )
 
 
-def same_origin(headers: Any, host: str | None = None) -> bool:
+def same_origin(headers: Any, host: str | None = None, https: bool = False) -> bool:
     """Whether a request comes from our own pages.
 
     Its Origin names this host; or, where the browser says "null" (our pages' Referrer-Policy
     is no-referrer, and then browsers send `Origin: null` with a form or a fetch that changes
     something), its Sec-Fetch-Site says same-origin. WebSocket handshakes always carry the
     real Origin. A client that sends neither header is no browser, and holds no cookie of
-    ours unless it was given one.
+    ours unless it was given one. `https`: we are served over https, so a page of this host
+    over plain http is not ours (someone on the same Wi-Fi can make one up).
     """
     origin = headers.get("origin")
     fetch_site = headers.get("sec-fetch-site")
@@ -167,5 +203,8 @@ def same_origin(headers: Any, host: str | None = None) -> bool:
         if fetch_site is not None:
             return fetch_site in ("same-origin", "none")
         return origin is None
+    scheme, _, named = origin.partition("://")
+    if https and scheme != "https":
+        return False
     host = host or headers.get("host", "")
-    return origin.split("://", 1)[-1] == host
+    return named == host

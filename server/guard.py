@@ -44,9 +44,7 @@ class AuthGuard:
                 return  # the rest of the answer the 429 stands in for
             if message["type"] == "http.response.start":
                 status = message["status"]
-                failed = status == 401 or (
-                    status == 404 and scope["path"].startswith(_LINKS)
-                )
+                failed = status == 401 or (status == 404 and scope["path"].startswith(_LINKS))
                 if failed and throttle.refuse(address):
                     replaced = True
                     await _too_many(send)

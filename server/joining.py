@@ -13,8 +13,8 @@ from board.roles import ROLE_LABELS, Role, parse_role
 
 from . import closecodes
 from .accounts import current_user
-from .api import browser_principal, meetings_of
-from .devices import ACTIVE, COOKIE_MAX_AGE, REMOVED, WAITING, cookie_name
+from .api import browser_principal, from_our_pages, meetings_of
+from .devices import ACCOUNT, ACTIVE, COOKIE_MAX_AGE, REMOVED, WAITING, cookie_name
 from .meetings import Meetings, Principal
 from .pages import PAGE_FOR_ROLE, render, text_view_for
 from .tokens import hash_token, new_token
@@ -72,11 +72,50 @@ async def join(request: Request) -> Response:
             "hem nodig heeft, of open hem op een ander apparaat.",
             back=meeting_page,
         )
-    if record.ask:  # "ask me first": the link leads to the door, the facilitator opens it
+    if current is not None and current.status == ACTIVE and current.role is not None:
+        # This browser takes part already, in another role. A page of another site can send
+        # a browser to any link it knows: a role changes only when the person says so here.
+        return render(
+            request,
+            "message.html",
+            status=409,
+            title="Dit apparaat doet al mee",
+            text=f"Dit apparaat doet al mee als {ROLE_LABELS[current.role]}. Deze link is "
+            f"voor {ROLE_LABELS[role]}. Wil je wisselen?",
+            back=meeting_page,
+            switch={"action": request.url.path, "label": f"Ja, verder als {ROLE_LABELS[role]}"},
+        )
+    return _enter(request, meetings, meeting_id, role, record.ask)
+
+
+async def switch(request: Request) -> Response:
+    """ "Ja, verder als …": this browser leaves its role and comes in by this link."""
+    meetings = meetings_of(request)
+    record = meetings.store.find_token(hash_token(request.path_params["token"]))
+    role = parse_role(record.role) if record else None
+    if record is None or role is None:
+        return render(request, "invalid_link.html", status=404)
+    if not from_our_pages(request):
+        return _message(request, "Geen toegang", "Dit verzoek komt niet van Netwerkbord.", 403)
+    meeting_id = record.meeting_id
+    current = meetings.devices.by_key(request.cookies.get(cookie_name(meeting_id)), meeting_id)
+    if current is not None and current.status == REMOVED:
+        return _message(request, "Je bent uit de bijeenkomst gehaald", REMOVED_TEXT, 403)
+    if current is not None and current.status == ACTIVE and current.role is Role.FACILITATOR:
+        return RedirectResponse(request.url_for("join", token=request.path_params["token"]), 303)
+    if current is not None and current.status == ACTIVE:
+        meetings.remove_device(meeting_id, current.id)  # its key is replaced: nobody holds it
+    return _enter(request, meetings, meeting_id, role, record.ask)
+
+
+def _enter(
+    request: Request, meetings: Meetings, meeting_id: str, role: Role, ask: bool
+) -> Response:
+    if ask:  # "ask me first": the link leads to the door, the facilitator opens it
         code = meetings.store.admission_code(meeting_id, new_token)
         return RedirectResponse(request.url_for("admission", code=code), status_code=303)
     device, key = meetings.devices.issue(meeting_id, role, f"link:{role.value}", ROLE_LABELS[role])
-    response = RedirectResponse(meeting_page, status_code=303)
+    response = RedirectResponse(request.url_for("meeting", meeting_id=meeting_id), 303)
     give_key(response, request, meeting_id, key)
     return response
 
@@ -92,7 +131,7 @@ def _principal_or_account(
     user = current_user(request)
     if user is None or not meetings.store.is_facilitator(meeting_id, user.id):
         return None, None
-    device, key = meetings.devices.issue(meeting_id, Role.FACILITATOR, "account", user.username)
+    device, key = meetings.devices.issue(meeting_id, Role.FACILITATOR, ACCOUNT, user.username)
     return Principal(meeting_id, Role.FACILITATOR, "device:" + device.id, device.id), key
 
 
@@ -181,6 +220,7 @@ async def meeting_text(request: Request) -> Response:
 
 routes = [
     Route("/j/{token}", join, methods=["GET"], name="join"),
+    Route("/j/{token}", switch, methods=["POST"]),
     Route("/m/{meeting_id}", meeting, methods=["GET"], name="meeting"),
     Route("/m/{meeting_id}/scherm", screen, methods=["GET"], name="screen"),
     Route("/m/{meeting_id}/tekst", meeting_text, methods=["GET"], name="meeting_text"),

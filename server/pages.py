@@ -14,11 +14,12 @@ from board.boards import NOTE_BOARDS
 from board.export import board_json
 from board.permissions import Access
 from board.phases import phase_label
-from board.roles import ROLE_LABELS, ROLES, Role
+from board.roles import ROLE_LABELS, ROLES, Role, parse_role
 from board.scripts import CLOSED_PART_WAITING, SCRIPTS, get_script
 
 from .api import create_meeting_checked, error, join_links
 from .meetings import Meetings, Principal
+from .tokens import hash_token
 
 # Which screen each role gets at its link.
 PAGE_FOR_ROLE = {
@@ -50,12 +51,13 @@ async def start(request: Request) -> Response:
 
 
 async def create(request: Request) -> Response:
-    form = await request.form()
-    created, err = create_meeting_checked(
-        request, form.get("title"), form.get("admin_key"), form.get("script")
-    )
+    async with request.form() as form:  # closes any file sent in it (only text belongs here)
+        title, admin_key, script = form.get("title"), form.get("admin_key"), form.get("script")
+    created, err = create_meeting_checked(request, title, admin_key, script)
     if err:
-        page = _start_page(request, err[0], error=err[1], title=form.get("title") or "")
+        page = _start_page(
+            request, err[0], error=err[1], title=title if isinstance(title, str) else ""
+        )
         page.headers.update(err[2] if len(err) > 2 else {})  # Retry-After with a 429
         return page
     assert created is not None
@@ -170,7 +172,8 @@ def text_view_for(request: Request, principal: Principal) -> Response:
 async def join_qr(request: Request) -> Response:
     """The join link of a token as a QR code, made here: no outside service sees the link."""
     token = request.path_params["token"]
-    if request.app.state.meetings.authenticate(token) is None:
+    record = request.app.state.meetings.store.find_token(hash_token(token))
+    if record is None or parse_role(record.role) is None:  # ("ask me first" links too)
         return error(404, "Onbekende link")
     return qr_svg(str(request.url_for("join", token=token)))
 

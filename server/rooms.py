@@ -17,6 +17,8 @@ from typing import Any
 
 from pycrdt import Doc, YSyncMessageType
 
+from board.boards import get_board
+
 from . import closecodes, compaction, gaps
 from .awareness import AwarenessRelay
 from .config import Config
@@ -67,6 +69,10 @@ class Room:
         self.connections: set[Connection] = set()
         self.meeting = meeting or MeetingGuard.load(store, key[0], 2**62, 2**62)
         self.guard = BoardGuard(key[1])
+        board = get_board(key[1])
+        # Presence is neither kept nor relayed on a board every role reads always (`stand`):
+        # professionals read it during the closed part, and presence would tell who is there.
+        self.quiet = board is not None and board.always_readable
         self.doc: Doc = Doc()
         self._captured: list[bytes] = []
         self.pending = 0  # updates logged since the last snapshot
@@ -128,6 +134,8 @@ class Room:
         message = parse_message(data, self.awareness.max_json_depth, self.awareness.max_state_bytes)
         if isinstance(message, SyncMessage):
             self._sync(conn, message)
+        elif self.quiet:
+            return  # `stand`: read during the closed part by professionals, so no presence
         else:  # presence, or a query for it
             self.awareness.receive(conn, message)
             if conn.client_ids:  # announcing a client id claims it, before it writes

@@ -129,7 +129,7 @@ def admit(
         headers = headers or {}
         key = cookie_parser(headers.get("cookie", "")).get(cookie_name(meeting_id))
         principal = None
-        if key and same_origin(headers):
+        if key and same_origin(headers, https=config.https_only):
             principal = meetings.device_principal(key, meeting_id)
     if principal is not None and query.get("as") == ["scherm"]:
         if principal.role not in (Role.FACILITATOR, Role.SCHERM):

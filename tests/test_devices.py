@@ -306,3 +306,49 @@ async def test_a_link_tried_on_the_facilitators_computer_keeps_it_the_facilitato
     assert tried.status_code == 409 and "blijft dat" in tried.text
     assert config_of(await laptop.open(f"/m/{m['id']}"))["role"] == "facilitator"
     await laptop.close()
+
+
+async def test_another_site_cannot_switch_a_family_tablet_to_another_role(live_server):
+    m = await live_server.create_meeting()
+    tablet = Browser(live_server)
+    await tablet.follow(f"/j/{m['tokens']['familie']}")
+    before = config_of(await tablet.open(f"/m/{m['id']}"))["device"]
+    # A page of another site sends the tablet to the professional's link: it asks first.
+    asked = await tablet.open(f"/j/{m['tokens']['professional']}")
+    assert asked.status_code == 409 and "Wil je wisselen?" in asked.text
+    forged = await tablet.post(f"/j/{m['tokens']['professional']}", origin="http://elders.example")
+    assert forged.status_code == 403
+    cfg = config_of(await tablet.open(f"/m/{m['id']}"))
+    assert cfg["role"] == "familie" and cfg["device"] == before
+    # The person on the tablet says yes: a new key, the old one gone.
+    yes = await tablet.post(f"/j/{m['tokens']['professional']}")
+    assert yes.status_code == 303
+    cfg = config_of(await tablet.follow(f"/m/{m['id']}"))
+    assert cfg["role"] == "professional" and cfg["device"] != before
+    await tablet.close()
+
+
+async def test_the_door_names_no_family_and_an_ask_first_link_still_has_its_qr(live_server):
+    m = await live_server.create_meeting("Netwerkberaad familie De Vries")
+    fac = m["tokens"]["facilitator"]
+    room = (await live_server.get(f"/api/meetings/{m['id']}/admissions", fac)).json()["room"]
+    door = await live_server.get(room["link"].removeprefix(live_server.base))
+    assert door.status_code == 200 and "De Vries" not in door.text
+    await live_server.post(f"/api/meetings/{m['id']}/tokens/familie/ask", fac, {"ask": True})
+    links = (await live_server.get(f"/api/meetings/{m['id']}/links", fac)).json()["links"]
+    qr = await live_server.get(links["familie"]["qr"].removeprefix(live_server.base))
+    assert qr.status_code == 200 and qr.text.startswith("<svg")
+
+
+async def test_stand_carries_no_presence(live_server):
+    m = await live_server.create_meeting()
+    url = live_server.ws_url(m["id"], "stand", m["tokens"]["familie"])
+    family = await YClient(url, role="familie").connect()
+    await family.set_awareness(501, 1, {"user": {"name": "Oma Wiëbe"}})
+    watcher = await YClient(
+        live_server.ws_url(m["id"], "stand", m["tokens"]["professional"]), role="professional"
+    ).connect()
+    assert await family.roundtrip() and await watcher.roundtrip()
+    assert watcher.awareness == {}
+    await family.close()
+    await watcher.close()
