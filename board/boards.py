@@ -6,6 +6,8 @@ Every board is its own Yjs document, so a permission applies to a whole board.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from . import afspraken, levenslijn, netwerkvragen, networkmap, steuntabel, vipkaart
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -47,6 +49,10 @@ class Board:
     # `layout`: plain data (rings, sectors, rows, questions ...), never a copy in JavaScript.
     kind: str = "notes"
     layout: Mapping[str, object] = field(default_factory=dict)
+    # The family decides when it is shown (the VIP-kaart: the child's own voice). Until it is
+    # in MeetingState.shown, professionals and the TV get nothing of it; the family and the
+    # facilitator write it, professionals only read it once shown (board.permissions).
+    until_shown: bool = False
 
 
 DRIELUIK = Board(
@@ -128,6 +134,23 @@ VERLOOP = Board("verloop", "Verloop van de bijeenkomst", server_only=True)
 STAND = Board("stand", "Stand van de bijeenkomst", server_only=True, always_readable=True)
 STAND_FIELDS: tuple[str, ...] = ("phase", "closed", "finished", "timerEndsAt", "timerPausedMs")
 
+# Kinds of help from the network (toolkit 2.8), for goals in a "samen" zone: what the form
+# says, and the short words on the note ("hulp: steun").
+HELP_KINDS: dict[str, str] = {
+    "emotioneel": "Steun: iemand die luistert en er voor je is",
+    "informatief": "Uitleg en advies: iemand die vertelt hoe iets zit of hoe het moet",
+    "materieel": "Spullen, geld of vervoer",
+    "praktisch": "Een handje helpen: klussen, oppassen, halen en brengen",
+    "professioneel": "Hulp van een hulpverlener, zoals de jeugdzorg of de huisarts",
+}
+HELP_SHORT: dict[str, str] = {
+    "emotioneel": "steun",
+    "informatief": "uitleg en advies",
+    "materieel": "spullen, geld of vervoer",
+    "praktisch": "een handje helpen",
+    "professioneel": "van een hulpverlener",
+}
+
 # The meeting's people, one list (toolkit chapter 2): whoever is placed on the ecogram is the
 # same person in the steuntabel, on the VIP-kaart, in the actieteam and in a plan action's
 # "wie", at the meeting or not. Every instrument refers to a person by the id in `people`.
@@ -137,18 +160,114 @@ MENSEN = Board(
     kind="people",
     explain="Iedereen die belangrijk is voor het kind en het gezin: familie, vrienden, buren, "
     "school en hulpverleners. Ook wie er vandaag niet bij is.",
+    layout={"sectors": networkmap.SECTORS, "forgotten": networkmap.FORGOTTEN},
+)
+
+# The network instruments (toolkit chapter 2), each drawn from its layout (board/networkmap.py).
+ECOGRAM = Board(
+    "ecogram",
+    "Ecogram",
+    kind="rings",
+    explain="Wie staan er om het kind heen? In het midden staat voor wie de kaart is. Wie "
+    "dichtbij staat, komt in de binnenste cirkel. Wie wat verder weg staat, in de buitenste. "
+    "De cirkel heeft drie delen: familie, vrienden en buren, en hulpverleners en school.",
+    layout=networkmap.ECOGRAM_LAYOUT,
+)
+
+SOCIOGRAM = Board(
+    "sociogram",
+    "Sociogram",
+    kind="sociogram",
+    explain="Wat betekenen de mensen om je heen voor jou? Per persoon: hoe is het contact, wat "
+    "levert het je op en welke steun zou die persoon kunnen geven.",
     layout={
-        "sectors": [
-            {"id": "familie", "title": "Familie"},
-            {"id": "vrienden", "title": "Vrienden, kennissen en buren"},
-            {"id": "professionals", "title": "Hulpverleners en school"},
-        ]
+        "about": networkmap.ABOUT,
+        "groups": networkmap.SECTORS,
+        "columns": networkmap.SOCIOGRAM_COLUMNS,
+        "questions": networkmap.SOCIOGRAM_QUESTIONS,
+        "support": {
+            **networkmap.SOCIOGRAM_SUPPORT,
+            "kinds": [{"id": k, "title": v} for k, v in HELP_KINDS.items()],
+            "short": HELP_SHORT,
+        },
+        "firstPerson": networkmap.SOCIOGRAM_FIRST_PERSON,
     },
+)
+
+GENOGRAM = Board(
+    "genogram",
+    "Genogram",
+    kind="genogram",
+    explain="De stamboom van de familie: wie bij wie hoort, wie getrouwd of gescheiden is, wie "
+    "er overleden is, en hoe het contact tussen hen is.",
+    layout=networkmap.GENOGRAM_LAYOUT,
+)
+
+# Agreements between parents, foster parents and professionals: the bezoekregeling and the
+# startbespreking's afspraken (board/afspraken.py: the topics, forms and questions).
+AFSPRAKEN = Board(
+    "afspraken",
+    "Afspraken",
+    kind="afspraken",
+    explain="Wat spreken ouders, pleegouders en hulpverleners met elkaar af? Wie, wat, hoe "
+    "vaak, op welke manier, wie erbij is, en wanneer we kijken of het goed gaat.",
+    layout=afspraken.layout(),
+)
+
+# Which support each person can give (toolkit 2.8), the child's VIP-kaart (2.7), the
+# levenslijn (2.4) and the netwerkvragen (2.10): board/steuntabel.py, vipkaart.py,
+# levenslijn.py and netwerkvragen.py hold their data and rules.
+STEUNTABEL = Board(
+    "steuntabel",
+    "Steuntabel",
+    kind="support-table",
+    explain=steuntabel.EXPLAIN,
+    layout=steuntabel.LAYOUT,
+)
+VIPKAART = Board(
+    "vipkaart",
+    "VIP-kaart",
+    kind="vip",
+    explain=vipkaart.EXPLAIN,
+    layout=vipkaart.LAYOUT,
+    until_shown=True,
+)
+LEVENSLIJN = Board(
+    "levenslijn",
+    "Levenslijn",
+    kind="timeline",
+    explain=levenslijn.EXPLAIN,
+    layout=levenslijn.LAYOUT,
+)
+NETWERKVRAGEN = Board(
+    "netwerkvragen",
+    "Netwerkvragen",
+    kind="questions",
+    explain=netwerkvragen.EXPLAIN,
+    layout=netwerkvragen.LAYOUT,
 )
 
 BOARDS: dict[str, Board] = {
     b.id: b
-    for b in (DRIELUIK, DOELEN, PLAN, FAMILIE, BODEMEISEN, EVALUATIE, MENSEN, VERLOOP, STAND)
+    for b in (
+        DRIELUIK,
+        DOELEN,
+        PLAN,
+        FAMILIE,
+        BODEMEISEN,
+        EVALUATIE,
+        MENSEN,
+        ECOGRAM,
+        SOCIOGRAM,
+        GENOGRAM,
+        AFSPRAKEN,
+        STEUNTABEL,
+        VIPKAART,
+        LEVENSLIJN,
+        NETWERKVRAGEN,
+        VERLOOP,
+        STAND,
+    )
 }
 
 # Boards with notes on them, in the order the interface lists them.
@@ -173,23 +292,6 @@ NOTE_TAG_SHORT: dict[str, str] = {
     "opgelegd": "staat vast",
 }
 
-# Kinds of help from the network (toolkit 2.8), for goals in a "samen" zone: what the form
-# says, and the short words on the note ("hulp: steun").
-HELP_KINDS: dict[str, str] = {
-    "emotioneel": "Steun: iemand die luistert en er voor je is",
-    "informatief": "Uitleg en advies: iemand die vertelt hoe iets zit of hoe het moet",
-    "materieel": "Spullen, geld of vervoer",
-    "praktisch": "Een handje helpen: klussen, oppassen, halen en brengen",
-    "professioneel": "Hulp van een hulpverlener, zoals de jeugdzorg of de huisarts",
-}
-HELP_SHORT: dict[str, str] = {
-    "emotioneel": "steun",
-    "informatief": "uitleg en advies",
-    "materieel": "spullen, geld of vervoer",
-    "praktisch": "een handje helpen",
-    "professioneel": "van een hulpverlener",
-}
-
 
 def client_board(board_id: str) -> dict[str, object]:
     """What the browser needs to draw a board."""
@@ -199,6 +301,8 @@ def client_board(board_id: str) -> dict[str, object]:
         "title": board.title,
         "privateNotes": board.private_notes,
         "familyOnly": board.family_only,  # never shown to professionals or on the TV
+        # Professionals and the TV get it only once the family shows it (the VIP-kaart).
+        "untilShown": board.until_shown,
         "fixedTags": list(board.fixed_tags),
         "goals": board.goals,
         "zones": [_client_zone(z) for z in board.zones],

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import followon, instrumentexport, networkexport
+from .afspraken import afspraken_json, agreement_details, agreement_line, person_name
+from .afspraken import is_empty as afspraken_empty
 from .boards import BOARDS, STATEMENTS, Zone
 from .dates import dutch_date, dutch_period
 from .markdown import md_text, plain_text
@@ -56,9 +59,16 @@ def _position(item: dict[str, Any]) -> tuple[str, float, float]:
     return (item.get("zone", ""), float(item.get("y", 0)), float(item.get("x", 0)))
 
 
-def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
-    """The board as JSON: notes and groups as lists, ordered by zone, then top to bottom."""
+def board_json(
+    board_id: str, content: dict[str, Any], people: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The board as JSON: notes and groups as lists, ordered by zone, then top to bottom.
+    `people` (board `mensen`'s people map) gives the names of people a board refers to by id
+    (without it their names are "")."""
     board = BOARDS[board_id]
+    if board_id == "afspraken":  # agreements per topic, the answers to the questions
+        shaped = afspraken_json(content, people or {})
+        return {"board": board_id, "title": board.title, "template": board_id, **shaped}
     if board.always_readable:  # `stand`: the waiting screen's fields, nothing else
         state = as_dict(content.get("state"))
         return {"board": board_id, "title": board.title, "state": dict(state)}
@@ -71,6 +81,10 @@ def board_json(board_id: str, content: dict[str, Any]) -> dict[str, Any]:
             "state": state,
             "participants": participants if isinstance(participants, dict) else {},
         }
+    if board.kind in networkexport.KINDS:  # the people, the ecogram, sociogram, genogram
+        return networkexport.network_json(board_id, content)
+    if board.kind in instrumentexport.KINDS:  # steuntabel, VIP-kaart, levenslijn, vragen
+        return instrumentexport.board_json(board_id, content)
     notes = as_dict(content.get("notes"))
     groups = as_dict(content.get("groups"))
     note_list = [{"id": k, **_pick(v, NOTE_FIELDS)} for k, v in notes.items()]
@@ -154,13 +168,19 @@ def meeting_export(meeting: dict[str, Any], boards: dict[str, dict[str, Any]]) -
         "consent": _consent(course),
         "boards": {},
     }
+    # The meeting's people (board `mensen`): whom the plan and the agreements refer to by id.
+    people = as_dict(boards.get("mensen", {}).get("people"))
     for board_id, content in boards.items():
         if board_id == "verloop":
             continue
         if board_id == "plan":
-            out["plan"] = plan_json(content)
+            out["plan"] = plan_json(content, people)
+            # A meeting that follows on from an earlier one: what changed in the plan since.
+            since = followon.changes(as_dict(content.get(followon.PREVIOUS)), out["plan"])
+            if since is not None:
+                out["planChanges"] = since
         else:
-            out["boards"][board_id] = board_json(board_id, content)
+            out["boards"][board_id] = board_json(board_id, content, people)
     if "drieluik" in boards:
         out["drieluik"] = drieluik_themes(boards["drieluik"])
     return out
@@ -223,6 +243,11 @@ def _board_lines(board: dict[str, Any], export: dict[str, Any], s: _Style) -> li
     """One board: its explanation, then per zone its themes (groups) with their notes."""
     e = s.field
     template = BOARDS[board["board"]]
+    if template.kind in networkexport.KINDS:  # names from the people list, map by map
+        return networkexport.readable_lines(board, networkexport.people_by_id(export["boards"]), s)
+    if template.kind in instrumentexport.KINDS:
+        people = networkexport.people_by_id(export["boards"])
+        return instrumentexport.readable_lines(board, people, s)
     lines = s.heading(2, template.title)  # the server's title, never the document's
     if template.explain:
         lines += [template.explain, ""]
@@ -244,6 +269,57 @@ def _board_lines(board: dict[str, Any], export: dict[str, Any], s: _Style) -> li
                 rows.append(_note_line(item, s))
         lines += [*(rows or ["- (leeg)"]), ""]
     return lines
+
+
+def _afspraken_lines(board: dict[str, Any], export: dict[str, Any], s: _Style) -> list[str]:
+    """The agreements: the questions answered, then per topic its agreements, one a line."""
+    e = s.field
+    template = BOARDS[board["board"]]
+    lines = [*s.heading(2, template.title), template.explain, ""]
+    if afspraken_empty(board):
+        return [*lines, "Hier staat nog niets op.", ""]
+    for q in board["vragen"]:
+        if q["answer"]:
+            lines += [*s.heading(3, q["title"]), e(q["answer"]), ""]
+    for topic in board["topics"]:
+        if topic["afspraken"]:
+            lines += s.heading(3, topic["title"])
+            lines += [f"- {e(agreement_line(a))}" for a in topic["afspraken"]]
+            lines.append("")
+    return lines
+
+
+def _changes_lines(since: dict[str, Any], s: _Style) -> list[str]:
+    """What changed in the plan since the meeting it was copied from."""
+    e = s.field
+    when = f" ({since['since']['date']})" if since["since"]["date"] else ""
+    lines = s.heading(3, f"Wat is er veranderd sinds {e(since['since']['title'])}{when}")
+    if since["nothing"]:
+        return [*lines, "Er is niets veranderd aan het plan.", ""]
+    for label, items in (
+        ("Nieuw doel", since["goalsAdded"]),
+        ("Doel weggehaald", since["goalsRemoved"]),
+    ):
+        lines += [f"- {label}: {e(text)}" for text in items]
+    for label, actions in (
+        ("Nieuwe actie", since["actionsAdded"]),
+        ("Actie weggehaald", since["actionsRemoved"]),
+    ):
+        lines += [f"- {label}: {e(a['wat'])} (bij: {e(a['goal'])})" for a in actions]
+    for p in since["progress"]:
+        was = f" (was: {p['before'].lower()})" if p["before"] and p["before"] != p["label"] else ""
+        what = "Doel" if p["kind"] == "doel" else "Actie"
+        lines.append(f"- {what} {e(p['text'])}: {s.strong(p['label'].lower())}{was}")
+    for c in since["status"]:
+        change = f"van {c['from'].lower()} naar {c['to'].lower()}"
+        lines.append(f"- Hoe gaat het met {e(c['wat'])}: {change}")
+    return [*lines, ""]
+
+
+# Boards with a section of their own in the readable forms (their kind is not notes).
+_SECTIONS: dict[str, Callable[[dict[str, Any], dict[str, Any], _Style], list[str]]] = {
+    "afspraken": _afspraken_lines,
+}
 
 
 def _note_line(note: dict[str, Any], s: _Style) -> str:
@@ -282,6 +358,8 @@ def _document(export: dict[str, Any], s: _Style) -> str:
         for goal in plan["goals"]:
             tags = f" {s.em('(' + ', '.join(e(t) for t in goal['tags']) + ')')}"
             lines += s.heading(3, f"{e(goal['text'])}{tags if goal['tags'] else ''}")
+            if goal["progress"]:
+                lines += [f"Hoe staat het ervoor: {s.strong(goal['progressLabel'].lower())}", ""]
             for a in goal["actions"]:
                 when = dutch_period(a["vanaf"], a["tot"])
                 lines.append(
@@ -289,6 +367,7 @@ def _document(export: dict[str, Any], s: _Style) -> str:
                     + (f", {when}" if when else "")
                     + f" — {e(a['statusLabel'])}"
                     + (f". Nog doen: {e(a['nogDoen'])}" if a["nogDoen"] else "")
+                    + (f". Bij de evaluatie: {a['progressLabel'].lower()}" if a["progress"] else "")
                 )
             if not goal["actions"]:
                 lines.append("- Nog geen acties.")
@@ -303,6 +382,8 @@ def _document(export: dict[str, Any], s: _Style) -> str:
             lines += [*s.heading(3, "Actieteam"), *[f"- {e(name)}" for name in plan["team"]], ""]
         if plan["evaluatie"]:
             lines += [f"We evalueren op {dutch_date(plan['evaluatie'])}.", ""]
+        if export.get("planChanges"):
+            lines += _changes_lines(export["planChanges"], s)
     if export["consent"]:
         lines += s.heading(2, "Instemming")
         for c in export["consent"]:
@@ -315,7 +396,7 @@ def _document(export: dict[str, Any], s: _Style) -> str:
     # title the heading: the Drieluik's themes and sentences are in its own section.
     for board_id in used:
         if board_id in boards and board_id != "bodemeisen":
-            lines += _board_lines(boards[board_id], export, s)
+            lines += _SECTIONS.get(board_id, _board_lines)(boards[board_id], export, s)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -452,7 +533,78 @@ def _draw_items(p: _Picture, items: list[dict[str, Any]], x: float, y: float, w:
     return y - top
 
 
-def board_svg(board: dict[str, Any], statements: dict[str, Any] | None = None) -> str:
+def _afspraken_svg(board: dict[str, Any], people: dict[str, Any] | None) -> str:
+    """The agreements as a picture: per part its answers or its agreements, one card each,
+    with the names from `people` (the `mensen` board's content)."""
+    names = as_dict((people or {}).get("people"))
+    width, pad = 760.0, 16.0
+    p = _Picture()
+    y = 56.0
+    for q in board["vragen"]:
+        if not q["answer"]:
+            continue
+        p.text(pad, y + 18, q["title"], 16, "part-title", bold=True)
+        lines = _wrap(q["answer"], _chars(width - 2 * pad, 14), 6)
+        for k, line in enumerate(lines):
+            p.text(pad, y + 42 + k * 18, line, 14, "answer")
+        y += 42 + 18 * len(lines) + 8
+    for topic in board["topics"]:
+        if not topic["afspraken"]:
+            continue
+        p.text(pad, y + 18, topic["title"], 16, "part-title", bold=True)
+        y += 30
+        for a in topic["afspraken"]:
+            named = {
+                **a,
+                "wie": [{**w, "name": person_name(names, w["id"]) or w["name"]} for w in a["wie"]],
+                "begeleiderName": a["begeleiderName"]
+                or (person_name(names, a["begeleider"]) if a["begeleider"] else ""),
+            }
+            what = _wrap(named["wat"] or "…", _chars(width - 2 * pad - 20, 15), 3)
+            rest = _wrap(" — ".join(agreement_details(named)), _chars(width - 60, 13), 4)
+            height = 14 + 19 * len(what) + 17 * len(rest) + 6
+            p.rect(pad, y, width - 2 * pad, height, "agreement", rx="4", fill=_COLORS["blauw"])
+            for k, line in enumerate(what):
+                p.text(pad + 10, y + 22 + k * 19, line, 15, "agreement-what", bold=True)
+            for k, line in enumerate(rest):
+                p.text(pad + 10, y + 22 + 19 * len(what) + k * 17, line, 13, "agreement-meta")
+            y += height + 8
+    if y == 56.0:
+        p.text(pad, y + 18, "Er zijn nog geen afspraken.", 14, "empty")
+        y += 30
+    total = y + pad
+    title = BOARDS["afspraken"].title
+    return "".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{total:g}" '
+            f'viewBox="0 0 {width:g} {total:g}" font-family="sans-serif" font-size="14">',
+            f"<title>{_esc(title)}</title>",
+            f'<rect class="background" width="{width:g}" height="{total:g}" fill="#fbfaf7"/>',
+            f'<text class="board-title" x="{pad:g}" y="34" font-size="22" font-weight="bold">'
+            f"{_esc(title)}</text>",
+            *p.render(0, 0),
+            "</svg>",
+        ]
+    )
+
+
+def has_picture(board_id: str) -> bool:
+    """Whether `board_svg` draws this board (not the server's boards)."""
+    board = BOARDS.get(board_id)
+    if board is None or board.server_only:
+        return False
+    return (
+        bool(board.zones)
+        or board_id in ("plan", "afspraken")
+        or board.kind in networkexport.KINDS | instrumentexport.KINDS
+    )
+
+
+def board_svg(
+    board: dict[str, Any],
+    statements: dict[str, Any] | None = None,
+    people: dict[str, Any] | None = None,
+) -> str:
     """A picture of a board as it was left: its zones as on the board (the doelenmatrix as
     its 2×2 grid), in each zone its themes (groups, with their notes) and loose notes, top to
     bottom.
@@ -461,8 +613,18 @@ def board_svg(board: dict[str, Any], statements: dict[str, Any] | None = None) -
     piece of text is XML-escaped. Only `rect` and `text` elements; zone frames, zone titles,
     groups, their titles and notes carry a class of that name. `statements` (the Drieluik's
     `statements` map) puts each sentence under the title of its column.
+
+    A network board (networkexport.KINDS) is drawn as on the screen: the ecogram's rings and
+    sectors, the sociogram's table, the genogram's rows and lines, with the names from
+    `people` (the `mensen` board's content).
     """
     board_id = board.get("board")
+    if board_id == "afspraken":
+        return _afspraken_svg(board, people)
+    if board_id in BOARDS and BOARDS[str(board_id)].kind in networkexport.KINDS:
+        return networkexport.network_svg(board, networkexport.people_index(people))
+    if board_id in BOARDS and BOARDS[str(board_id)].kind in instrumentexport.KINDS:
+        return instrumentexport.board_svg(board, networkexport.people_index(people))
     title = BOARDS[board_id].title if board_id in BOARDS else ""
     zones = board["zones"] or [{"id": None, "title": title}]
     cols = min(_COLUMNS.get(str(board_id), len(zones)), len(zones))

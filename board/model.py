@@ -9,13 +9,15 @@ from typing import Any
 
 from .boards import BOARDS, HELP_KINDS, HELP_SHORT, NOTE_TAG_SHORT, NOTE_TAGS, STAND, client_board
 from .consent import CONSENT_ROLES, MAX_COMMENT
+from .export import has_picture
+from .followon import DEFAULT_SCRIPT as FOLLOW_ON_SCRIPT
 from .people import MAX_NAME, MAX_RELATION, RELATIONS
-from .permissions import Access, decide, tabs
+from .permissions import Access, decide, may_show, tabs
 from .phases import PHASES
-from .plan import DEFAULT_STATUS, STATUSES, TEXT_LIMIT
+from .plan import DEFAULT_STATUS, PROGRESS, STATUSES, TEXT_LIMIT
 from .roles import ROLE_LABELS, ROLES, Role
 from .schema import MOVE_FIELDS, SHORT_TEXT_MAX, may_change_note, roots_of
-from .scripts import CLOSED_PART_WAITING, client_script, get_script
+from .scripts import CLOSED_PART_WAITING, SCRIPTS, client_script, get_script
 from .state import MeetingState
 from .timer import END_SHOWN_MS
 
@@ -51,6 +53,15 @@ def client_model(script_id: str, role: Role) -> dict[str, Any]:
         "phases": PHASES,
         "planStatuses": STATUSES,
         "defaultPlanStatus": DEFAULT_STATUS,
+        "planProgress": PROGRESS,  # marked at an evaluation: behaald, loopt, loopt niet
+        # The boards "Plaatjes van de borden" offers (GET …/boards/{board}.svg); the plan is
+        # taken home as the plan page.
+        "pictures": [b for b in BOARDS if has_picture(b) and b != "plan"],
+        # A meeting that follows on from this one (the facilitator's console): its kinds.
+        "followOn": {
+            "scripts": [{"id": s.id, "title": s.title} for s in SCRIPTS.values()],
+            "default": FOLLOW_ON_SCRIPT,
+        },
         "tags": NOTE_TAGS,  # what the form says
         "tagShort": NOTE_TAG_SHORT,  # what the note says
         "helpKinds": HELP_KINDS,
@@ -66,6 +77,8 @@ def client_model(script_id: str, role: Role) -> dict[str, Any]:
         "roots": {b: list(roots_of(b)) for b in BOARDS},
         "noteRights": note_rights(),
         "limits": LIMITS,
+        # Whether this role chooses if the VIP-kaart is shown (board.permissions.may_show).
+        "mayShow": may_show(role),
         "timerEndShownMs": END_SHOWN_MS,  # how long "De tijd is om" stays (board/timer.py)
     }
 

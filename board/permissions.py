@@ -32,6 +32,14 @@ def decide(role: Role, board_id: str, state: MeetingState) -> Access:
         return Access.NONE
     if board.server_only:
         return Access.READ  # `verloop`: read by every screen, written by the server only
+    if (
+        board.until_shown
+        and board_id not in state.shown
+        and role in (Role.PROFESSIONAL, Role.SCHERM)
+    ):
+        # The VIP-kaart is the child's own voice: the child decides whether it is shown. Until
+        # then it stays with the family and the facilitator (finished meeting included).
+        return Access.NONE
     if role is Role.SCHERM:
         # The projector stands in the family's room; it shows the open boards, never the
         # family's own worksheet (its link may travel further than the room).
@@ -49,9 +57,18 @@ def decide(role: Role, board_id: str, state: MeetingState) -> Access:
         return Access.WRITE if writes else Access.READ
     if board.family_only:
         return Access.WRITE  # role is familie here
+    if board.until_shown:
+        # The child's own card: the family writes it in any step; professionals read it.
+        return Access.WRITE if role is Role.FAMILIE else Access.READ
     if state.posting_open or step is None:  # "iedereen plakt nu", or a step we do not know
         return Access.WRITE
     return Access.WRITE if role in step.writers else Access.READ
+
+
+def may_show(role: Role) -> bool:
+    """Whether this role chooses if a board the family decides on (the VIP-kaart) is shown: the
+    family (the child, on the tablet) and the facilitator helping it."""
+    return role in (Role.FAMILIE, Role.FACILITATOR)
 
 
 def readable_boards(role: Role, state: MeetingState) -> list[str]:
@@ -65,9 +82,13 @@ def tabs(role: Role, script_id: str) -> list[str]:
     meeting only take rights away. Whether it may see a tab *now* comes from `verloop`.
     """
     script = get_script(script_id)
-    return [
-        b for b in script.boards if decide(role, b, MeetingState(script=script.id)) >= Access.READ
-    ]
+    # A board the family shows only when it chooses (the VIP-kaart) is a tab too: it appears
+    # on it once shown.
+    states = (
+        MeetingState(script=script.id),
+        MeetingState(script=script.id, shown=frozenset(b for b in BOARDS if BOARDS[b].until_shown)),
+    )
+    return [b for b in script.boards if any(decide(role, b, s) >= Access.READ for s in states)]
 
 
 def exportable_boards(role: Role, state: MeetingState) -> list[str] | None:

@@ -17,6 +17,14 @@ STATUSES: dict[str, str] = {
 }
 DEFAULT_STATUS = "nog-niet"
 
+# Progress marked at an evaluation (the `evaluatie` script: "Hoe staat het ervoor?"), on a goal
+# or an action: field `progress`. "" (or anything else) is not marked yet.
+PROGRESS: dict[str, str] = {
+    "behaald": "Behaald",
+    "loopt": "Loopt",
+    "loopt-niet": "Loopt niet",
+}
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # used with fullmatch: "$" allows a "\n"
 TEXT_LIMIT = 500  # characters of a field the plan keeps
 
@@ -25,8 +33,27 @@ def _text(value: Any) -> str:
     return value.strip()[:TEXT_LIMIT] if isinstance(value, str) else ""
 
 
-def _date(value: Any) -> str:
+def date_field(value: Any) -> str:
+    """A date field's value (`YYYY-MM-DD`), or "" for anything else."""
     return value if isinstance(value, str) and _DATE.fullmatch(value) else ""
+
+
+_date = date_field
+
+
+def progress_mark(value: Any) -> str:
+    """A goal's or action's progress mark (PROGRESS), or "" when it is not marked."""
+    return value if isinstance(value, str) and value in PROGRESS else ""
+
+
+def person_of(raw: dict[str, Any], people: dict[str, Any] | None) -> tuple[str, str]:
+    """(person id, name) of whom a record refers to by its `person` field, when that person is
+    on the meeting's list (`people`: board `mensen`'s people map); else ("", "")."""
+    pid = raw.get("person")
+    if people is None or not isinstance(pid, str) or not pid:
+        return "", ""
+    name = _text(as_dict(people.get(pid)).get("name"))
+    return (pid, name) if name else ("", "")
 
 
 def _order(item: dict[str, Any]) -> tuple[float, str]:
@@ -42,24 +69,38 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def action_json(action_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+def _progress(raw: dict[str, Any]) -> dict[str, str]:
+    mark = progress_mark(raw.get("progress"))
+    return {"progress": mark, "progressLabel": PROGRESS.get(mark, "")}
+
+
+def action_json(
+    action_id: str, raw: dict[str, Any], people: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One action. "wie" is the name of the person it refers to (`person`, an id from the
+    meeting's list: renamed there, renamed here), or else the name typed."""
     status = raw.get("status")
     if not isinstance(status, str) or status not in STATUSES:
         status = DEFAULT_STATUS
+    person, name = person_of(raw, people)
     return {
         "id": action_id,
         "wat": _text(raw.get("wat")),
-        "wie": _text(raw.get("wie")),
+        "wie": name or _text(raw.get("wie")),
+        "person": person,
         "vanaf": _date(raw.get("vanaf")),
         "tot": _date(raw.get("tot")),
         "status": status,
         "statusLabel": STATUSES[status],
         "nogDoen": _text(raw.get("nogDoen")),
+        **_progress(raw),
     }
 
 
-def plan_json(content: dict[str, Any]) -> dict[str, Any]:
-    """The plan as ordered JSON: goals with their actions, the actieteam, the evaluation date."""
+def plan_json(content: dict[str, Any], people: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The plan as ordered JSON: goals with their actions, the actieteam, the evaluation date.
+    `people` (board `mensen`'s people map) gives the names of whom actions and the actieteam
+    refer to by id."""
     goals_raw, actions_raw = as_dict(content.get("goals")), as_dict(content.get("actions"))
     by_goal: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for aid, raw in actions_raw.items():
@@ -74,7 +115,7 @@ def plan_json(content: dict[str, Any]) -> dict[str, Any]:
             else []
         )
         actions = [
-            action_json(aid, a)
+            action_json(aid, a, people)
             for aid, a in sorted(by_goal.get(gid, []), key=lambda kv: _order(kv[1]))
         ]
         goals.append(
@@ -86,10 +127,11 @@ def plan_json(content: dict[str, Any]) -> dict[str, Any]:
                 "hulpNetwerk": _text(raw.get("hulpNetwerk")),
                 "hulpProfessionals": _text(raw.get("hulpProfessionals")),
                 "actions": actions,
+                **_progress(raw),
             }
         )
     team = sorted(
-        (_text(as_dict(m).get("name")) for m in as_dict(content.get("team")).values()),
+        (_member_name(as_dict(m), people) for m in as_dict(content.get("team")).values()),
         key=str.lower,
     )
     info = as_dict(content.get("info"))
@@ -98,6 +140,11 @@ def plan_json(content: dict[str, Any]) -> dict[str, Any]:
         "team": [t for t in team if t],
         "evaluatie": _date(info.get("evaluatie")),
     }
+
+
+def _member_name(member: dict[str, Any], people: dict[str, Any] | None) -> str:
+    """A member of the actieteam: the person on the meeting's list, or the name typed."""
+    return person_of(member, people)[1] or _text(member.get("name"))
 
 
 def progress(plan: dict[str, Any]) -> dict[str, int]:

@@ -16,8 +16,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import boards
+from . import afspraken, boards, levenslijn, netwerkvragen, steuntabel, vipkaart
+from . import networkmap as nm
+from .afspraken import QUESTION_IDS
 from .boards import BOARDS
+from .plan import PROGRESS
 from .roles import ROLES, Role
 
 # Limits a person never reaches on paper; the browser's own limits are lower (500 characters).
@@ -31,6 +34,9 @@ FIELDS_MAX = 32  # fields in one record
 class Field:
     kind: str  # "text", "number" or "tags" (a list of short texts)
     max: int = SHORT_TEXT_MAX  # characters of a text, items of a list
+    choices: tuple[str, ...] = ()  # a text that must be one of these (a ring, a kind ...)
+    low: float | None = None  # the smallest number allowed (a year on the levenslijn)
+    high: float | None = None  # the largest
 
 
 TEXT = Field("text", NOTE_TEXT_MAX)
@@ -57,10 +63,48 @@ GROUP: dict[str, Field] = {"zone": SHORT, "title": SHORT, "x": NUMBER, "y": NUMB
 PERSON: dict[str, Field] = {
     "name": SHORT,
     "relation": SHORT,  # to the child, in the family's words: "oma", "buurvrouw", "juf"
-    "sector": SHORT,  # familie, vrienden or professionals (the ecogram's three parts)
+    "sector": Field("text", choices=nm.SECTOR_IDS),  # the ecogram's three parts
     "role": SHORT,  # the role of who added them
     "createdAt": NUMBER,
 }
+# The network instruments (board/networkmap.py): every record names the map it is on
+# (`about`) and refers to people by their id in `mensen`.
+ABOUT = Field("text", choices=nm.ABOUT_IDS)
+PLACEMENT: dict[str, Field] = {  # ecogram: one person on one map
+    "about": ABOUT,
+    "person": SHORT,
+    "ring": Field("text", choices=nm.RING_IDS),
+    "sector": Field("text", choices=nm.SECTOR_IDS),
+    "a": NUMBER,  # along the sector, 0..1
+    "r": NUMBER,  # across the ring, 0..1
+    "createdAt": NUMBER,
+}
+SOCIOGRAM_ROW: dict[str, Field] = {
+    "about": ABOUT,
+    "person": SHORT,
+    "contact": TEXT,
+    "oplevert": TEXT,
+    "steun": Field("tags", len(boards.HELP_KINDS), choices=tuple(boards.HELP_KINDS)),
+    "createdAt": NUMBER,
+}
+MEMBER: dict[str, Field] = {  # genogram: one person in one family tree
+    "about": ABOUT,
+    "person": SHORT,
+    "generation": Field("text", choices=nm.GENERATION_IDS),
+    "x": NUMBER,  # left to right in the generation's row, 0..1
+    nm.DECEASED["field"]: Field("text", choices=nm.DECEASED_VALUES),
+    "createdAt": NUMBER,
+}
+RELATION: dict[str, Field] = {  # genogram: how two members are related
+    "about": ABOUT,
+    "a": SHORT,  # a person id (for "ouder-kind": the parent)
+    "b": SHORT,
+    "kind": Field("text", choices=nm.RELATION_KIND_IDS),
+    "quality": Field("text", choices=("", *nm.QUALITY_IDS)),
+    "createdAt": NUMBER,
+}
+# "" (not marked yet) or one of board/plan.py's PROGRESS marks.
+PROGRESS_MARK = Field("text", choices=("", *PROGRESS))
 GOAL: dict[str, Field] = {
     "text": TEXT,
     "tags": TAGS,
@@ -70,6 +114,7 @@ GOAL: dict[str, Field] = {
     "createdAt": NUMBER,
     "hulpNetwerk": TEXT,
     "hulpProfessionals": TEXT,
+    "progress": PROGRESS_MARK,  # at an evaluation (board/plan.py PROGRESS)
 }
 ACTION: dict[str, Field] = {
     "goal": SHORT,
@@ -81,9 +126,59 @@ ACTION: dict[str, Field] = {
     "nogDoen": TEXT,
     "order": NUMBER,
     "createdAt": NUMBER,
+    "person": SHORT,  # who does it: a person's id in `mensen` (`wie` keeps the name typed)
+    "progress": PROGRESS_MARK,  # at an evaluation (board/plan.py PROGRESS)
 }
-TEAM: dict[str, Field] = {"name": SHORT, "order": NUMBER}
+# A member of the actieteam: `person` is their id in `mensen`, `name` what was typed.
+TEAM: dict[str, Field] = {"name": SHORT, "order": NUMBER, "person": SHORT}
+# One agreement (board `afspraken`, board/afspraken.py): people by their id in `mensen`.
+AGREEMENT: dict[str, Field] = {
+    "topic": Field("text", choices=tuple(t["id"] for t in afspraken.TOPICS)),
+    "wie": TAGS,  # the people it is about or who do it: ids in `mensen`
+    "wat": TEXT,
+    "hoeVaak": SHORT,
+    "vorm": Field("tags", len(afspraken.FORMS), choices=tuple(afspraken.FORMS)),
+    "begeleider": SHORT,  # who is there or supervises: an id in `mensen`, or "niemand"
+    "evaluatie": SHORT,  # when it is evaluated: YYYY-MM-DD
+    "order": NUMBER,
+    "createdAt": NUMBER,
+}
+QUESTIONS: dict[str, Field] = {key: TEXT for key in QUESTION_IDS}  # perspectief, nodig, ...
 STATEMENTS: dict[str, Field] = {key: TEXT for key in boards.STATEMENTS}  # ergste, wens
+# The steuntabel: a column per person (the record's id is their id in `mensen`), and per kind
+# of support (a row) the score in its cell: ++, +, +-, - or --, nothing else.
+SCORE = Field("text", choices=steuntabel.SCORE_IDS)
+SUPPORT_MEMBER: dict[str, Field] = {
+    **{kind: SCORE for kind in steuntabel.KIND_IDS},
+    "order": NUMBER,
+    "createdAt": NUMBER,
+}
+# The VIP-kaart: one person on one of the card's ten places (Root.keys).
+VIP: dict[str, Field] = {
+    "person": SHORT,  # an id in `mensen`
+    "contact": Field("text", choices=vipkaart.CONTACT_IDS),
+    "contactText": TEXT,
+    "change": Field("text", choices=vipkaart.CHANGE_IDS),
+    "changeText": TEXT,
+    "createdAt": NUMBER,
+}
+VIP_INFO: dict[str, Field] = {"about": SHORT}  # whose card: an id in `mensen`
+YEAR = Field("number", low=levenslijn.FIRST_YEAR, high=levenslijn.LAST_YEAR)
+LIFELINE: dict[str, Field] = {"person": SHORT, "born": YEAR, "order": NUMBER, "createdAt": NUMBER}
+LIFE_EVENT: dict[str, Field] = {
+    "line": SHORT,  # the id of its line in `lines`
+    "year": YEAR,
+    "text": Field("text", levenslijn.EVENT_TEXT_MAX),
+    "tone": Field("text", choices=levenslijn.TONE_IDS),
+    "people": Field("tags", levenslijn.MAX_EVENT_PEOPLE),  # ids in `mensen`
+    "createdAt": NUMBER,
+}
+QUESTION_ANSWER: dict[str, Field] = {
+    "question": Field("text", choices=netwerkvragen.QUESTION_IDS),
+    "person": SHORT,  # an id in `mensen`, or empty when only `text` is written
+    "text": Field("text", netwerkvragen.ANSWER_TEXT_MAX),
+    "createdAt": NUMBER,
+}
 INFO: dict[str, Field] = {"evaluatie": SHORT}
 
 # Fields of a note that anyone who may write the board may change: where it hangs.
@@ -98,6 +193,10 @@ class Root:
     records: bool  # RECORDS: id -> map of fields; else RECORD: name -> value
     owned: bool = False  # records belong to the role in their `role` field (notes)
     zoned: bool = False  # records carry a `zone` that must be one of the board's zones
+    # The only record ids there may be (the VIP-kaart's ten places), and what a device that
+    # writes another one is told; None: any id.
+    keys: frozenset[str] | None = None
+    keys_refusal: str = ""
 
 
 NOTES_ROOT = Root(NOTE, records=True, owned=True, zoned=True)
@@ -119,6 +218,29 @@ ROOTS: dict[str, dict[str, Root]] = {
         "info": Root(INFO, records=False),
     },
     "mensen": {"people": Root(PERSON, records=True)},
+    "ecogram": {"placements": Root(PLACEMENT, records=True)},
+    "sociogram": {"rows": Root(SOCIOGRAM_ROW, records=True)},
+    "genogram": {
+        "members": Root(MEMBER, records=True),
+        "relations": Root(RELATION, records=True),
+    },
+    "afspraken": {
+        "afspraken": Root(AGREEMENT, records=True),
+        "antwoorden": Root(QUESTIONS, records=False),
+    },
+    # board/steuntabel.py, vipkaart.py, levenslijn.py, netwerkvragen.py
+    "steuntabel": {"members": Root(SUPPORT_MEMBER, records=True)},
+    "vipkaart": {
+        "vips": Root(
+            VIP, records=True, keys=frozenset(vipkaart.PLACES), keys_refusal=vipkaart.FULL
+        ),
+        "info": Root(VIP_INFO, records=False),
+    },
+    "levenslijn": {
+        "lines": Root(LIFELINE, records=True),
+        "events": Root(LIFE_EVENT, records=True),
+    },
+    "netwerkvragen": {"answers": Root(QUESTION_ANSWER, records=True)},
     "verloop": {},
     "stand": {},
 }
@@ -157,6 +279,8 @@ def field_error(spec: Field, value: Any) -> str | None:
             return "hier hoort tekst"
         if len(value) > spec.max:
             return f"de tekst is langer dan {spec.max} tekens"
+        if spec.choices and value not in spec.choices:
+            return "deze keuze kent dit bord niet"
     elif spec.kind == "number":
         if (
             isinstance(value, bool)
@@ -164,6 +288,10 @@ def field_error(spec: Field, value: Any) -> str | None:
             or not math.isfinite(value)
         ):
             return "hier hoort een getal"
+        if (spec.low is not None and value < spec.low) or (
+            spec.high is not None and value > spec.high
+        ):
+            return "dit getal kan hier niet"
     elif spec.kind == "tags":
         if (
             not isinstance(value, list)
@@ -171,6 +299,8 @@ def field_error(spec: Field, value: Any) -> str | None:
             or not all(isinstance(t, str) and len(t) <= SHORT_TEXT_MAX for t in value)
         ):
             return "hier hoort een korte lijst met woorden"
+        if spec.choices and not all(t in spec.choices for t in value):
+            return "deze keuze kent dit bord niet"
     return None
 
 
@@ -223,6 +353,12 @@ def refusal(
         root = roots.get(change.root)
         if root is None:
             return f"Dit bord heeft geen onderdeel '{change.root[:40]}'"
+        if (
+            root.keys is not None
+            and change.key not in root.keys
+            and not (change.field is None and change.action == "delete")
+        ):
+            return root.keys_refusal or "Dit onderdeel heeft hier geen plek"
         if change.field is not None:
             if not root.records:
                 return "Dit onderdeel kan zo niet veranderd worden"

@@ -3,15 +3,18 @@ the result in `verloop` (field `screen`, and `spotlight` as before), next to the
 
 The TV follows the step (it shows the step's board) until the facilitator sends it to another
 board, or to one group shown large (the spotlight). Going to another step makes it follow the
-step again. The TV stands in the family's room: it may show the boards of the meeting's script
-that the `scherm` role may read (board.permissions), never the family's own worksheet, also
-during the closed part.
+step again. Above whatever board it shows, the facilitator may put one of the netwerkvragen
+(`question`), until it is taken off or the step changes. The TV stands in the family's room:
+it may show the boards of the meeting's script that the `scherm` role may read
+(board.permissions), never the family's own worksheet, also during the closed part, and the
+VIP-kaart only once the child has shown it.
 """
 
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .boards import BOARDS
+from .boards import BOARDS, NETWERKVRAGEN
+from .netwerkvragen import is_question
 from .permissions import Access, decide
 from .roles import Role
 from .scripts import get_script
@@ -25,6 +28,9 @@ class Screen:
     board: str | None = None  # None: the board of the current step
     group: str | None = None  # a group on `board`, shown large (the spotlight)
     sound: bool = False  # a short sound on the TV when the timer ends
+    # One of the netwerkvragen (board/netwerkvragen.py), large above whatever board the TV
+    # shows, until the facilitator takes it off or goes to another step.
+    question: str | None = None
 
 
 class NotForTheScreen(ValueError):
@@ -61,6 +67,18 @@ def show(screen: Screen, state: MeetingState, board: Any, group: Any = None) -> 
     return replace(screen, board=board, group=group)
 
 
+def show_question(screen: Screen, state: MeetingState, question: Any) -> Screen:
+    """Put one of the netwerkvragen on the TV (None takes it off). Only in a meeting whose
+    script has the board `netwerkvragen` on the TV."""
+    if question is None:
+        return replace(screen, question=None)
+    if NETWERKVRAGEN.id not in screen_boards(state):
+        raise NotForTheScreen("In deze bijeenkomst staan geen netwerkvragen")
+    if not is_question(question):
+        raise NotForTheScreen("Deze vraag bestaat niet")
+    return replace(screen, question=question)
+
+
 def follow_step(screen: Screen) -> Screen:
     """Back to "volgt de stap"."""
     return replace(screen, board=None, group=None)
@@ -80,15 +98,22 @@ def set_sound(screen: Screen, on: bool) -> Screen:
 
 
 def after_change(screen: Screen, old: MeetingState, new: MeetingState) -> Screen:
-    """Another step: the TV follows the step again. And a board the TV may no longer show
-    (none today: the TV reads every board of the family's room) is taken off it."""
-    if old.phase != new.phase or (screen.board and screen.board not in screen_boards(new)):
-        return follow_step(screen)
+    """Another step: the TV follows the step again, and a question on it goes. And a board the
+    TV may no longer show (the VIP-kaart the child hides again) is taken off it."""
+    if old.phase != new.phase:
+        return replace(follow_step(screen), question=None)  # a question belongs to its step
+    if screen.board and screen.board not in screen_boards(new):
+        return follow_step(screen)  # the VIP-kaart, when the child hides it again
     return screen
 
 
 def to_verloop(screen: Screen) -> dict[str, Any]:
-    return {"board": screen.board, "group": screen.group, "sound": screen.sound}
+    return {
+        "board": screen.board,
+        "group": screen.group,
+        "sound": screen.sound,
+        "question": screen.question,
+    }
 
 
 def spotlight_of(screen: Screen) -> dict[str, str] | None:
@@ -105,4 +130,7 @@ def from_verloop(value: Any) -> Screen:
     board, group = value.get("board"), value.get("group")
     board = board if isinstance(board, str) and board in BOARDS else None
     group = group if board and isinstance(group, str) else None
-    return Screen(board, group, value.get("sound") is True)
+    question = value.get("question")
+    return Screen(
+        board, group, value.get("sound") is True, question if is_question(question) else None
+    )

@@ -1,7 +1,8 @@
-"""Meeting scripts as data: the steps of a Drieluik-bijeenkomst, a FamilieNetwerkBeraad and an
-evaluatie-overleg. Each step tells everyone, in plain Dutch, what is asked of them now, shows
-one board, and decides who may write on the shared boards (see board.permissions). Every script
-starts with "welkom", in which everyone may write: a new meeting is open until it is steered.
+"""Meeting scripts as data: the steps of a Drieluik-bijeenkomst, a FamilieNetwerkBeraad, an
+evaluatie-overleg and a startbespreking. Each step tells everyone, in plain Dutch, what is asked
+of them now, shows one board, and decides who may write on the shared boards (see
+board.permissions). Every script starts with "welkom", in which everyone may write: a new
+meeting is open until it is steered.
 """
 
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ class Step:
     # A posting step: "Mijn briefjes plakken" posts the private notes of this zone (whoever
     # may write the board now; the others wait their turn).
     post_zone: str | None = None
+    # The part of the step's board this step is about (a topic or question of `afspraken`):
+    # the board shows it first, marked, and the TV shows only that part.
+    focus: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ class Script:
     title: str
     boards: tuple[str, ...]  # the tabs, in order
     steps: tuple[Step, ...] = field(default=())
+    # The plan shows "Hoe staat het ervoor?" on every goal and action: behaald, loopt, loopt
+    # niet (board/plan.py PROGRESS). In an evaluation; elsewhere only marks already made show.
+    progress: bool = False
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -200,35 +207,172 @@ FAMILIENETWERKBERAAD = Script(
     ),
 )
 
+# The evaluatie-overleg (seed 003, advies 8): how it goes with you, with us and with the child;
+# the plan's goals and actions, each marked behaald / loopt / loopt niet; then the seed's
+# questions. A meeting that follows on from an earlier one (server/meetings.py follow_on)
+# brings the plan, the agreements and the people along.
 EVALUATIE = Script(
     "evaluatie",
     "Evaluatie-overleg",
-    ("evaluatie",),
+    ("evaluatie", "plan", "afspraken", "mensen"),
     (
         Step(
             "welkom",
             "Welkom",
-            "Welkom! Iedereen kiest eerst zijn naam. We kijken samen hoe het gaat met het plan.",
+            "Welkom! Iedereen kiest eerst zijn naam. We kijken samen hoe het gaat: met jou, "
+            "met ons samen en met het kind.",
             "evaluatie",
+        ),
+        Step(
+            "voortgang",
+            "Hoe staat het plan ervoor?",
+            "We kijken samen naar de doelen en de acties in het plan. Is het behaald, loopt "
+            "het, of loopt het niet? Tik het aan bij elk doel en elke actie.",
+            "plan",
+        ),
+        Step(
+            "afspraken",
+            "Lopen de afspraken goed?",
+            "We kijken naar de afspraken over bezoek en contact. Gaat het zoals we hadden "
+            "afgesproken? Moet er iets veranderen?",
+            "afspraken",
+            focus="contact",
         ),
         Step("goed", "Wat gaat goed?", "Wat gaat goed? Schrijf het op.", "evaluatie"),
         Step("beter", "Wat kan beter?", "Wat kan beter? Schrijf het op.", "evaluatie"),
         Step(
             "tevreden",
             "Wanneer zijn we tevreden?",
-            "Wanneer zijn we tevreden, en wat moet er dan veranderd zijn?",
+            "Wanneer zijn we tevreden de volgende keer, en wat moet er dan veranderd zijn?",
             "evaluatie",
         ),
         Step(
             "volgende",
             "Wanneer evalueren we?",
-            "Wanneer kijken we weer samen hoe het gaat?",
+            "Wanneer kijken we weer samen hoe het gaat? Schrijf het op, en zet de datum ook "
+            "in het plan.",
             "evaluatie",
+        ),
+    ),
+    progress=True,
+)
+
+# The boards that map the network (toolkit chapter 2), in the order the startbespreking shows
+# them as tabs after the people: only those the meeting has (board/boards.py).
+MAPPING_TABS: tuple[str, ...] = (
+    "mensen",
+    "ecogram",
+    "sociogram",
+    "genogram",
+    "steuntabel",
+    "vipkaart",
+    "levenslijn",
+    "netwerkvragen",
+)
+
+# The start of a placement (seed 004, Bijlage 2: the agenda of the startbespreking; seed 003,
+# advies 1: the questions parents, foster parents and professionals ask each other). The
+# network is mapped first; the agreements go on the board `afspraken` and into the plan.
+STARTBESPREKING = Script(
+    "startbespreking",
+    "Startbespreking pleegzorg",
+    (*(b for b in MAPPING_TABS if get_board(b) is not None), "plan", "afspraken"),
+    (
+        Step(
+            "welkom",
+            "Welkom",
+            "Welkom! Iedereen kiest eerst zijn naam. De gespreksleider vertelt waarom we hier "
+            "zijn en hoe het gesprek gaat.",
+            "mensen",
+        ),
+        Step(
+            "netwerk",
+            "Wie horen erbij?",
+            "Wie zijn belangrijk voor het kind? Zet ze op het bord: familie, vrienden, buren, "
+            "school en hulpverleners. Ook wie er vandaag niet bij is.",
+            "mensen",
+        ),
+        Step(
+            "netwerkkaart",
+            "Wie staan dichtbij?",
+            "Zet iedereen op de kaart van het kind. Wie dichtbij staat, komt in de binnenste "
+            "cirkel. Wie wat verder weg staat, in de buitenste.",
+            "ecogram",
+        ),
+        Step(
+            "steun",
+            "Wie geeft welke steun?",
+            "Welke steun geeft iedereen? Niet iedereen hoeft alles te doen. Kies per persoon "
+            "hoeveel steun die geeft.",
+            "steuntabel",
+        ),
+        Step(
+            "perspectief",
+            "Perspectief",
+            "De verwijzer vertelt waar het kind gaat opgroeien: terug naar huis, of in het "
+            "pleeggezin? En voor hoe lang? Iedereen mag vragen stellen.",
+            "afspraken",
+            focus="perspectief",
+        ),
+        Step(
+            "kind",
+            "Hoe gaat het met het kind?",
+            "De ouders, de verwijzer en de pleegouders vertellen hoe het nu met het kind gaat. "
+            "Wat heeft het kind nodig? Schrijf dat als doelen in het plan.",
+            "plan",
+        ),
+        Step(
+            "bezoek",
+            "Bezoek en contact",
+            "Hoe vaak zien of spreken het kind en zijn ouders en familie elkaar? Op bezoek, "
+            "met de telefoon, met mail of met foto's? Is er iemand bij? Schrijf het op.",
+            "afspraken",
+            focus="contact",
+        ),
+        Step(
+            "vertellen",
+            "Wat vertellen we het kind?",
+            "Wat weet het kind al over waarom het in een pleeggezin woont? Wat vertellen we het "
+            "kind nog, en wie doet dat?",
+            "afspraken",
+            focus="vertellen",
+        ),
+        Step(
+            "samenwerken",
+            "Wie doet wat?",
+            "Vraag het elkaar: Wat heb jij van mij nodig? Wie neemt de regie? "
+            "Wie neemt beslissingen? Schrijf de antwoorden op.",
+            "afspraken",
+            focus="samenwerking",
+        ),
+        Step(
+            "afspraken",
+            "Afspraken in het plan",
+            "Welke afspraken maken we nog? Bijvoorbeeld over school, geld, vakanties en wanneer "
+            "het kind verhuist. Wie doet wat, en wanneer?",
+            "afspraken",
+            focus="anders",
+        ),
+        Step(
+            "samenvatting",
+            "Samenvatting",
+            "De gespreksleider leest alle afspraken voor. Klopt alles? Mist er iets? "
+            "Heeft iemand nog een vraag?",
+            "afspraken",
+        ),
+        Step(
+            "evaluatie",
+            "Wanneer evalueren we?",
+            "Wanneer kijken we samen hoe het gaat? Kies de datum voor de eerste evaluatie en "
+            "zet die in het plan.",
+            "plan",
         ),
     ),
 )
 
-SCRIPTS: dict[str, Script] = {s.id: s for s in (FAMILIENETWERKBERAAD, DRIELUIK, EVALUATIE)}
+SCRIPTS: dict[str, Script] = {
+    s.id: s for s in (FAMILIENETWERKBERAAD, DRIELUIK, EVALUATIE, STARTBESPREKING)
+}
 DEFAULT_SCRIPT = FAMILIENETWERKBERAAD.id
 
 
@@ -256,6 +400,7 @@ def client_script(script: Script) -> dict[str, object]:
         "id": script.id,
         "title": script.title,
         "boards": list(script.boards),
+        "progress": script.progress,
         "steps": [
             {
                 "id": s.id,
@@ -270,6 +415,7 @@ def client_script(script: Script) -> dict[str, object]:
                 "consent": s.consent,
                 "bodemeisen": s.bodemeisen,
                 "postZone": s.post_zone,
+                "focus": s.focus,
             }
             for s in script.steps
         ],

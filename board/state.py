@@ -4,6 +4,7 @@ writes it into `verloop`."""
 
 from dataclasses import dataclass, replace
 
+from .boards import get_board
 from .phases import FIRST_PHASE
 from .scripts import DEFAULT_SCRIPT, get_script, neighbour
 
@@ -22,6 +23,9 @@ class MeetingState:
     locked: frozenset[str] = frozenset()  # boards only the facilitator may change now
     posting_open: bool = False  # "iedereen plakt nu": everyone may post, whatever the step
     finished: bool = False  # closed by the facilitator: read-only for everyone from then on
+    # Boards the family has shown (Board.until_shown: the VIP-kaart). Until then professionals
+    # and the TV get nothing of them.
+    shown: frozenset[str] = frozenset()
 
 
 def enter_step(state: MeetingState, step_id: str) -> MeetingState:
@@ -58,3 +62,13 @@ def lock(state: MeetingState, board_id: str, locked: bool) -> MeetingState:
     """Lock a board (read-only for all but the facilitator), or unlock it."""
     boards = state.locked | {board_id} if locked else state.locked - {board_id}
     return replace(state, locked=frozenset(boards))
+
+
+def show(state: MeetingState, board_id: str, shown: bool) -> MeetingState | None:
+    """Show a board the family decides on (Board.until_shown) to everyone, or keep it to the
+    family again; None for any other board (nothing changes)."""
+    board = get_board(board_id)
+    if board is None or not board.until_shown:
+        return None
+    boards = state.shown | {board_id} if shown else state.shown - {board_id}
+    return replace(state, shown=frozenset(boards))

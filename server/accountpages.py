@@ -8,6 +8,7 @@ and QR codes shown again, more facilitators for a meeting, and the first account
 | `GET /mijn`, `POST /mijn` | the user's meetings; make a new one (no admin key needed) |
 | `GET /mijn/{meeting_id}` | its role links and QR codes, again, at any time |
 | `POST /mijn/{meeting_id}/gespreksleiders` | add another facilitator by user name |
+| `POST /mijn/{meeting_id}/vervolg` | a new meeting that follows on from this one |
 | `GET/POST /eerste-account/{token}` | the first account, by the link `serve` prints |
 
 `AccountLayers` wraps the app in the session cookie (Starlette's SessionMiddleware, on every
@@ -47,6 +48,9 @@ from .accounts import (
     session_secret,
 )
 from .api import MAX_TITLE, create_meeting_checked
+from .devices import ACCOUNT, ACTIVE, COOKIE_PREFIX
+from .followon import DEFAULT_SCRIPT as FOLLOW_ON_SCRIPT
+from .followon import follow_on_checked
 from .limits import client_address
 from .store import Store
 
@@ -282,8 +286,19 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
+    """The session ends, and so do the device keys the login gave this browser: on a shared
+    computer the next person finds no console in the history (server/devices.py)."""
     request.session.clear()
-    return _redirect(f"{request.url_for('login').path}?uitgelogd=1")
+    response = _redirect(f"{request.url_for('login').path}?uitgelogd=1")
+    meetings = request.app.state.meetings
+    for name, key in request.cookies.items():
+        if not name.startswith(COOKIE_PREFIX):
+            continue
+        device = meetings.devices.by_key(key, name.removeprefix(COOKIE_PREFIX))
+        if device is not None and device.via == ACCOUNT and device.status == ACTIVE:
+            meetings.remove_device(device.meeting_id, device.id)  # closes its connections
+            response.delete_cookie(name, path="/")
+    return response
 
 
 # --- Mijn bijeenkomsten -------------------------------------------------------------------
@@ -380,6 +395,9 @@ def _meeting_page(
         links=links,
         facilitators=store.facilitators_of(meeting_id),
         open=request.url_for("meeting", meeting_id=meeting_id).path,
+        scripts=list(SCRIPTS.values()),
+        follow_on_script=FOLLOW_ON_SCRIPT,
+        max_title=MAX_TITLE,
         **context,
     )
 
@@ -390,6 +408,11 @@ async def my_meeting(request: Request) -> Response:
         return _to_login(request)
     added = request.query_params.get("toegevoegd")
     notice = f"{added} is nu ook gespreksleider." if added else None
+    if "vervolg" in request.query_params:
+        notice = (
+            "De vervolgbijeenkomst is klaar. De mensen, de netwerkkaarten, het plan en de "
+            "afspraken van de vorige bijeenkomst staan er al in."
+        )
     return _meeting_page(request, user, request.path_params["meeting_id"], notice=notice)
 
 
@@ -421,6 +444,40 @@ async def add_facilitator(request: Request) -> Response:
     store.add_facilitator(meeting_id, other.id)
     url = request.url_for("my_meeting", meeting_id=meeting_id)
     return _redirect(url.include_query_params(toegevoegd=other.username))
+
+
+async def follow_on(request: Request) -> Response:
+    """A new meeting that follows on from this one (server/followon.py), led by the same
+    facilitators; then its links, as for a new meeting."""
+    user = current_user(request)
+    if user is None:
+        return _to_login(request)
+    meeting_id = request.path_params["meeting_id"]
+    store: Store = request.app.state.store
+    earlier = store.get_meeting(meeting_id)
+    if earlier is None or not store.is_facilitator(meeting_id, user.id):
+        return _not_found(request, user)
+    form = await request.form()
+    created, err = follow_on_checked(
+        request,
+        earlier,
+        form.get("title"),
+        form.get("script"),
+        ("facilitator", user.username),
+    )
+    if err or created is None:
+        status, message, *rest = err or (500, "Er ging iets mis")
+        return _meeting_page(
+            request,
+            user,
+            meeting_id,
+            status,
+            follow_error=message,
+            headers=rest[0] if rest else {},
+        )
+    meeting, _links = created
+    url = request.url_for("my_meeting", meeting_id=meeting.id)
+    return _redirect(url.include_query_params(vervolg=1))
 
 
 # --- the first account --------------------------------------------------------------------
@@ -480,6 +537,7 @@ routes = [
         methods=["POST"],
         name="add_facilitator",
     ),
+    Route("/mijn/{meeting_id}/vervolg", follow_on, methods=["POST"], name="follow_on"),
     Route("/eerste-account/{token}", first_account_form, methods=["GET"], name="first_account"),
     Route("/eerste-account/{token}", first_account, methods=["POST"]),
 ]

@@ -14,7 +14,18 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from . import accountpages, admission, api, control, exports, guard, joining, openapi, pages
+from . import (
+    accountpages,
+    admission,
+    api,
+    control,
+    exports,
+    guard,
+    joining,
+    openapi,
+    pages,
+    showing,
+)
 from .accountpages import AccountLayers
 from .bodylimit import BodyLimit
 from .config import Config
@@ -78,6 +89,7 @@ def create_app(config: Config | None = None) -> Starlette:
             *exports.routes,
             *api.routes,
             *control.routes,
+            *showing.routes,
             *accountpages.routes,
             Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
             Mount("/static", StaticFiles(directory=config.static_dir), name="static"),

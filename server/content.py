@@ -4,9 +4,17 @@ from typing import Any
 
 from pycrdt import Doc, Map
 
-# Top-level maps of the board documents (shared/domain.md, README): notes and groups on every
-# board, statements on the Drieluik, state on verloop, goals/actions/team/info on the plan.
-MAPS = ("meta", "notes", "groups", "statements", "state", "goals", "actions", "team", "info")
+from board.followon import PREVIOUS
+from board.schema import ROOTS
+
+# Top-level maps of the board documents (docs/data-contract.md): what the server writes
+# (`meta`; `state` on verloop and stand; the plan's `previous` in a meeting that follows on)
+# and every map a device may write on some board (board/schema.py ROOTS).
+MAPS = tuple(
+    dict.fromkeys(
+        ("meta", "state", PREVIOUS, *(name for roots in ROOTS.values() for name in roots))
+    )
+)
 
 
 def board_content(doc: Doc) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from board.phases import is_valid_phase
 from board.roles import ROLES, Role, parse_role
 
 from .api import error, join_links, meetings_of, principal_of, read_json, state_json
+from .followon import follow_on_checked
 from .meetings import Meetings, Principal
 
 
@@ -138,13 +139,17 @@ def _screen_json(screen: screens.Screen) -> JSONResponse:
 
 
 async def set_screen(c: Control) -> Response:
-    """What the TV shows: `board` null follows the step; a board; a group on it. And
-    `sound`: a short sound on the TV when the timer ends."""
+    """What the TV shows: `board` null follows the step; a board; a group on it. `question`:
+    one of the netwerkvragen above it (null: none). And `sound`: a short sound on the TV when
+    the timer ends."""
     sound = c.body.get("sound")
-    if ("board" not in c.body and sound is None) or (
+    if ("board" not in c.body and "question" not in c.body and sound is None) or (
         sound is not None and not isinstance(sound, bool)
     ):
-        return error(400, 'Verwacht {"board": "doelen"}, {"board": null} of {"sound": true}')
+        return error(
+            400,
+            'Verwacht {"board": "doelen"}, {"board": null}, {"question": "n1"} of {"sound": true}',
+        )
 
     def transition(screen: screens.Screen, state: meeting_state.MeetingState) -> screens.Screen:
         if "board" in c.body:
@@ -154,6 +159,8 @@ async def set_screen(c: Control) -> Response:
                 if board is None
                 else screens.show(screen, state, board, group)
             )
+        if "question" in c.body:
+            screen = screens.show_question(screen, state, c.body["question"])
         return screens.set_sound(screen, sound) if sound is not None else screen
 
     try:
@@ -242,10 +249,36 @@ async def share_plan(c: Control) -> Response:
     return JSONResponse({"token": token, "link": link}, status_code=201)
 
 
+async def follow_on(c: Control) -> Response:
+    """A new meeting that follows on from this one (server/followon.py): the people, the
+    network map, the plan and the agreements come along; this meeting stays as it is."""
+    earlier = c.meetings.get(c.principal.meeting_id)
+    if earlier is None:
+        return error(404, "Deze bijeenkomst bestaat niet meer")
+    created, err = follow_on_checked(
+        c.request, earlier, c.body.get("title"), c.body.get("script"), c.by
+    )
+    if err or created is None:
+        return error(*(err or (500, "Er ging iets mis")))
+    meeting, tokens = created
+    return JSONResponse(
+        {
+            "id": meeting.id,
+            "title": meeting.title,
+            "script": meeting.state.script,
+            "follows": earlier.id,
+            "tokens": {r.value: t for r, t in tokens.items()},
+            "links": join_links(c.request, tokens),
+        },
+        status_code=201,
+    )
+
+
 M = "/api/meetings/{meeting_id}"
 routes = [
     facilitator_route(f"{M}/finish", finish),
     facilitator_route(f"{M}/share", share_plan),
+    facilitator_route(f"{M}/follow-on", follow_on),
     facilitator_route(M, delete_meeting, method="DELETE"),
     facilitator_route(f"{M}/closed", set_closed),
     facilitator_route(f"{M}/phase", set_phase),

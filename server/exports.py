@@ -13,9 +13,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from board import instrumentexport, networkexport
+from board.afspraken import FIELD_LABELS as AFSPRAKEN_LABELS
+from board.afspraken import is_empty as afspraken_empty
 from board.boards import BOARDS, STATEMENTS, get_board
 from board.dates import dutch_date, dutch_day
-from board.export import board_json, board_svg, markdown, meeting_export, plain, zone_items
+from board.export import (
+    board_json,
+    board_svg,
+    has_picture,
+    markdown,
+    meeting_export,
+    plain,
+    zone_items,
+)
 from board.permissions import exportable_boards
 from board.plan import STATUSES, as_dict
 from board.roles import ROLE_LABELS, Role
@@ -94,14 +105,35 @@ async def export_text(request: Request) -> Response:
 async def export_svg(request: Request) -> Response:
     board_id = request.path_params["board_id"]
     board = get_board(board_id)
-    if board is None or board.server_only or not board.zones and board_id != "plan":
+    if board is None or not has_picture(board_id):
         return error(404, "Van dit bord is geen plaatje te maken")
     content = readable_board(request, board_id)
     if isinstance(content, JSONResponse):
         return content
     statements = content.get("statements") if board_id == "drieluik" else None
-    picture = board_svg(board_json(board_id, content), as_dict(statements))
+    # The network boards name people by their id in `mensen`: the picture shows the names.
+    named = networkexport.KINDS | instrumentexport.KINDS | {"afspraken"}
+    people = readable_board(request, "mensen") if board.kind in named else None
+    picture = board_svg(
+        board_json(board_id, content),
+        as_dict(statements),
+        people if isinstance(people, dict) else None,
+    )
     return Response(picture, media_type="image/svg+xml")
+
+
+# What the plan page shows (never the family's worksheet): the people at the meeting and on its
+# list (the plan and the agreements name them by id), the plan, the agreements, the Drieluik's
+# themes and the bodemeisen.
+PLAN_PAGE_BOARDS = (
+    "verloop",
+    "mensen",
+    "plan",
+    "afspraken",
+    "steuntabel",
+    "drieluik",
+    "bodemeisen",
+)
 
 
 def _plan_page(
@@ -110,9 +142,13 @@ def _plan_page(
     meeting = meetings.get(meeting_id)
     assert meeting is not None
     used = get_script(meeting.state.script).boards
-    parts = ("verloop", "plan", "drieluik", "bodemeisen")  # never the family's worksheet
-    export = _export(meetings, meeting_id, [b for b in parts if b in boards])
+    export = _export(meetings, meeting_id, [b for b in PLAN_PAGE_BOARDS if b in boards])
     bodemeisen = export["boards"].get("bodemeisen") if "bodemeisen" in used else None
+    # The agreements belong with the plan: where the script uses them, or when they came
+    # along from an earlier meeting.
+    afspraken = export["boards"].get("afspraken")
+    if afspraken and "afspraken" not in used and afspraken_empty(afspraken):
+        afspraken = None
     return request.app.state.templates.TemplateResponse(
         request,
         "plan.html",
@@ -127,6 +163,24 @@ def _plan_page(
             "bodemeisen_board": BOARDS["bodemeisen"],
             "drieluik_used": "drieluik" in used,
             "dutch_date": dutch_date,  # the plan's dates for people: "8 januari 2025"
+            "afspraken": afspraken,
+            "afspraken_board": BOARDS["afspraken"],
+            "afspraken_labels": AFSPRAKEN_LABELS,
+            # Which support each person gives (shown to the network): where the script uses it.
+            "steuntabel": instrumentexport.support_table(
+                export["boards"]["steuntabel"],
+                networkexport.people_by_id(export["boards"]),
+            )
+            if "steuntabel" in used and "steuntabel" in export["boards"]
+            else None,
+            "steuntabel_board": BOARDS["steuntabel"],
+            # A meeting that follows on from an earlier one: what changed in the plan since.
+            "changes": export.get("planChanges"),
+            "progress_shown": get_script(meeting.state.script).progress
+            or any(
+                g["progress"] or any(a["progress"] for a in g["actions"])
+                for g in (export.get("plan") or {}).get("goals", [])
+            ),
         },
     )
 
@@ -163,7 +217,7 @@ async def shared_plan(request: Request) -> Response:
         # The closed part: the family is making its plan. Nothing of the meeting but its
         # title until it ends, as for a professional (docs/meetings.md).
         return render(request, "shared_waiting.html", title=meeting.title)
-    boards = ["verloop", "plan", "drieluik", "bodemeisen"]
+    boards = list(PLAN_PAGE_BOARDS)
     return _plan_page(request, meetings, meeting_id, boards, shared=True)
 
 

@@ -14,11 +14,13 @@ from typing import Any
 
 from pycrdt import Doc, Map
 
+from board import followon
 from board import screen as screens
 from board import timer as timers
 from board.boards import BOARDS, STAND, STAND_FIELDS
 from board.permissions import Access, access_table, decide
 from board.roles import ROLES, Role, parse_role
+from board.schema import ROOTS
 from board.state import MeetingState
 
 from . import closecodes
@@ -72,6 +74,35 @@ class Meetings:
                 meeting_id, board_id, partial(_init_board, board_id=board_id, meeting_title=title)
             )
         self._write_course(meeting_id, lambda doc: _write_state(doc, meeting.state))
+        return meeting, tokens
+
+    def follow_on(
+        self, earlier_id: str, title: str, script: str, by: tuple[str, str] = ("", "")
+    ) -> tuple[Meeting, dict[Role, str]]:
+        """A new meeting that follows on from an earlier one of the same family: the people,
+        the network map, the plan and the agreements are copied into it (board/followon.py),
+        its plan remembers what it was (`previous`, for "what changed since"), and it is led
+        by the same facilitators. The earlier meeting is only read: it stays as it was, with
+        its own retention."""
+        earlier = self.store.get_meeting(earlier_id)
+        assert earlier is not None
+        contents = {b: self.content(earlier_id, b) for b in followon.carried_boards()}
+        meeting, tokens = self.create(title, script)
+        people = contents.get("mensen", {}).get("people")
+        for board_id, content in contents.items():
+            maps = followon.carried(board_id, content)
+            base = (
+                followon.baseline(earlier.title, earlier.created_at, content, people)
+                if board_id == "plan"
+                else None
+            )
+            self._write(
+                meeting.id, board_id, partial(_write_copy, board_id=board_id, maps=maps, base=base)
+            )
+        self.store.copy_facilitators(earlier_id, meeting.id)
+        self.store.add_audit(earlier_id, "vervolgbijeenkomst gemaakt", *by)
+        self.store.add_audit(meeting.id, "gemaakt als vervolg op een eerdere bijeenkomst", *by)
+        log.info("meeting %s follows on from %s", meeting.id, earlier_id)
         return meeting, tokens
 
     def get(self, meeting_id: str) -> Meeting | None:
@@ -330,6 +361,21 @@ class Meetings:
             self.rooms.release(room)
 
 
+def _write_copy(
+    doc: Doc, board_id: str, maps: dict[str, dict[str, Any]], base: dict[str, Any] | None
+) -> None:
+    """An earlier board's content (board.followon.carried) into a new meeting's board, as a
+    device would have written it: a record as a map of plain values, a RECORD's values plain.
+    `base`: what the plan was, into the plan's `previous` (the server's only)."""
+    roots = ROOTS[board_id]
+    for name, items in maps.items():
+        target = doc.get(name, type=Map)
+        for key, value in items.items():
+            target[key] = Map(value) if roots[name].records else value
+    if base is not None:
+        doc.get(followon.PREVIOUS, type=Map).update(base)
+
+
 def _submap(doc: Doc, name: str) -> Map:
     state = doc.get("state", type=Map)
     if not isinstance(state.get(name), Map):
@@ -391,6 +437,7 @@ def _write_state(doc: Doc, state: MeetingState, old: MeetingState | None = None)
     s["locked"] = sorted(state.locked)
     s["postingOpen"] = state.posting_open
     s["finished"] = state.finished
+    s["shown"] = sorted(state.shown)  # boards the family has shown (the VIP-kaart)
     s["access"] = access_table(state)
 
 

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from board.boards import BOARDS
 from board.consent import MAX_COMMENT
+from board.netwerkvragen import QUESTION_IDS
 from board.people import MAX_NAME, MAX_RELATION
 from board.phases import _PHASE_ID
 from board.roles import ROLES
@@ -76,6 +77,8 @@ SCHEMAS: dict[str, Schema] = {
             "script": {"type": "string", "enum": list(SCRIPTS)},
             "locked": _list(_BOARD_ID),
             "postingOpen": _BOOL,
+            "shown": _list(_BOARD_ID)
+            | {"description": "boards the family has shown (the VIP-kaart)"},
         },
         ["id", "phase", "phaseLabel", "closed", "script", "locked", "postingOpen"],
     ),
@@ -253,6 +256,19 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             ),
             403: page_answer("this browser's device was removed from the meeting"),
             404: _INVALID_LINK_PAGE,
+            409: page_answer(
+                "this browser takes part in another role: it asks first (POST /j/{token})"
+            ),
+        },
+        auth="path",
+    ),
+    ("POST", "/j/{token}"): Operation(
+        '"Ja, verder als …": a browser that takes part in another role comes in by this '
+        "link (GET /j/{token} asks first: another site may send a browser to a link)",
+        {
+            303: redirect_answer("to /m/{meeting_id} with a new device key, or to the door"),
+            403: page_answer("not sent from this server's own page, or the device was removed"),
+            404: _INVALID_LINK_PAGE,
         },
         auth="path",
     ),
@@ -428,6 +444,29 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         auth="none",
         form=_obj({"csrftoken": _STR, "gebruikersnaam": _STR}, ["csrftoken", "gebruikersnaam"]),
     ),
+    ("POST", "/mijn/{meeting_id}/vervolg"): Operation(
+        "A new meeting that follows on from this one, led by the same facilitators (as "
+        "POST /api/meetings/{meeting_id}/follow-on)",
+        {
+            303: redirect_answer(
+                "made: to /mijn/{new meeting}?vervolg=1; or not logged in: to /inloggen"
+            ),
+            400: page_answer("the name is too long, or an unknown kind of meeting"),
+            403: _CSRF_REFUSED,
+            404: page_answer("no meeting of this facilitator"),
+            429: page_answer("too many new meetings from this address; Retry-After says when"),
+            503: page_answer("the server holds as many meetings as it may"),
+        },
+        auth="none",
+        form=_obj(
+            {
+                "csrftoken": _STR,
+                "title": {"type": "string", "maxLength": MAX_TITLE},
+                "script": {"type": "string", "enum": list(SCRIPTS)},
+            },
+            ["csrftoken"],
+        ),
+    ),
     ("GET", "/eerste-account/{token}"): Operation(
         "The form for the first account, by the one-time link `netwerkbord serve` prints",
         {200: page_answer("the form"), 404: page_answer("used, unknown, or there is an account")},
@@ -597,6 +636,28 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             ["participant", "agree"],
         ),
     ),
+    ("POST", f"{M}/shown"): Operation(
+        "Show a board the family decides on (the VIP-kaart) to everyone, or keep it to the "
+        "family again: until it is shown, professionals and the TV get nothing of it",
+        {
+            200: json_answer("the meeting's state after the change", _ref("MeetingState")),
+            400: error_answer("no such board to show, or shown is no true or false"),
+            403: error_answer("only the family and the facilitator choose this"),
+            404: error_answer("the meeting is gone"),
+            409: error_answer("the meeting is finished: it can still be hidden, not shown"),
+        },
+        body=_obj(
+            {
+                "board": {
+                    "type": "string",
+                    "enum": [b for b, v in BOARDS.items() if v.until_shown],
+                },
+                "shown": _BOOL,
+                "by": _BY,
+            },
+            ["board", "shown"],
+        ),
+    ),
     ("GET", f"{M}/boards/{{board_id}}"): Operation(
         "A board as JSON (zones, notes, groups; the course for verloop and stand)",
         {
@@ -694,6 +755,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                 "description": "null: follow the step; a board of the meeting's script",
             },
             "group": {"type": "string", "maxLength": MAX_GROUP_ID, "nullable": True},
+            "question": {
+                "type": "string",
+                "enum": list(QUESTION_IDS),
+                "nullable": True,
+                "description": "one of the netwerkvragen above the board (null: none); only "
+                "when the meeting's script has the board netwerkvragen",
+            },
             "sound": _BOOL,
         },
         ok={
@@ -706,6 +774,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                                 "board": _STR | {"nullable": True},
                                 "group": _STR | {"nullable": True},
                                 "sound": _BOOL,
+                                "question": _STR | {"nullable": True},
                             },
                             ["board", "group", "sound"],
                         ),
@@ -730,6 +799,45 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                 "the new link", _obj({"token": _STR, "link": _STR}, ["token", "link"])
             ),
             200: json_answer("all revoked", _obj({"revoked": _BOOL}, ["revoked"])),
+        },
+    ),
+    ("POST", f"{M}/follow-on"): control(
+        "A new meeting that follows on from this one (the same family): the people, the "
+        "network map boards, the plan and the agreements are copied into it, its plan "
+        "remembers what it was (`previous`), and it has this meeting's facilitators. This "
+        "meeting stays as it was, with its own retention",
+        {
+            "script": {
+                "type": "string",
+                "enum": list(SCRIPTS),
+                "description": "the new meeting's script; absent or empty: evaluatie",
+            },
+            "title": {
+                "type": "string",
+                "maxLength": MAX_TITLE,
+                "description": "absent or empty: this meeting's title",
+            },
+        },
+        ok={
+            201: json_answer(
+                "the new meeting, as POST /api/meetings answers, and the meeting it follows on",
+                _obj(
+                    {
+                        "id": _STR,
+                        "title": _STR,
+                        "script": _STR,
+                        "follows": _STR,
+                        "tokens": _obj({r.value: _STR for r in ROLES}, [r.value for r in ROLES]),
+                        "links": _obj({r.value: _STR for r in ROLES}, [r.value for r in ROLES]),
+                    },
+                    ["id", "title", "script", "follows", "tokens", "links"],
+                ),
+            )
+        },
+        responses={
+            404: error_answer("the meeting was deleted meanwhile"),
+            429: error_answer("too many new meetings from this address; Retry-After says when"),
+            503: error_answer("the server holds as many meetings as it may"),
         },
     ),
     ("GET", f"{M}/devices"): Operation(

@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 __all__ = ["Meeting", "Store", "StorageError", "TokenRecord"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -229,6 +229,12 @@ class Store:
             # admission to the room, facilitator accounts; role links can be shown again
             with db.conn:
                 _access_tables(db)
+                db.execute("PRAGMA user_version=7")
+        if db.execute("PRAGMA user_version").fetchone()[0] < 8:
+            # 8: boards the family has shown (MeetingState.shown: the VIP-kaart)
+            with db.conn:
+                if "shown" not in db.table("meetings").columns_dict:  # set back by hand: kept
+                    db.table("meetings").add_column("shown", str, not_null_default="[]")
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _write(self, fn: Callable[[], T]) -> T:
@@ -291,6 +297,7 @@ class Store:
             locked=frozenset(json.loads(r["locked"])),
             posting_open=bool(r["posting_open"]),
             finished=bool(r["finished"]),
+            shown=frozenset(json.loads(r["shown"])),
         )
         return Meeting(r["id"], r["title"], r["created_at"], state)
 
@@ -304,6 +311,7 @@ class Store:
                     "locked": json.dumps(sorted(state.locked)),
                     "posting_open": int(state.posting_open),
                     "finished": int(state.finished),
+                    "shown": json.dumps(sorted(state.shown)),
                 },
             )
         )
@@ -737,6 +745,17 @@ class Store:
                 "INSERT OR IGNORE INTO meeting_facilitators (meeting_id, user_id, added_at) "
                 "VALUES (?, ?, ?)",
                 [meeting_id, user_id, time.time()],
+            )
+        )
+
+    def copy_facilitators(self, from_meeting: str, to_meeting: str) -> None:
+        """Make the facilitators of one meeting those of another too (a meeting that follows
+        on from an earlier one is led by the same people)."""
+        self._write(
+            lambda: self.db.execute(
+                "INSERT OR IGNORE INTO meeting_facilitators (meeting_id, user_id, added_at) "
+                "SELECT ?, user_id, ? FROM meeting_facilitators WHERE meeting_id = ?",
+                [to_meeting, time.time(), from_meeting],
             )
         )
 

@@ -124,9 +124,13 @@ def test_every_heading_once_and_boards_the_script_does_not_use_left_out():
     assert "- Thema: **School**\n  - Sem verzuimt" in drieluik
     assert "Werkblad van de familie\n\nHier staat nog niets op." in md  # empty: one line
 
-    # An evaluatie-overleg has no plan, no Drieluik and no bodemeisen.
+    # An evaluatie-overleg looks at the plan again; it has no Drieluik and no bodemeisen.
     md = markdown(export("evaluatie", {**boards, "evaluatie": {}}))
-    assert [t for tag, t in headings(md) if tag == "h2"] == ["Wie waren er", "Evaluatie"]
+    assert [t for tag, t in headings(md) if tag == "h2"] == [
+        "Wie waren er",
+        "Het plan",
+        "Evaluatie",
+    ]
 
 
 def test_the_text_export_reads_as_plain_text():

@@ -104,6 +104,7 @@ def _states(script_id: str):
             finish(base),
             replace(base, posting_open=True),
             lock(base, "doelen", True),
+            replace(base, shown=frozenset({"vipkaart"})),  # the child shows its VIP-kaart
         )
 
 

@@ -64,3 +64,47 @@ def test_every_board_in_the_contract_exists():
         "lang-zelf",
         "lang-samen",
     ]
+
+
+# The steuntabel, VIP-kaart, levenslijn and netwerkvragen (tests/test_instruments.py has more).
+NETWORK_B = ("steuntabel", "vipkaart", "levenslijn", "netwerkvragen")
+
+
+@pytest.mark.parametrize("board", NETWORK_B)
+def test_professionals_see_none_of_the_support_boards_in_the_closed_part(board):
+    shown = MeetingState(phase="besloten-deel", closed=True, shown=frozenset({"vipkaart"}))
+    for state in (CLOSED, shown):
+        assert decide(Role.PROFESSIONAL, board, state) is Access.NONE
+        assert decide(Role.FAMILIE, board, state) is Access.WRITE
+
+
+def test_the_vipkaart_is_the_childs_until_it_is_shown():
+    shown = MeetingState(phase="informatie-delen", shown=frozenset({"vipkaart"}))
+    for role in (Role.PROFESSIONAL, Role.SCHERM):
+        assert decide(role, "vipkaart", OPEN) is Access.NONE
+        assert decide(role, "vipkaart", shown) is Access.READ
+
+
+# The meeting's people and the ecogram, sociogram and genogram (tests/test_networkmap.py has
+# more): the same rules as the open boards; nothing of them for professionals in the closed part.
+NETWORK_A = ("mensen", "ecogram", "sociogram", "genogram")
+
+
+@pytest.mark.parametrize("board", NETWORK_A)
+def test_professionals_see_none_of_the_network_maps_in_the_closed_part(board):
+    assert decide(Role.PROFESSIONAL, board, CLOSED) is Access.NONE
+    assert decide(Role.PROFESSIONAL, board, OPEN) is Access.WRITE
+    for role in (Role.FAMILIE, Role.FACILITATOR):
+        assert decide(role, board, CLOSED) is Access.WRITE
+    assert decide(Role.SCHERM, board, CLOSED) is Access.READ  # the TV in the family's room
+    assert decide(Role.SCHERM, board, OPEN) is Access.READ
+
+
+def test_the_agreements_follow_the_open_boards_and_professionals_see_none_in_the_closed_part():
+    # board `afspraken` (board/afspraken.py): written as the step says, by everyone in the
+    # startbespreking; nothing of it for a professional during the closed part.
+    assert decide(Role.PROFESSIONAL, "afspraken", CLOSED) is Access.NONE
+    assert decide(Role.PROFESSIONAL, "afspraken", OPEN) is Access.WRITE
+    for role in (Role.FAMILIE, Role.FACILITATOR):
+        assert decide(role, "afspraken", CLOSED) is Access.WRITE
+    assert decide(Role.SCHERM, "afspraken", CLOSED) is Access.READ

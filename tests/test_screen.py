@@ -110,7 +110,12 @@ async def test_only_the_facilitator_sends_the_tv_elsewhere_and_the_tv_follows(li
         live_server.ws_url(m["id"], "verloop", m["tokens"]["scherm"]), role="scherm"
     ).connect()
     state = lambda: tv.doc.get("state", type=Map)  # noqa: E731
-    assert state().get("screen") == {"board": None, "group": None, "sound": False}
+    assert state().get("screen") == {
+        "board": None,
+        "group": None,
+        "sound": False,
+        "question": None,
+    }
 
     for role in ("familie", "professional", "scherm"):
         r = await live_server.post(path, m["tokens"][role], {"board": "doelen"})
@@ -122,7 +127,7 @@ async def test_only_the_facilitator_sends_the_tv_elsewhere_and_the_tv_follows(li
     r = await live_server.post(path, fac, {"board": "doelen", "by": "Joost"})
     assert r.status_code == 200
     assert r.json() == {
-        "screen": {"board": "doelen", "group": None, "sound": False},
+        "screen": {"board": "doelen", "group": None, "sound": False, "question": None},
         "spotlight": None,
     }
     await tv.wait_for(lambda: (state().get("screen") or {}).get("board") == "doelen")
@@ -152,11 +157,11 @@ async def test_only_the_facilitator_sends_the_tv_elsewhere_and_the_tv_follows(li
     await tv.wait_for(lambda: state().get("screen")["board"] is None)
 
     r = await live_server.post(path, fac, {"sound": True})
-    assert r.json()["screen"] == {"board": None, "group": None, "sound": True}
+    assert r.json()["screen"] == {"board": None, "group": None, "sound": True, "question": None}
     r = await live_server.post(path, fac, {"board": "plan"})
-    assert r.json()["screen"] == {"board": "plan", "group": None, "sound": True}
+    assert r.json()["screen"] == {"board": "plan", "group": None, "sound": True, "question": None}
     r = await live_server.post(path, fac, {"board": None})
-    assert r.json()["screen"] == {"board": None, "group": None, "sound": True}
+    assert r.json()["screen"] == {"board": None, "group": None, "sound": True, "question": None}
     await tv.close()
 
 

@@ -27,7 +27,35 @@ PRESENCE = "Tante-Eva-MARKER"
 GROUP = "groep-MARKER"  # the group the facilitator puts on the TV (its id and its theme)
 CONSENT = "alleen-als-oma-meedoet-MARKER"
 NOTE = "Opa-Henk-haalt-Sem-op-MARKER"
-MARKERS = (RELATION, PRESENCE, GROUP, CONSENT, NOTE)
+NETWORK = "Tante-Eva-MARKER-mensen"  # a person of the network, mapped on every network board
+MARKERS = (RELATION, PRESENCE, GROUP, CONSENT, NOTE, NETWORK)
+NETWORK_MAP = (
+    ("mensen", "people", {"name": NETWORK, "relation": "tante", "sector": "familie"}),
+    (
+        "ecogram",
+        "placements",
+        {
+            "about": "kind",
+            "person": "p-eva-MARKER",
+            "ring": "dichtbij",
+            "sector": "familie",
+            "a": 0.5,
+            "r": 0.5,
+        },
+    ),  # fmt: skip
+    ("sociogram", "rows", {"about": "kind", "person": "p-eva-MARKER", "contact": NETWORK}),
+    ("genogram", "members", {"about": "kind", "person": "p-eva-MARKER", "generation": "ouders"}),
+    # An agreement about her (board/afspraken.py).
+    ("afspraken", "afspraken", {"topic": "contact", "wat": NETWORK, "wie": ["p-eva-MARKER"]}),
+)
+# And on the steuntabel (a column for her: its id is hers), the VIP-kaart, the levenslijn and
+# the netwerkvragen (board/steuntabel.py, vipkaart.py, levenslijn.py, netwerkvragen.py).
+SUPPORT_MAP = (
+    ("steuntabel", "members", "p-eva-MARKER", {"emotioneel": "++"}),
+    ("vipkaart", "vips", "1", {"person": "p-eva-MARKER", "contact": "goed"}),
+    ("levenslijn", "events", "e-eva", {"line": "l1", "year": 2020, "text": NETWORK}),
+    ("netwerkvragen", "answers", "a-eva", {"question": "n17", "person": "p-eva-MARKER"}),
+)
 
 # Every board a professional's link can open while the meeting is open.
 PRO_BOARDS = [b for b in BOARDS if decide(Role.PROFESSIONAL, b, MeetingState()) >= Access.READ]
@@ -152,6 +180,18 @@ async def test_nothing_the_family_does_in_the_closed_part_reaches_a_professional
     )
     fam_board.add_note("n1", NOTE, group=GROUP)
     assert await fam_board.roundtrip()
+    # The network is mapped: a person on the list, on the ecogram, in the sociogram and the
+    # genogram (board/networkmap.py; by the facilitator, who may write in the consent step).
+    for board, root, fields in NETWORK_MAP:
+        client = await connect(live, mid, board, fac, "facilitator")
+        client.doc.get(root, type=Map)["kind-p-eva"] = Map(fields)
+        assert await client.roundtrip(), board
+        await client.close()
+    for board, root, key, fields in SUPPORT_MAP:
+        client = await connect(live, mid, board, fac, "facilitator")
+        client.doc.get(root, type=Map)[key] = Map(fields)
+        assert await client.roundtrip(), board
+        await client.close()
     r = await live.post(
         f"/api/meetings/{mid}/spotlight", fac, {"board": "drieluik", "group": GROUP}
     )
@@ -204,6 +244,9 @@ async def test_nothing_the_family_does_in_the_closed_part_reaches_a_professional
     await course.wait_for(lambda: PRESENCE in str(course.awareness))
     page = await live.get(share_path)
     assert page.status_code == 200 and RELATION in page.text
+    for board, _, _ in NETWORK_MAP:  # the network boards are back too
+        r = await live.get(f"/api/meetings/{mid}/boards/{board}", tok["professional"])
+        assert r.status_code == 200 and "MARKER" in r.text, board
     r = await live.get(f"/api/meetings/{mid}/boards/verloop", tok["professional"])
     assert r.status_code == 200 and RELATION in r.text and CONSENT in r.text
     for client in (course, stand, fam_course, fam_board, *again.values()):

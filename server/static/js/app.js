@@ -14,6 +14,7 @@ import { setPresence, renderPresence } from './presence.js'
 import { facilitatorPanel } from './facilitator.js'
 import { projectorJoin, screenBoard, screenOf, keepFitted, TimeUpSound } from './projector.js'
 import { viewFor } from './views.js'
+import { questionBanner } from './vragenview.js'
 import { accessNow, courseState, currentStep, stepBanner, spotlightView } from './course.js'
 import { timerView, showTimer, TIME_UP } from './timer.js'
 import { consentPanel } from './consent.js'
@@ -116,6 +117,8 @@ function start (cfg) {
   // The TV: the sound when the time is up, and which board it shows when not the step's.
   const sound = readOnly ? new TimeUpSound(cfg, verloop) : null
   const onScreen = readOnly ? h('p', { class: 'tv-board-title', hidden: true }) : null
+  // The TV: one of the netwerkvragen, large above the board, when the facilitator put it there.
+  const tvQuestion = readOnly ? questionBanner(cfg, verloop) : null
 
   fill(app,
     h('div', { class: 'bar' }, readOnly ? h('span', { class: 'projector-title' }, cfg.title) : null,
@@ -127,15 +130,31 @@ function start (cfg) {
     // On a touch screen a swipe scrolls; a note moves after a long press (drag.js).
     writes ? h('p', { class: 'hint touch-hint' }, 'Een briefje verplaatsen? Houd het even vast en schuif het dan.') : null,
     h('div', { class: 'workspace' },
-      h('div', { class: 'panels' }, consent, spotlight, tabs, onScreen, panels), side, projectorQr),
+      h('div', { class: 'panels' }, consent, spotlight, tvQuestion, tabs, onScreen, panels), side, projectorQr),
     waiting,
     notice,
     refusedNotice.el,
     presenceEl)
 
+  // Boards a view reads besides its own (the network boards read the meeting's people,
+  // `mensen`): the tab's copy when it is a tab, else one opened for it, without presence. The
+  // server decides what this device may see of it, as for any board.
+  const others = {}
+  function otherBoard (id) {
+    if (boardById[id]) return boardById[id]
+    if (!others[id]) {
+      others[id] = openBoard(cfg, id, {
+        onStatus,
+        onRefused: (board, code, reason) => refused(board, code, reason),
+        onReset: (board) => rebind(board)
+      })
+      others[id].awareness.setLocalState(null)
+    }
+    return others[id]
+  }
   const mode = (boardId) => ({
     // Not while a board is being loaded again after a refused change: it would be lost.
-    write: accessNow(cfg, verloop, boardId) === 'write' && !boardById[boardId]?.resetting,
+    write: accessNow(cfg, verloop, boardId) === 'write' && !(boardById[boardId] || others[boardId])?.resetting,
     // A new note starts as "Eerst alleen voor mij" only where the step says so (board/scripts.py).
     privateFirst: !!state.step?.privateFirst?.includes(boardId),
     statement: state.step?.statement
@@ -156,6 +175,9 @@ function start (cfg) {
     origin,
     mode,
     verloop,
+    other: otherBoard, // another board of the meeting: other('mensen').doc (see above)
+    // Whether the server keeps a board from this screen now (the VIP-kaart until it is shown).
+    held: (id) => (boardById[id] || others[id])?.refused?.code === codes.FORBIDDEN,
     makeGoal: boardCfg[board.id].goals ? makeGoal : null,
     privateDoc: () => state.privates[board.id]?.doc || null,
     posted: (count, allowed) => posting.posted(count, allowed),
@@ -185,6 +207,7 @@ function start (cfg) {
     consent.hidden = !step?.consent
     // When the closed part ends, boards that refused us can be opened again.
     if (!closed && !verloop.refused) reopenHeld()
+    if (!verloop.refused) reopenShown()
     views.forEach((v) => v.schedule()) // what may be done may have changed
     posting.update()
     if (!waiting.hidden) renderWaiting()
@@ -201,7 +224,15 @@ function start (cfg) {
     })
   }
   function reopenHeld () {
-    [verloop, ...boards].filter((b) => b.refused?.code === codes.FORBIDDEN).forEach((b) => { b.reconnect(); hideWaiting() })
+    [verloop, ...boards, ...Object.values(others)]
+      .filter((b) => b.refused?.code === codes.FORBIDDEN && !boardCfg[b.id]?.untilShown)
+      .forEach((b) => { b.reconnect(); hideWaiting() })
+  }
+  // A board the family decides on (the VIP-kaart) that it has now shown to this role: load it
+  // fresh from the server (nothing of it was kept here while it was not shown).
+  function reopenShown () {
+    boards.filter((b) => b.refused?.code === codes.FORBIDDEN && boardCfg[b.id]?.untilShown &&
+      accessNow(cfg, verloop, b.id) !== 'none').forEach((b) => b.reset())
   }
   setInterval(() => {
     showTimer(timerEl, courseNow(), cfg)
@@ -285,6 +316,14 @@ function start (cfg) {
       views.forEach((v) => v.schedule()) // read-only until it is back
       return
     }
+    if (code === codes.FORBIDDEN && boardCfg[board.id]?.untilShown) {
+      // Not shown to this role (the VIP-kaart, until the child shows it), or no longer: no
+      // waiting screen, its view says so; and nothing of it stays on this device.
+      status.update(board.id, 'held')
+      board.local.clearData().catch(() => {})
+      views.forEach((v) => v.schedule())
+      return
+    }
     if (code === codes.FORBIDDEN) {
       state.waiting = 'closed'
       status.update(board.id, 'held') // kept from us on purpose, not a broken connection
@@ -298,7 +337,12 @@ function start (cfg) {
   // The board is back, fresh from the server: everything that used its old document moves over.
   function rebind (board) {
     const i = boards.indexOf(board)
+    if (i < 0) { // a board opened for a view (otherBoard): its views read it again
+      views.forEach((v) => v.otherReset?.(board))
+      return
+    }
     views[i].setDoc(board.doc)
+    views.forEach((v) => v.otherReset?.(board)) // a tab another view reads too (`mensen`)
     if (state.undo && state.active === board.id) {
       state.undo.destroy()
       state.undo = undoFor(board)

@@ -9,7 +9,10 @@ const THRESHOLD = 8 // px a mouse moves before a press becomes a drag
 const HOLD_MS = 450 // how long a finger holds a note still before it can be dragged
 const SLOP = 10 // px a finger may wander while holding; more is a swipe, and the page scrolls
 
-export function enableDrag (root, { canDrag, onDrop }) {
+// `find(item, x, y)`, when given, says what an item would land on at (x, y) instead of the
+// zones of a note board (the network boards: a ring and sector, a row); the same shape:
+// { type: 'zone', element, ... } or null.
+export function enableDrag (root, { canDrag, onDrop, find = null }) {
   let press = null
   let drag = null
   let suppressClick = false
@@ -52,6 +55,7 @@ export function enableDrag (root, { canDrag, onDrop }) {
       }
       if (!press.touch && distance < THRESHOLD) return
       drag = start(press, event)
+      drag.find = find
     }
     event.preventDefault()
     move(drag, event)
@@ -107,7 +111,9 @@ function start (press, event) {
 function move (drag, event) {
   drag.ghost.style.transform =
     `translate(${event.clientX - drag.dx}px, ${event.clientY - drag.dy}px) rotate(2deg)`
-  drag.target = findTarget(drag, event.clientX, event.clientY)
+  drag.target = drag.find
+    ? drag.find(drag.item, event.clientX, event.clientY)
+    : findTarget(drag, event.clientX, event.clientY)
   mark(drag, drag.target)
 }
 

@@ -5,6 +5,7 @@ import { apiFetch, authHeaders } from './config.js'
 import { confirmDialog } from './dialogs.js'
 import { courseState, currentStep } from './course.js'
 import { showTimer } from './timer.js'
+import { QUESTIONS_BOARD, allQuestions } from './vragenview.js'
 
 // Older versions kept the links in this browser only; the server keeps them now.
 const oldLinksKey = (meetingId) => `nb-links:${meetingId}`
@@ -23,6 +24,7 @@ export function facilitatorPanel (cfg, verloop, person) {
   const auditEl = h('ul', { class: 'audit' })
   const timerEl = h('span', { class: 'timer', role: 'timer' })
   const shareEl = h('div', { class: 'share', 'aria-live': 'polite' })
+  const followOnEl = followOnForm(cfg, (...args) => post(...args)) // made once: what is typed there stays
   const deleteAt = new Date(cfg.deleteAt).toLocaleDateString('nl-NL', { day: 'numeric', month: 'long', year: 'numeric' })
   const post = (path, body) => apiFetch(cfg, `/api/meetings/${cfg.meetingId}/${path}`,
     { ...body, by: person()?.name || '' })
@@ -73,6 +75,7 @@ export function facilitatorPanel (cfg, verloop, person) {
         h('button', { class: 'secondary', onclick: revokeShares }, 'Links naar het plan intrekken'),
         h('button', { class: 'secondary', onclick: () => finish(!state.get('finished')) },
           state.get('finished') ? 'Bijeenkomst weer openen' : 'Bijeenkomst afsluiten')),
+      followOnEl,
       h('h3', {}, 'Links om mee te doen'),
       h('p', { class: 'hint' }, 'Stuur een link alleen aan wie hem mag hebben (bijvoorbeeld via WhatsApp). Iedereen in de kamer kan ook de QR-code op het scherm scannen: dan laat jij ze binnen.'),
       h('ul', { class: 'side-links' }, Object.keys(cfg.roleLabels).filter((r) => r !== cfg.role).map((role) => h('li', {},
@@ -125,16 +128,42 @@ export function facilitatorPanel (cfg, verloop, person) {
         ? h('p', { class: 'side-screen-group' }, `Op het scherm: een groep van ${group.title}.`,
           h('button', { class: 'secondary small', onclick: () => post('spotlight', { board: group.id, group: null }) }, 'Groep van het scherm halen'))
         : null,
+      questionControls(screen),
       h('label', { class: 'check' }, h('input', {
         type: 'checkbox', checked: screen.sound === true, onchange: (e) => post('screen', { sound: e.target.checked })
       }), 'Geluid op het scherm als de tijd om is'))
+  }
+
+  // One of the netwerkvragen large on the TV, above whatever board it shows (board/screen.py
+  // Screen.question): pick one, go to the previous or next, or take it off. Only when the
+  // meeting has the board with the questions (vragenview.js).
+  function questionControls (screen) {
+    const board = cfg.boards.find((b) => b.id === QUESTIONS_BOARD)
+    if (!board) return null
+    const questions = allQuestions(board.layout)
+    const i = questions.findIndex((q) => q.id === screen.question)
+    const put = (q) => post('screen', { question: q ? q.id : null })
+    return h('div', { class: 'side-question', role: 'group', 'aria-labelledby': 'nb-question-title' },
+      h('h4', { id: 'nb-question-title' }, `${board.title} op het scherm`),
+      h('p', { class: 'side-question-now' }, i >= 0 ? questions[i].text : 'Nu geen vraag op het scherm.'),
+      h('label', { class: 'sr-only', for: 'nb-question-pick' }, 'Kies een vraag'),
+      h('select', { id: 'nb-question-pick', onchange: (e) => put(questions.find((q) => q.id === e.target.value)) },
+        h('option', { value: '', selected: i < 0 }, 'Kies een vraag…'),
+        board.layout.groups.map((g) => h('optgroup', { label: g.title }, g.questions.map((q) =>
+          h('option', { value: q.id, selected: q.id === screen.question }, q.text))))),
+      h('div', { class: 'side-screen-boards' },
+        h('button', { class: 'secondary small', disabled: i <= 0, onclick: () => put(questions[i - 1]) }, '← Vorige vraag'),
+        h('button', { class: 'secondary small', disabled: i >= questions.length - 1, onclick: () => put(questions[i + 1]) }, 'Volgende vraag →'),
+        i >= 0 ? h('button', { class: 'secondary small', onclick: () => put(null) }, 'Vraag weghalen') : null))
   }
 
   // What the professionals will see once the closed part ends: the open boards, never the
   // family's worksheet (board.familyOnly).
   function afterClosedPart () {
     const list = (titles) => titles.length > 1 ? `${titles.slice(0, -1).join(', ')} en ${titles.at(-1)}` : titles.join('')
-    const open = cfg.boards.filter((b) => !b.familyOnly).map((b) => b.title)
+    // (the VIP-kaart only when the child has shown it: verloop `shown`)
+    const shown = courseState(verloop).get('shown') || []
+    const open = cfg.boards.filter((b) => !b.familyOnly && (!b.untilShown || shown.includes(b.id))).map((b) => b.title)
     const own = cfg.boards.filter((b) => b.familyOnly).map((b) => `"${b.title}"`)
     return `Professionals zien dan weer wat er nu op deze borden staat: ${list(open)}.` +
       (own.length ? ` Wat op ${list(own)} staat, blijft alleen voor de familie.` : '')
@@ -289,4 +318,40 @@ export function facilitatorPanel (cfg, verloop, person) {
   refreshAdmissions()
   setInterval(refreshAdmissions, 3000) // a request to join shows within seconds
   return panel
+}
+
+// "Vervolgbijeenkomst maken": a new meeting with the same family that starts from this one
+// (POST /api/meetings/{id}/follow-on): the people, the network map, the plan and the agreements
+// come along; this meeting stays as it is. Then one link into the new meeting's console.
+function followOnForm (cfg, post) {
+  const options = cfg.followOn?.scripts || []
+  const title = h('input', { id: 'nb-follow-title', maxlength: 120, value: cfg.title })
+  const script = h('select', { id: 'nb-follow-script' },
+    options.map((s) => h('option', { value: s.id, selected: s.id === cfg.followOn.default }, s.title)))
+  const result = h('div', { class: 'follow-on-result', 'aria-live': 'polite' })
+  const make = async (event) => {
+    event.preventDefault()
+    const button = event.target.querySelector('button[type=submit]')
+    button.disabled = true
+    try {
+      const response = await post('follow-on', { title: title.value.trim(), script: script.value })
+      const body = await response.json().catch(() => ({}))
+      if (!response.ok) {
+        fill(result, h('p', { class: 'error', role: 'alert' }, body.error || 'Dat lukte niet. Probeer het nog een keer.'))
+        return
+      }
+      fill(result,
+        h('p', {}, `"${body.title}" is klaar. De mensen, de netwerkkaarten, het plan en de afspraken staan er al in.`),
+        h('a', { class: 'button', href: body.links.facilitator, dataset: { followOn: body.id } }, 'Naar de vervolgbijeenkomst'))
+    } finally {
+      button.disabled = false
+    }
+  }
+  return h('form', { class: 'side-follow-on', 'aria-labelledby': 'nb-follow-heading', onsubmit: make },
+    h('h3', { id: 'nb-follow-heading' }, 'Vervolgbijeenkomst'),
+    h('p', { class: 'hint' }, 'Een nieuwe bijeenkomst met dezelfde familie, bijvoorbeeld om het plan te evalueren. De mensen, de netwerkkaarten, het plan en de afspraken gaan mee. Deze bijeenkomst blijft zoals hij is.'),
+    h('label', { for: 'nb-follow-title' }, 'Naam'), title,
+    h('label', { for: 'nb-follow-script' }, 'Soort bijeenkomst'), script,
+    h('button', { type: 'submit', class: 'secondary' }, 'Vervolgbijeenkomst maken'),
+    result)
 }

@@ -2,6 +2,9 @@
 // downloads. The same document as PlanView (planview.js); the statuses come from the config.
 import * as Y from 'yjs'
 import { h, fill } from './dom.js'
+import { peopleOf, peopleList } from './peopleview.js'
+
+const PEOPLE = 'mensen' // actions and the actieteam name people by their id there
 
 const dateFormat = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
 
@@ -25,7 +28,25 @@ export class PlanReadView {
     this.ctx = ctx
     this.frame = 0
     this.off = null
+    this.people = ctx.other ? ctx.other(PEOPLE) : null
+    this.watchPeople()
     this.setDoc(board.doc)
+  }
+
+  watchPeople () {
+    this.peopleOff?.()
+    if (!this.people) return
+    const map = peopleOf(this.people.doc)
+    const schedule = () => this.schedule()
+    map.observeDeep(schedule)
+    this.peopleOff = () => map.unobserveDeep(schedule)
+  }
+
+  otherReset (board) {
+    if (board.id !== PEOPLE) return
+    this.people = board
+    this.watchPeople()
+    this.schedule()
   }
 
   setDoc (doc) {
@@ -49,7 +70,10 @@ export class PlanReadView {
   render () {
     const goals = sorted(this.doc.getMap('goals'))
     const actions = sorted(this.doc.getMap('actions'))
-    const team = sorted(this.doc.getMap('team')).map(([, m]) => m.name).filter(Boolean)
+    const names = Object.fromEntries((this.people ? peopleList(this.people.doc) : []).map((p) => [p.id, p.name]))
+    const team = sorted(this.doc.getMap('team')).map(([, m]) => names[m.person] || m.name).filter(Boolean)
+    const progress = this.ctx.cfg.planProgress || {}
+    const mark = (item) => progress[item.progress] ? h('span', { class: `progress-badge progress-${item.progress}` }, progress[item.progress]) : null
     const evaluatie = dutchDate(this.doc.getMap('info').get('evaluatie'))
     const statuses = this.ctx.cfg.planStatuses || {}
     const tags = this.ctx.cfg.tagShort || {}
@@ -57,14 +81,15 @@ export class PlanReadView {
       goals.length ? null : h('p', { class: 'plan-read-empty' }, 'Er staan nog geen doelen in het plan.'),
       goals.map(([id, goal]) => h('article', { class: 'plan-read-goal' },
         h('h3', {}, goal.text || 'Doel zonder naam',
-          (goal.tags || []).filter((t) => typeof t === 'string').map((t) => h('span', { class: `tag tag-${t}` }, tags[t] || t))),
+          (goal.tags || []).filter((t) => typeof t === 'string').map((t) => h('span', { class: `tag tag-${t}` }, tags[t] || t)),
+          mark(goal)),
         h('ul', { class: 'plan-read-actions' }, actions.filter(([, a]) => a.goal === id).map(([, a]) => {
           const from = dutchDate(a.vanaf)
           const to = dutchDate(a.tot)
           const when = from && to ? `${from} tot ${to}` : from ? `vanaf ${from}` : to ? `tot ${to}` : ''
           return h('li', {},
-            h('span', { class: 'plan-read-what' }, a.wat || '…'),
-            h('span', { class: 'plan-read-meta' }, [a.wie, when, statuses[a.status] || statuses[this.ctx.cfg.defaultPlanStatus]]
+            h('span', { class: 'plan-read-what' }, a.wat || '…'), mark(a),
+            h('span', { class: 'plan-read-meta' }, [names[a.person] || a.wie, when, statuses[a.status] || statuses[this.ctx.cfg.defaultPlanStatus]]
               .filter(Boolean).join(' · ')),
             a.nogDoen ? h('span', { class: 'plan-read-todo' }, `Nog doen: ${a.nogDoen}`) : null)
         })),
@@ -76,6 +101,7 @@ export class PlanReadView {
 
   destroy () {
     this.off?.()
+    this.peopleOff?.()
     if (this.frame) cancelAnimationFrame(this.frame)
   }
 }

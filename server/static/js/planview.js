@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { h, fill, reconcile, Memo, randomId } from './dom.js'
 import { confirmDialog } from './dialogs.js'
 import { meetingPeople } from './people.js'
+import { peopleOf, peopleList } from './peopleview.js'
 import { downloadUrl, planPageUrl } from './config.js'
 import { dutchDate } from './dates.js'
 
@@ -13,6 +14,8 @@ export const goalsOf = (doc) => doc.getMap('goals')
 const actionsOf = (doc) => doc.getMap('actions')
 const teamOf = (doc) => doc.getMap('team')
 const infoOf = (doc) => doc.getMap('info')
+const PEOPLE = 'mensen' // the meeting's one list of people: "wie" and the actieteam pick from it
+const same = (a, b) => a.trim().toLocaleLowerCase('nl') === b.trim().toLocaleLowerCase('nl')
 
 function sorted (map, filter = () => true) {
   const out = []
@@ -49,7 +52,31 @@ export class PlanView {
     this.unobserve = []
     this.observe(this.doc)
     ctx.verloop?.doc.getMap('state').observeDeep(() => this.schedule())
+    this.people = ctx.other ? ctx.other(PEOPLE) : null
+    this.watchPeople()
   }
+
+  watchPeople () {
+    this.peopleOff?.()
+    if (!this.people) return
+    const map = peopleOf(this.people.doc)
+    const schedule = () => this.schedule()
+    map.observeDeep(schedule)
+    this.peopleOff = () => map.unobserveDeep(schedule)
+  }
+
+  // The people board was loaded again from the server (app.js): read the new document.
+  otherReset (board) {
+    if (board.id !== PEOPLE) return
+    this.people = board
+    this.watchPeople()
+    this.schedule()
+  }
+
+  // The meeting's people (board `mensen`): [{ id, name, relation, sector }].
+  listPeople () { return this.people ? peopleList(this.people.doc) : [] }
+  personById (id) { return id ? this.listPeople().find((p) => p.id === id) || null : null }
+  personNamed (name) { return name ? this.listPeople().find((p) => same(p.name, name)) || null : null }
 
   observe (doc) {
     const schedule = () => this.schedule()
@@ -128,7 +155,7 @@ export class PlanView {
         // A picture of each board: folded away, so that the plan itself stays near the top.
         h('details', { class: 'plan-pictures' },
           h('summary', {}, 'Plaatjes van de borden'),
-          h('div', { class: 'plan-tools-links' }, cfg.boards.filter((b) => b.zones.length).map((b) =>
+          h('div', { class: 'plan-tools-links' }, cfg.boards.filter((b) => (cfg.pictures || []).includes(b.id)).map((b) =>
             link(`Plaatje: ${b.title}`, downloadUrl(cfg, `${api}/boards/${b.id}.svg`), { download: `${b.title}.svg` })))))
     })
   }
@@ -147,9 +174,16 @@ export class PlanView {
     if (document.body.classList.contains('is-waiting')) { this.memo.clear(); return fill(this.root) }
     const write = this.write()
     const goals = sorted(goalsOf(this.doc))
-    const people = this.ctx.verloop ? meetingPeople(this.ctx.verloop.doc).filter((p) => p.role !== 'scherm') : []
-    const datalist = this.memo.get('people', JSON.stringify(people.map((p) => p.name)), () =>
-      h('datalist', { id: 'nb-plan-people' }, people.map((p) => h('option', { value: p.name }))))
+    // Names to pick from: the meeting's list of people first (a name picked there is kept as
+    // that person's id), then who joined the meeting and is not on it.
+    const listed = this.listPeople().map((p) => p.name)
+    const joined = this.ctx.verloop ? meetingPeople(this.ctx.verloop.doc).filter((p) => p.role !== 'scherm') : []
+    const names = [...listed, ...joined.map((p) => p.name).filter((n) => !listed.some((l) => same(l, n)))]
+    const datalist = this.memo.get('people', JSON.stringify(names), () =>
+      h('datalist', { id: 'nb-plan-people' }, names.map((n) => h('option', { value: n }))))
+    // "Hoe staat het ervoor?" on every goal and action: in an evaluation, or once marked.
+    this.marks = !!this.ctx.cfg.script.progress || [...goalsOf(this.doc).values(), ...actionsOf(this.doc).values()]
+      .some((v) => v instanceof Y.Map && v.get('progress'))
     const tools = this.renderSave()
     const list = this.memo.get('goals', '', () => h('div', { class: 'plan-goals' }))
     reconcile(list, goals.length ? goals.map(([id, goal]) => this.renderGoal(id, goal, write))
@@ -165,16 +199,19 @@ export class PlanView {
   renderGoal (id, goal, write) {
     const actions = sorted(actionsOf(this.doc), (a) => a.get('goal') === id)
     const tags = goal.get('tags') || []
-    const head = this.memo.get(`ghead:${id}`, JSON.stringify([write, tags]), () => h('div', { class: 'goal-head' },
+    const head = this.memo.get(`ghead:${id}`, JSON.stringify([write, tags, this.marks]), () => h('div', { class: 'goal-head' },
       h('label', { class: 'sr-only', for: `goal-${id}` }, 'Doel'),
       this.lineField(goal, 'text', { id: `goal-${id}`, class: 'goal-text', maxlength: this.limits.text }),
       tags.length ? h('span', { class: 'note-tags' }, tags.map((t) => h('span', { class: `tag tag-${t}` }, this.ctx.cfg.tagShort[t] || t))) : null,
-      write ? h('button', { class: 'danger small', onclick: () => this.removeGoal(id) }, 'Doel weghalen') : null))
+      write ? h('button', { class: 'danger small', onclick: () => this.removeGoal(id) }, 'Doel weghalen') : null,
+      this.marks ? h('div', { class: 'goal-progress' }, h('span', { class: 'progress-question' }, 'Hoe staat dit doel ervoor?'),
+        this.progressControl(goal, 'Hoe staat dit doel ervoor?')) : null))
     const rows = this.memo.get(`rows:${id}`, '', () => h('tbody'))
     reconcile(rows, actions.map(([aid, action]) => this.renderAction(aid, action, write)))
-    const table = this.memo.get(`table:${id}`, '', () => h('table', { class: 'actions-table' },
+    const heads = ['Wat', 'Wie', 'Vanaf', 'Tot', 'Hoe gaat het', 'Wat moet er nog gebeuren', ...(this.marks ? ['Bij de evaluatie'] : []), '']
+    const table = this.memo.get(`table:${id}`, String(this.marks), () => h('table', { class: 'actions-table' },
       h('caption', { class: 'sr-only' }, 'Acties'),
-      h('thead', {}, h('tr', {}, ['Wat', 'Wie', 'Vanaf', 'Tot', 'Hoe gaat het', 'Wat moet er nog gebeuren', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, heads.map((t) => h('th', { scope: 'col' }, t)))),
       rows))
     const foot = this.memo.get(`gfoot:${id}`, String(write), () => h('div', { class: 'goal-foot' },
       write ? h('button', { class: 'secondary small', onclick: () => this.addAction(id) }, '+ Actie') : null,
@@ -186,8 +223,53 @@ export class PlanView {
     return reconcile(card, [head, table, foot])
   }
 
+  // Behaald / loopt / loopt niet (board/plan.py PROGRESS, cfg.planProgress): one tap; the
+  // same tap again takes the mark away.
+  progressControl (record, label) {
+    const buttons = Object.entries(this.ctx.cfg.planProgress || {}).map(([value, text]) => h('button', {
+      type: 'button',
+      class: `toggle progress-${value}`,
+      disabled: !this.write(),
+      dataset: { value },
+      onclick: () => this.doc.transact(() => {
+        if (record.get('progress') === value) record.delete('progress')
+        else record.set('progress', value)
+      }, this.origin())
+    }, text))
+    const group = h('div', { class: 'progress-marks', role: 'group', 'aria-label': label }, buttons)
+    const refresh = () => { for (const b of buttons) b.setAttribute('aria-pressed', String(record.get('progress') === b.dataset.value)) }
+    this.bindings.add({ el: group, refresh })
+    refresh()
+    return group
+  }
+
+  // "Wie": a name typed or picked. A name on the meeting's list of people (board `mensen`) is
+  // kept as that person's id too (`person`): renamed there, renamed here. Another name is kept
+  // as it was typed (`wie`).
+  personField (record, attrs) {
+    const el = h('input', { ...attrs, disabled: !this.write() })
+    const shown = () => this.personById(record.get('person'))?.name ?? record.get('wie') ?? ''
+    let timer = 0
+    const save = () => {
+      clearTimeout(timer)
+      const value = el.value.trim()
+      if (value === shown()) return
+      const person = this.personNamed(value)
+      this.doc.transact(() => {
+        record.set('wie', person ? person.name : value)
+        if (person) record.set('person', person.id)
+        else if (record.has('person')) record.delete('person')
+      }, this.origin())
+    }
+    el.addEventListener('change', save)
+    el.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(save, 600) })
+    this.bindings.add({ el, refresh: () => { if (document.activeElement !== el) el.value = shown() } })
+    el.value = shown()
+    return el
+  }
+
   renderAction (aid, action, write) {
-    return this.memo.get(`action:${aid}`, String(write), () => {
+    return this.memo.get(`action:${aid}`, `${write}:${this.marks}`, () => {
       const cell = (key, label, attrs, tag) => h('td', {}, h('label', { class: 'sr-only', for: `${key}-${aid}` }, label),
         tag === 'line' ? this.lineField(action, key, { id: `${key}-${aid}`, ...attrs }) : this.field(action, key, { id: `${key}-${aid}`, ...attrs }, tag))
       const status = h('select', { id: `status-${aid}`, disabled: !write },
@@ -198,11 +280,14 @@ export class PlanView {
       refresh()
       return h('tr', { dataset: { action: aid } },
         cell('wat', 'Wat', { maxlength: this.limits.short }, 'line'),
-        cell('wie', 'Wie', { maxlength: this.limits.name, list: 'nb-plan-people' }),
+        h('td', {}, h('label', { class: 'sr-only', for: `wie-${aid}` }, 'Wie'),
+          this.personField(action, { id: `wie-${aid}`, maxlength: this.limits.name, list: 'nb-plan-people' })),
         cell('vanaf', 'Vanaf', { type: 'date' }),
         cell('tot', 'Tot', { type: 'date' }),
         h('td', {}, h('label', { class: 'sr-only', for: `status-${aid}` }, 'Hoe gaat het'), status),
         cell('nogDoen', 'Wat moet er nog gebeuren', { maxlength: this.limits.text }, 'line'),
+        this.marks ? h('td', { class: 'action-progress' }, h('span', { class: 'sr-only cell-label' }, 'Bij de evaluatie'),
+          this.progressControl(action, 'Hoe staat deze actie ervoor?')) : null,
         h('td', {}, write
           ? h('button', { class: 'danger small', onclick: () => this.removeAction(aid), 'aria-label': 'Actie weghalen' },
             h('span', { 'aria-hidden': 'true' }, '×'), h('span', { class: 'action-remove-words' }, ' Actie weghalen')) // words on a card (screens.css)
@@ -210,28 +295,50 @@ export class PlanView {
     })
   }
 
+  // The actieteam: who carries the plan out. Picked with one tap from the meeting's list of
+  // people (kept by their id: renamed there, renamed here), or typed.
   renderTeam (write) {
-    const team = sorted(teamOf(this.doc))
-    return this.memo.get('team', JSON.stringify([write, team.map(([id, m]) => [id, m.get('name')])]), () => {
+    const team = sorted(teamOf(this.doc)).map(([id, m]) =>
+      ({ id, person: m.get('person') || '', name: this.personById(m.get('person'))?.name || m.get('name') || '' }))
+    const people = this.listPeople()
+    const sig = JSON.stringify([write, team, people.map((p) => [p.id, p.name])])
+    return this.memo.get('team', sig, () => {
+      const member = (p) => team.find((m) => m.person === p.id || (!m.person && same(m.name, p.name)))
+      const join = (p, name) => this.doc.transact(() => {
+        const m = new Y.Map()
+        teamOf(this.doc).set(randomId(), m)
+        m.set('name', p ? p.name : name)
+        if (p) m.set('person', p.id)
+        m.set('order', Date.now())
+      }, this.origin())
+      const leave = (id) => this.doc.transact(() => teamOf(this.doc).delete(id), this.origin())
       const input = h('input', { id: 'nb-team-add', list: 'nb-plan-people', maxlength: this.limits.name })
       const add = (event) => {
         event.preventDefault()
         const name = input.value.trim()
         if (!name) return
-        this.doc.transact(() => {
-          const m = new Y.Map()
-          teamOf(this.doc).set(randomId(), m)
-          m.set('name', name)
-          m.set('order', Date.now())
-        }, this.origin())
+        const p = this.personNamed(name)
+        if (p && member(p)) { input.value = ''; return }
+        join(p, name)
       }
       return h('section', { class: 'plan-team', 'aria-labelledby': 'nb-team-title' },
         h('h3', { id: 'nb-team-title' }, 'Het actieteam'),
-        h('ul', { class: 'team-list' }, team.length ? team.map(([id, m]) => h('li', {}, m.get('name'),
-          write ? h('button', { class: 'danger small', 'aria-label': `${m.get('name')} weghalen`, onclick: () => this.doc.transact(() => teamOf(this.doc).delete(id), this.origin()) }, '×') : null))
+        h('ul', { class: 'team-list' }, team.length ? team.map((m) => h('li', {}, m.name,
+          write ? h('button', { class: 'danger small', 'aria-label': `${m.name} weghalen`, onclick: () => leave(m.id) }, '×') : null))
           : h('li', { class: 'hint' }, 'Nog niemand')),
+        write && people.length
+          ? h('div', { class: 'team-pick' },
+            h('p', { class: 'hint', id: 'nb-team-pick' }, 'Tik op wie meedoet. De namen komen uit "Wie horen erbij?".'),
+            h('div', { class: 'team-people', role: 'group', 'aria-labelledby': 'nb-team-pick' }, people.map((p) => {
+              const m = member(p)
+              return h('button', {
+                type: 'button', class: 'toggle', 'aria-pressed': String(!!m), dataset: { person: p.id },
+                onclick: () => (m ? leave(m.id) : join(p))
+              }, p.name)
+            })))
+          : null,
         write ? h('form', { class: 'team-add', onsubmit: add },
-          h('label', { for: 'nb-team-add' }, 'Wie zit er in het actieteam?'), input,
+          h('label', { for: 'nb-team-add' }, people.length ? 'Iemand anders in het actieteam?' : 'Wie zit er in het actieteam?'), input,
           h('button', { class: 'secondary small', type: 'submit' }, 'Toevoegen')) : null)
     })
   }
@@ -277,5 +384,5 @@ export class PlanView {
     this.doc.transact(() => actionsOf(this.doc).delete(aid), this.origin())
   }
 
-  destroy () {}
+  destroy () { this.peopleOff?.() }
 }

@@ -158,6 +158,13 @@ export function fitScreen (root) {
   fitText(root.querySelector('.board:not([hidden]) .plan-read'), 'plan', FIT.TEXT_MAX)
   fitText(root.querySelector('.spotlight-view:not([hidden]) .spotlight-notes'), 'group', FIT.BIG_MAX)
   fitText(root.querySelector('.consent:not([hidden]) .consent-list'), 'consent', FIT.TEXT_MAX)
+  // A board of another kind marks the block that holds it all with data-tv-fit="<its name>"
+  // (the network boards): its text gets the largest size that fits, as the plan's does. The
+  // block fills the board's room (flex: 1 1 0; min-height: 0; overflow: hidden) and sizes its
+  // text with --tv-text (projector.css, mapboards.css).
+  for (const el of root.querySelectorAll('.board:not([hidden]) [data-tv-fit]')) {
+    fitText(el, `board:${el.dataset.tvFit}`, Number(el.dataset.tvMax) || FIT.TEXT_MAX)
+  }
 }
 
 // Fit again whenever what is shown changes (notes come and go, another board), before it is

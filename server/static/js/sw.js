@@ -2,7 +2,7 @@
 // without a connection still shows the board (its content comes from IndexedDB).
 const CACHE = 'netwerkbord-v1'
 
-const ASSETS = ['/static/build/app.js', '/static/css/base.css', '/static/css/screens.css', '/static/css/projector.css', '/static/favicon.svg']
+const ASSETS = ['/static/build/app.js', '/static/css/base.css', '/static/css/screens.css', '/static/css/projector.css', '/static/css/network.css', '/static/css/afspraken.css', '/static/css/mapboards.css', '/static/favicon.svg']
 
 self.addEventListener('install', () => { self.skipWaiting() })
 
