@@ -93,19 +93,29 @@ def create_meeting_checked(
     required = request.app.state.config.admin_key
     if required and (not isinstance(admin_key, str) or not same_secret(admin_key, required)):
         return None, (401, "Beheersleutel ontbreekt of klopt niet")
-    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
-        return None, (400, f"Geef de bijeenkomst een naam (hoogstens {MAX_TITLE} tekens)")
     if script in (None, ""):
         script = DEFAULT_SCRIPT
+    refused = new_meeting_error(request, title, script)
+    if refused:
+        return None, refused
+    assert isinstance(title, str) and isinstance(script, str)
+    return meetings_of(request).create(title.strip(), script), None
+
+
+def new_meeting_error(request: Request, title: object, script: object) -> tuple[Any, ...] | None:
+    """What every new meeting is checked for (the start page, the API, a follow-on): a name,
+    a known kind of meeting, and the server's limits: (status, message[, headers]) or None."""
+    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
+        return (400, f"Geef de bijeenkomst een naam (hoogstens {MAX_TITLE} tekens)")
     if not isinstance(script, str) or script not in SCRIPTS:
-        return None, (400, f"Kies een soort bijeenkomst: {', '.join(SCRIPTS)}")
+        return (400, f"Kies een soort bijeenkomst: {', '.join(SCRIPTS)}")
     full = meeting_limit_error(request.app.state)
     if full:
-        return None, (503, full)
+        return (503, full)
     quota = meeting_quota_error(request.app.state, client_address(request.scope))
     if quota:
-        return None, (429, quota[0], {"retry-after": str(quota[1])})
-    return meetings_of(request).create(title.strip(), script), None
+        return (429, quota[0], {"retry-after": str(quota[1])})
+    return None
 
 
 async def create_meeting(request: Request) -> JSONResponse:

@@ -9,10 +9,8 @@ from typing import Any
 from starlette.requests import Request
 
 from board.followon import DEFAULT_SCRIPT
-from board.scripts import SCRIPTS
 
-from .api import MAX_TITLE, meetings_of
-from .limits import client_address, meeting_limit_error, meeting_quota_error
+from .api import meetings_of, new_meeting_error
 from .store import Meeting
 
 # (new meeting, its tokens), None; or None, (status, message[, headers])
@@ -27,16 +25,10 @@ def follow_on_checked(
     limits, as one made from the start page."""
     if title in (None, ""):
         title = earlier.title
-    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
-        return None, (400, f"Geef de bijeenkomst een naam (hoogstens {MAX_TITLE} tekens)")
     if script in (None, ""):
         script = DEFAULT_SCRIPT
-    if not isinstance(script, str) or script not in SCRIPTS:
-        return None, (400, f"Kies een soort bijeenkomst: {', '.join(SCRIPTS)}")
-    full = meeting_limit_error(request.app.state)
-    if full:
-        return None, (503, full)
-    quota = meeting_quota_error(request.app.state, client_address(request.scope))
-    if quota:
-        return None, (429, quota[0], {"retry-after": str(quota[1])})
+    refused = new_meeting_error(request, title, script)
+    if refused:
+        return None, refused
+    assert isinstance(title, str) and isinstance(script, str)
     return meetings_of(request).follow_on(earlier.id, title.strip(), script, by), None

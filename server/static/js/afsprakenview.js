@@ -9,9 +9,8 @@ import { h, fill, reconcile, Memo, randomId } from './dom.js'
 import { confirmDialog } from './dialogs.js'
 import { currentStep } from './course.js'
 import { dutchDate } from './dates.js'
-import { peopleOf, peopleList } from './peopleview.js'
+import { PEOPLE_BOARD, followPeople, peopleList, peopleReloaded } from './peopleview.js'
 
-const PEOPLE = 'mensen'
 export const agreementsOf = (doc) => doc.getMap('afspraken')
 export const answersOf = (doc) => doc.getMap('antwoorden')
 
@@ -33,7 +32,7 @@ class Base {
     this.ctx = ctx
     this.frame = 0
     this.unobserve = []
-    this.people = ctx.other ? ctx.other(PEOPLE) : null
+    this.people = ctx.other ? ctx.other(PEOPLE_BOARD) : null
     this.peopleOff = null
     this.watchPeople()
     ctx.verloop?.doc.getMap('state').observe(() => this.schedule()) // the step: its focus
@@ -52,22 +51,9 @@ class Base {
     this.schedule()
   }
 
-  watchPeople () {
-    this.peopleOff?.()
-    if (!this.people) return
-    const map = peopleOf(this.people.doc)
-    const schedule = () => this.schedule()
-    map.observeDeep(schedule)
-    this.peopleOff = () => map.unobserveDeep(schedule)
-  }
+  watchPeople () { followPeople(this) }
 
-  // The people board was loaded again from the server (app.js): read the new document.
-  otherReset (board) {
-    if (board.id !== PEOPLE) return
-    this.people = board
-    this.watchPeople()
-    this.schedule()
-  }
+  otherReset (board) { peopleReloaded(this, board) }
 
   schedule () {
     if (this.frame) return

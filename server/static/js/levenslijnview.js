@@ -219,8 +219,4 @@ export class LevenslijnView extends NetworkView {
           this.mayAddPeople() ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'new-person' } }, '+ Iemand nieuw') : null)
         : null))
   }
-
-  peopleSectors () {
-    return this.ctx.cfg.boards.find((b) => b.id === 'mensen')?.layout?.sectors || []
-  }
 }

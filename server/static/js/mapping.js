@@ -4,9 +4,9 @@
 // sector and choice comes from the board's layout in the config; nothing is a copy here.
 import * as Y from 'yjs'
 import { h, fill, randomId } from './dom.js'
-import { peopleOf, peopleList } from './peopleview.js'
+import { PEOPLE_BOARD, peopleOf, peopleList } from './peopleview.js'
 
-export const PEOPLE_BOARD = 'mensen'
+export { PEOPLE_BOARD }
 
 // The records of a board's top-level map as plain objects: [{ id, ...fields }].
 export function records (map) {
@@ -43,6 +43,11 @@ export const recordId = (about, ...people) => [about, ...[...people].sort()].joi
 // A view of a network board. Subclasses draw in render() and say which top-level maps they
 // read (the board's own, from the config: cfg.roots).
 export class NetworkView {
+  // The parts of the people list (familie, vrienden, professionals), from its board's layout.
+  peopleSectors () {
+    return this.ctx.cfg.boards.find((b) => b.id === PEOPLE_BOARD)?.layout?.sectors || []
+  }
+
   constructor (root, boardCfg, board, ctx) {
     this.root = root
     this.cfg = boardCfg

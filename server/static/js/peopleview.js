@@ -11,6 +11,28 @@ import { personForm, addPerson, setFields, focusKey } from './mapping.js'
 
 export const peopleOf = (doc) => doc.getMap('people')
 
+// The board of the meeting's people list: other views open it through ctx.other.
+export const PEOPLE_BOARD = 'mensen'
+
+// For a view that shows names from the list (`view.people`: that board, or null): redraw it
+// when the list changes.
+export function followPeople (view) {
+  view.peopleOff?.()
+  if (!view.people) return
+  const map = peopleOf(view.people.doc)
+  const schedule = () => view.schedule()
+  map.observeDeep(schedule)
+  view.peopleOff = () => map.unobserveDeep(schedule)
+}
+
+// The list's board was loaded again from the server (app.js): read the new document.
+export function peopleReloaded (view, board) {
+  if (board.id !== PEOPLE_BOARD) return
+  view.people = board
+  followPeople(view)
+  view.schedule()
+}
+
 // [{ id, name, relation, sector }] sorted by name: for every view that picks a person.
 export function peopleList (doc) {
   const list = []

@@ -2,9 +2,8 @@
 // downloads. The same document as PlanView (planview.js); the statuses come from the config.
 import * as Y from 'yjs'
 import { h, fill } from './dom.js'
-import { peopleOf, peopleList } from './peopleview.js'
+import { PEOPLE_BOARD, followPeople, peopleList, peopleReloaded } from './peopleview.js'
 
-const PEOPLE = 'mensen' // actions and the actieteam name people by their id there
 
 const dateFormat = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
 
@@ -28,26 +27,14 @@ export class PlanReadView {
     this.ctx = ctx
     this.frame = 0
     this.off = null
-    this.people = ctx.other ? ctx.other(PEOPLE) : null
+    this.people = ctx.other ? ctx.other(PEOPLE_BOARD) : null
     this.watchPeople()
     this.setDoc(board.doc)
   }
 
-  watchPeople () {
-    this.peopleOff?.()
-    if (!this.people) return
-    const map = peopleOf(this.people.doc)
-    const schedule = () => this.schedule()
-    map.observeDeep(schedule)
-    this.peopleOff = () => map.unobserveDeep(schedule)
-  }
+  watchPeople () { followPeople(this) }
 
-  otherReset (board) {
-    if (board.id !== PEOPLE) return
-    this.people = board
-    this.watchPeople()
-    this.schedule()
-  }
+  otherReset (board) { peopleReloaded(this, board) }
 
   setDoc (doc) {
     this.off?.()

@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { h, fill, reconcile, Memo, randomId } from './dom.js'
 import { confirmDialog } from './dialogs.js'
 import { meetingPeople } from './people.js'
-import { peopleOf, peopleList } from './peopleview.js'
+import { PEOPLE_BOARD, followPeople, peopleList, peopleReloaded } from './peopleview.js'
 import { downloadUrl, planPageUrl } from './config.js'
 import { dutchDate } from './dates.js'
 
@@ -14,7 +14,6 @@ export const goalsOf = (doc) => doc.getMap('goals')
 const actionsOf = (doc) => doc.getMap('actions')
 const teamOf = (doc) => doc.getMap('team')
 const infoOf = (doc) => doc.getMap('info')
-const PEOPLE = 'mensen' // the meeting's one list of people: "wie" and the actieteam pick from it
 const same = (a, b) => a.trim().toLocaleLowerCase('nl') === b.trim().toLocaleLowerCase('nl')
 
 function sorted (map, filter = () => true) {
@@ -52,26 +51,13 @@ export class PlanView {
     this.unobserve = []
     this.observe(this.doc)
     ctx.verloop?.doc.getMap('state').observeDeep(() => this.schedule())
-    this.people = ctx.other ? ctx.other(PEOPLE) : null
+    this.people = ctx.other ? ctx.other(PEOPLE_BOARD) : null
     this.watchPeople()
   }
 
-  watchPeople () {
-    this.peopleOff?.()
-    if (!this.people) return
-    const map = peopleOf(this.people.doc)
-    const schedule = () => this.schedule()
-    map.observeDeep(schedule)
-    this.peopleOff = () => map.unobserveDeep(schedule)
-  }
+  watchPeople () { followPeople(this) }
 
-  // The people board was loaded again from the server (app.js): read the new document.
-  otherReset (board) {
-    if (board.id !== PEOPLE) return
-    this.people = board
-    this.watchPeople()
-    this.schedule()
-  }
+  otherReset (board) { peopleReloaded(this, board) }
 
   // The meeting's people (board `mensen`): [{ id, name, relation, sector }].
   listPeople () { return this.people ? peopleList(this.people.doc) : [] }

@@ -147,8 +147,4 @@ export class SteuntabelView extends NetworkView {
           this.mayAddPeople() ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'new-person' } }, '+ Iemand nieuw') : null)
         : null))
   }
-
-  peopleSectors () {
-    return this.ctx.cfg.boards.find((b) => b.id === 'mensen')?.layout?.sectors || []
-  }
 }
