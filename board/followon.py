@@ -17,23 +17,13 @@ from .boards import BOARDS
 from .dates import dutch_date
 from .plan import PROGRESS, STATUSES, as_dict, plan_json
 from .schema import ROOTS, field_error
+from .scripts import MAPPING_TABS
 
 # The boards that come along, in this order: the meeting's people first (every other board
 # refers to them by id), the network map, the plan and the agreements. Not the notes of the
 # earlier meeting's own conversation (Drieluik, doelen, evaluatie), not the bodemeisen (they
 # are set again), never the family's worksheet, nor the course of the meeting.
-CARRIED: tuple[str, ...] = (
-    "mensen",
-    "ecogram",
-    "sociogram",
-    "genogram",
-    "steuntabel",
-    "vipkaart",
-    "levenslijn",
-    "netwerkvragen",
-    "plan",
-    "afspraken",
-)
+CARRIED: tuple[str, ...] = (*MAPPING_TABS, "plan", "afspraken")
 
 # The top-level map of the new plan that holds what the plan was when it was copied.
 PREVIOUS = "previous"

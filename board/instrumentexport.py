@@ -10,14 +10,15 @@ a person reads as "iemand" or "?". Every name and text was typed by someone: the
 pass it through the style's `field` (escaping for Markdown), the pictures XML-escape it.
 """
 
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Any
 
 from . import levenslijn as ll
 from . import netwerkvragen as nv
 from . import steuntabel as st
 from . import vipkaart as vk
 from .boards import BOARDS
+from .networkexport import Style
 
 KINDS = frozenset({"support-table", "vip", "timeline", "questions"})
 
@@ -105,15 +106,7 @@ def support_table(board: dict[str, Any], people: People) -> dict[str, Any] | Non
 # --- the readable forms ------------------------------------------------------------------------
 
 
-class Style(Protocol):
-    """How a readable form writes a typed field, a heading and emphasis (board/export.py)."""
-
-    @property
-    def field(self) -> Callable[[object], str]: ...
-    @property
-    def heading(self) -> Callable[[int, str], list[str]]: ...
-    @property
-    def strong(self) -> Callable[[str], str]: ...
+# (Style, how a readable form writes a field, a heading and emphasis: board/networkexport.py)
 
 
 def _known(people: People, pid: str) -> bool:
