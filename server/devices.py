@@ -32,6 +32,9 @@ WAIT_SECONDS = 15 * 60  # a request to join that nobody answered is forgotten af
 MAX_WAITING = 30  # open requests per meeting: the console's list stays readable
 MAX_WAITING_PER_ADDRESS = 5
 MAX_LABEL = 60
+# Devices a role link can let in per meeting (each is a stored row): far above a meeting's
+# people, each with a phone and a tablet; beyond it a link says the meeting is full.
+MAX_DEVICES = 200
 COOKIE_PREFIX = "nb_"
 COOKIE_MAX_AGE = 400 * 86400  # browsers cap cookies at 400 days; the meeting ends sooner
 ACCOUNT = "account"  # `via` of a device a facilitator's login gave (label: the user name)

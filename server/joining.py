@@ -14,7 +14,7 @@ from board.roles import ROLE_LABELS, Role, parse_role
 from . import closecodes
 from .accounts import current_user
 from .api import browser_principal, from_our_pages, meetings_of
-from .devices import ACCOUNT, ACTIVE, COOKIE_MAX_AGE, REMOVED, WAITING, cookie_name
+from .devices import ACCOUNT, ACTIVE, COOKIE_MAX_AGE, MAX_DEVICES, REMOVED, WAITING, cookie_name
 from .meetings import Meetings, Principal
 from .pages import PAGE_FOR_ROLE, render, text_view_for
 from .tokens import hash_token, new_token
@@ -22,6 +22,10 @@ from .tokens import hash_token, new_token
 NO_ACCESS = (
     "Dit apparaat hoort (nog) niet bij deze bijeenkomst. Open de link die je van de "
     "gespreksleider kreeg, of scan de QR-code op het scherm in de kamer."
+)
+TOO_MANY_DEVICES = (
+    "Er doen al heel veel apparaten mee aan deze bijeenkomst. Vraag de gespreksleider om "
+    "apparaten die niet meer meedoen te verwijderen."
 )
 REMOVED_TEXT = (
     "De gespreksleider heeft dit apparaat uit de bijeenkomst gehaald. Denk je dat dit niet "
@@ -114,6 +118,8 @@ def _enter(
     if ask:  # "ask me first": the link leads to the door, the facilitator opens it
         code = meetings.store.admission_code(meeting_id, new_token)
         return RedirectResponse(request.url_for("admission", code=code), status_code=303)
+    if len(meetings.devices.active(meeting_id)) >= MAX_DEVICES:
+        return _message(request, "Vol", TOO_MANY_DEVICES, 409)
     device, key = meetings.devices.issue(meeting_id, role, f"link:{role.value}", ROLE_LABELS[role])
     response = RedirectResponse(request.url_for("meeting", meeting_id=meeting_id), 303)
     give_key(response, request, meeting_id, key)

@@ -352,3 +352,16 @@ async def test_stand_carries_no_presence(live_server):
     assert watcher.awareness == {}
     await family.close()
     await watcher.close()
+
+
+async def test_a_role_link_lets_in_a_bounded_number_of_devices(live_server, monkeypatch):
+    from server import joining
+
+    monkeypatch.setattr(joining, "MAX_DEVICES", 3)
+    m = await live_server.create_meeting()
+    statuses = []
+    for _ in range(4):
+        b = Browser(live_server)
+        statuses.append((await b.open(f"/j/{m['tokens']['familie']}")).status_code)
+        await b.close()
+    assert statuses == [303, 303, 303, 409]
