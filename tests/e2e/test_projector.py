@@ -137,8 +137,12 @@ async def tv_shows(tv, count: int) -> dict:
     """Wait until the TV shows `count` notes on its board, fitted to the screen."""
     await tv.page.wait_for_function(
         """n => { const b = document.querySelector('.board:not([hidden])')
+                  const title = b && b.querySelector('.zone-title')
+                  // (and its styles applied: once, under a heavily loaded CI machine, a
+                  // column title still measured 0 px right after the notes were in)
                   return b && b.querySelectorAll('li.note').length === n &&
-                    b.querySelector('.zones[data-note-size]') }""",
+                    b.querySelector('.zones[data-note-size]') &&
+                    (!title || parseFloat(getComputedStyle(title).fontSize) > 0) }""",
         arg=count,
     )
     return await tv.page.evaluate(MEASURE)
