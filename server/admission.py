@@ -18,7 +18,7 @@ from starlette.routing import Route
 from board.roles import ROLE_LABELS, ROLES, Role, parse_role
 
 from . import closecodes
-from .api import error, from_our_pages, join_links, meetings_of
+from .api import browser_device, error, from_our_pages, join_links, meetings_of
 from .control import Control, facilitator_route
 from .devices import (
     ACTIVE,
@@ -28,11 +28,9 @@ from .devices import (
     REFUSED,
     REMOVED,
     WAITING,
-    Device,
     clean_label,
-    cookie_name,
 )
-from .joining import REMOVED_TEXT, give_key
+from .joining import give_key, removed_page
 from .limits import address_group, client_address
 from .pages import qr_svg, render
 from .tokens import new_token
@@ -51,32 +49,16 @@ def _unknown(request: Request) -> Response:
     return render(request, "invalid_link.html", status=404)  # counted by server/guard.py
 
 
-def _this_device(request: Request, meeting_id: str) -> Device | None:
-    key = request.cookies.get(cookie_name(meeting_id))
-    return meetings_of(request).devices.by_key(key, meeting_id)
-
-
-def _removed(request: Request) -> Response:
-    """A removed device at the door: told so, as at its role link (server/joining.py)."""
-    return render(
-        request,
-        "message.html",
-        status=403,
-        title="Je bent uit de bijeenkomst gehaald",
-        text=REMOVED_TEXT,
-    )
-
-
 async def admission_page(request: Request) -> Response:
     """Ask to join, or wait for the answer (the page reloads itself while waiting)."""
     meeting_id = _meeting_of_code(request)
     if meeting_id is None:
         return _unknown(request)
-    device = _this_device(request, meeting_id)
+    device = browser_device(request, meeting_id)
     if device is not None and device.status == ACTIVE:
         return RedirectResponse(request.url_for("meeting", meeting_id=meeting_id), 303)
     if device is not None and device.status == REMOVED:
-        return _removed(request)
+        return removed_page(request)
     return _page(
         request, meeting_id, device.status if device else "", device.label if device else ""
     )
@@ -111,9 +93,9 @@ async def ask(request: Request) -> Response:
         return error(403, "Dit verzoek komt niet van Netwerkbord zelf")
     meetings = meetings_of(request)
     here = RedirectResponse(request.url_for("admission", code=request.path_params["code"]), 303)
-    device = _this_device(request, meeting_id)
+    device = browser_device(request, meeting_id)
     if device is not None and device.status == REMOVED:
-        return _removed(request)
+        return removed_page(request)
     if device is not None and device.status in (WAITING, ACTIVE):
         return here  # this browser asked already (or is in): one request per browser
     # The door's form has one field; a file or many fields is no request to join (400).

@@ -17,7 +17,7 @@ from board.phases import phase_label
 from board.roles import Role
 from board.scripts import DEFAULT_SCRIPT, SCRIPTS, get_script
 
-from .devices import cookie_name, same_origin
+from .devices import Device, cookie_name, same_origin
 from .limits import client_address, meeting_limit_error, meeting_quota_error
 from .meetings import Meetings, Principal
 from .store import Meeting
@@ -79,6 +79,13 @@ def browser_principal(request: Request, meeting_id: str) -> Principal | None:
     logged-in facilitator one: server/joining.py)."""
     key = request.cookies.get(cookie_name(meeting_id))
     return meetings_of(request).device_principal(key, meeting_id) if key else None
+
+
+def browser_device(request: Request, meeting_id: str) -> Device | None:
+    """The device of the key in this browser's cookie for the meeting, whatever its status
+    (waiting, removed ...): the pages tell each what happens to it."""
+    key = request.cookies.get(cookie_name(meeting_id))
+    return meetings_of(request).devices.by_key(key, meeting_id)
 
 
 # (meeting, tokens), None; or None, (status, message[, headers])

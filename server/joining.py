@@ -13,10 +13,20 @@ from board.roles import ROLE_LABELS, Role, parse_role
 
 from . import closecodes
 from .accounts import current_user
-from .api import browser_principal, from_our_pages, meetings_of
-from .devices import ACCOUNT, ACTIVE, COOKIE_MAX_AGE, MAX_DEVICES, REMOVED, WAITING, cookie_name
+from .api import browser_device, browser_principal, from_our_pages, meetings_of
+from .devices import (
+    ACCOUNT,
+    ACTIVE,
+    COOKIE_MAX_AGE,
+    MAX_DEVICES,
+    REMOVED,
+    WAITING,
+    Device,
+    cookie_name,
+)
 from .meetings import Meetings, Principal
 from .pages import PAGE_FOR_ROLE, render, text_view_for
+from .store import TokenRecord
 from .tokens import hash_token, new_token
 
 NO_ACCESS = (
@@ -46,22 +56,37 @@ def give_key(response: Response, request: Request, meeting_id: str, key: str) ->
     )
 
 
+def removed_page(request: Request) -> Response:
+    """What a removed device is told, at its role link, its meeting page and the door."""
+    return _message(request, "Je bent uit de bijeenkomst gehaald", REMOVED_TEXT, 403)
+
+
 def _message(request: Request, title: str, text: str, status: int) -> Response:
     return render(request, "message.html", status=status, title=title, text=text)
 
 
-async def join(request: Request) -> Response:
-    """A role link: this browser gets a key of its own, then the meeting page. The link
-    itself goes no further than this request (and never into the page or its requests)."""
+def _link(request: Request) -> tuple[Meetings, TokenRecord, Role, Device | None] | Response:
+    """The role link in the path, its role and this browser's device in its meeting; or the
+    page for an unknown link, or for a device that was removed."""
     meetings = meetings_of(request)
     record = meetings.store.find_token(hash_token(request.path_params["token"]))
     role = parse_role(record.role) if record else None
     if record is None or role is None:
         return render(request, "invalid_link.html", status=404)
-    meeting_id = record.meeting_id
-    current = meetings.devices.by_key(request.cookies.get(cookie_name(meeting_id)), meeting_id)
+    current = browser_device(request, record.meeting_id)
     if current is not None and current.status == REMOVED:
-        return _message(request, "Je bent uit de bijeenkomst gehaald", REMOVED_TEXT, 403)
+        return removed_page(request)
+    return meetings, record, role, current
+
+
+async def join(request: Request) -> Response:
+    """A role link: this browser gets a key of its own, then the meeting page. The link
+    itself goes no further than this request (and never into the page or its requests)."""
+    link = _link(request)
+    if isinstance(link, Response):
+        return link
+    meetings, record, role, current = link
+    meeting_id = record.meeting_id
     meeting_page = request.url_for("meeting", meeting_id=meeting_id)
     if current is not None and current.status == ACTIVE and current.role is role:
         return RedirectResponse(meeting_page, status_code=303)
@@ -94,17 +119,13 @@ async def join(request: Request) -> Response:
 
 async def switch(request: Request) -> Response:
     """ "Ja, verder als …": this browser leaves its role and comes in by this link."""
-    meetings = meetings_of(request)
-    record = meetings.store.find_token(hash_token(request.path_params["token"]))
-    role = parse_role(record.role) if record else None
-    if record is None or role is None:
-        return render(request, "invalid_link.html", status=404)
     if not from_our_pages(request):
         return _message(request, "Geen toegang", "Dit verzoek komt niet van Netwerkbord.", 403)
+    link = _link(request)
+    if isinstance(link, Response):
+        return link
+    meetings, record, role, current = link
     meeting_id = record.meeting_id
-    current = meetings.devices.by_key(request.cookies.get(cookie_name(meeting_id)), meeting_id)
-    if current is not None and current.status == REMOVED:
-        return _message(request, "Je bent uit de bijeenkomst gehaald", REMOVED_TEXT, 403)
     if current is not None and current.status == ACTIVE and current.role is Role.FACILITATOR:
         return RedirectResponse(request.url_for("join", token=request.path_params["token"]), 303)
     if current is not None and current.status == ACTIVE:
@@ -142,9 +163,9 @@ def _principal_or_account(
 
 
 def _no_entry(request: Request, meetings: Meetings, meeting_id: str) -> Response:
-    device = meetings.devices.by_key(request.cookies.get(cookie_name(meeting_id)), meeting_id)
+    device = browser_device(request, meeting_id)
     if device is not None and device.status == REMOVED:
-        return _message(request, "Je bent uit de bijeenkomst gehaald", REMOVED_TEXT, 403)
+        return removed_page(request)
     if device is not None and device.status == WAITING:
         code = meetings.store.admission_code(meeting_id, new_token)
         return RedirectResponse(request.url_for("admission", code=code), status_code=303)

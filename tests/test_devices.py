@@ -27,6 +27,10 @@ class Browser:
             r = await self.http.get(r.headers["location"])
         return r
 
+    async def join(self, meeting: dict, role: str) -> str:
+        """Open the role's link as a browser does; the device id the server gave it."""
+        return config_of(await self.follow(f"/j/{meeting['tokens'][role]}"))["device"]
+
     async def post(self, path: str, data=None, json_body=None, origin: str | None = None):
         headers = {"Origin": origin or self.base}
         return await self.http.post(path, data=data, json=json_body, headers=headers)
@@ -87,10 +91,8 @@ async def test_a_removed_device_stays_out_and_nobody_else_is_touched(live_server
     m = await live_server.create_meeting()
     fac = m["tokens"]["facilitator"]
     tablet, laptop = Browser(live_server), Browser(live_server)
-    await tablet.follow(f"/j/{m['tokens']['familie']}")
-    await laptop.follow(f"/j/{m['tokens']['professional']}")
-    tablet_device = config_of(await tablet.open(f"/m/{m['id']}"))["device"]
-    laptop_device = config_of(await laptop.open(f"/m/{m['id']}"))["device"]
+    tablet_device = await tablet.join(m, "familie")
+    laptop_device = await laptop.join(m, "professional")
     on_tablet = await tablet.ws(m["id"], "drieluik", "familie").connect()
     on_laptop = await laptop.ws(m["id"], "drieluik", "professional").connect()
     # A client with the professional's link that says it is the tablet is not the tablet.
@@ -126,10 +128,8 @@ async def test_a_removed_device_stays_out_and_nobody_else_is_touched(live_server
 async def test_presence_carries_the_devices_own_role_and_id(live_server):
     m = await live_server.create_meeting()
     tablet, laptop = Browser(live_server), Browser(live_server)
-    await tablet.follow(f"/j/{m['tokens']['familie']}")
-    await laptop.follow(f"/j/{m['tokens']['professional']}")
-    tablet_device = config_of(await tablet.open(f"/m/{m['id']}"))["device"]
-    laptop_device = config_of(await laptop.open(f"/m/{m['id']}"))["device"]
+    tablet_device = await tablet.join(m, "familie")
+    laptop_device = await laptop.join(m, "professional")
     on_tablet = await tablet.ws(m["id"], "drieluik", "familie").connect()
     on_laptop = await laptop.ws(m["id"], "drieluik", "professional").connect()
     await on_tablet.set_awareness(111, 1, {"user": {"name": "Oma Wiëbe", "role": "familie"}})
@@ -311,8 +311,7 @@ async def test_a_link_tried_on_the_facilitators_computer_keeps_it_the_facilitato
 async def test_another_site_cannot_switch_a_family_tablet_to_another_role(live_server):
     m = await live_server.create_meeting()
     tablet = Browser(live_server)
-    await tablet.follow(f"/j/{m['tokens']['familie']}")
-    before = config_of(await tablet.open(f"/m/{m['id']}"))["device"]
+    before = await tablet.join(m, "familie")
     # A page of another site sends the tablet to the professional's link: it asks first.
     asked = await tablet.open(f"/j/{m['tokens']['professional']}")
     assert asked.status_code == 409 and "Wil je wisselen?" in asked.text
