@@ -118,7 +118,6 @@ class AccountLayers:
 
     def _build(self, state: Any) -> ASGIApp:
         config, store = state.config, state.store
-        assert isinstance(store, Store)
         secret = session_secret(store)
         protected = asgi_csrf(
             self.app,

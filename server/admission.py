@@ -32,6 +32,7 @@ from .devices import (
 )
 from .joining import give_key, removed_page
 from .limits import address_group, client_address
+from .meetings import LINK_ASKS
 from .pages import qr_svg, render
 from .tokens import new_token
 
@@ -209,9 +210,8 @@ async def set_ask(c: Control) -> Response:
             for conn in list(room.connections):
                 p = conn.principal
                 if p.role is role and p.token_hash != f"device:{p.device}":
-                    room.revoke(
-                        conn, closecodes.UNAUTHORIZED, "Deze link vraagt nu eerst de gespreksleider"
-                    )
+                    room.revoke(conn, closecodes.UNAUTHORIZED, LINK_ASKS)
+        c.meetings.tell(meeting_id)
     return JSONResponse({"role": role.value, "ask": c.body["ask"]})
 
 

@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import cast
 
 from pycrdt import Doc
 from starlette.applications import Starlette
@@ -28,9 +29,11 @@ from . import (
 )
 from .accountpages import AccountLayers
 from .bodylimit import BodyLimit
+from .bus import CaughtUp, RedisBus
 from .config import Config
 from .meetings import Meetings
 from .nostore import NoStore
+from .pgstore import PgStore
 from .registry import Rooms
 from .security import SecurityHeaders
 from .store import Store
@@ -56,13 +59,23 @@ async def delete_expired(meetings: Meetings, config: Config) -> None:
         await asyncio.sleep(config.retention_check_seconds)
 
 
+def open_store(config: Config) -> Store:
+    """PostgreSQL when a database URL is set (several nodes), else the SQLite file. (A
+    PgStore has the Store's methods: typed as one.)"""
+    if config.database_url:
+        return cast(Store, PgStore(config.database_url))
+    return Store(config.database_path, config.synchronous)
+
+
 def create_app(config: Config | None = None) -> Starlette:
     config = config or Config()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         Doc()  # the first Doc imports anyio's asyncio backend (~20 ms): not while a device waits
-        store = Store(config.database_path, config.synchronous)
+        store = open_store(config)
+        if isinstance(store, PgStore):
+            await store.open()
         rooms = Rooms(
             store,
             config.idle_unload_seconds,
@@ -73,13 +86,25 @@ def create_app(config: Config | None = None) -> Starlette:
         )
         app.state.store, app.state.rooms = store, rooms
         app.state.meetings = meetings = Meetings(store, rooms)
+        if config.redis_url:  # one of several nodes (server/bus.py)
+            rooms.bus = RedisBus(config.redis_url, rooms)
+            rooms.bus.purge_after = config.redis_purge_seconds
+            rooms.bus.max_len = config.redis_stream_length
+            rooms.bus.recheck = meetings.recheck
+            rooms.bus.describe = meetings.here
+            await rooms.bus.start()
         retention = asyncio.create_task(delete_expired(meetings, config))
         try:
             yield
         finally:
             retention.cancel()
+            if rooms.bus is not None:
+                await rooms.bus.stop()
             rooms.close()
-            store.close()
+            if isinstance(store, PgStore):
+                await store.aclose()
+            else:
+                store.close()
 
     app = Starlette(
         routes=[
@@ -103,6 +128,8 @@ def create_app(config: Config | None = None) -> Starlette:
             Middleware(BoardSockets),
             Middleware(SecurityHeaders),
             Middleware(NoStore),
+            # Several nodes: a request waits until this node has read the meetings' streams.
+            Middleware(CaughtUp),
             Middleware(BodyLimit, max_body_bytes=config.max_body_bytes),
             # The login session on every route, CSRF on the account pages (accountpages.py).
             Middleware(AccountLayers),

@@ -175,6 +175,17 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
                 conn.client_ids.add(cid)
         self._forward(taken, conn)
 
+    def remote(self, entries: tuple[AwarenessEntry, ...]) -> None:
+        """Presence another node relayed (server/bus.py): checked and stamped there. Kept
+        for devices that join here later; this node's devices get the message itself."""
+        for e in entries:
+            if e.removed:
+                self._states.pop(e.client_id, None)
+                self._remember_departed(e.client_id, e.clock)
+            elif (known := self._known(e.client_id)) is None or e.clock >= known[0]:
+                self._departed.pop(e.client_id, None)
+                self._states[e.client_id] = (e.clock, e.state)
+
     def drop(self, conn: Connection) -> None:
         """The connection is gone: its states go, and everyone is told at once."""
         self._speakers.pop(conn, None)

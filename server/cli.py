@@ -13,9 +13,8 @@ from starlette.applications import Starlette
 
 from . import logredact
 from .accounts import AccountError, Accounts, offer_first_account, password_problem
-from .app import create_app
+from .app import create_app, open_store
 from .config import Config, ConfigError
-from .store import Store
 from .wsprotocol import uvicorn_options
 
 
@@ -33,6 +32,14 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--data", type=Path, help="folder for the SQLite database (default ./data)")
+    serve.add_argument(
+        "--database",
+        help="postgresql://... instead of SQLite: one of several nodes (NETWERKBORD_DATABASE_URL)",
+    )
+    serve.add_argument(
+        "--redis",
+        help="redis://...: fan-out between the nodes (NETWERKBORD_REDIS_URL; needs --database)",
+    )
     serve.add_argument(
         "--admin-key", help="require this key to create meetings (or set NETWERKBORD_ADMIN_KEY)"
     )
@@ -58,7 +65,14 @@ def main(argv: list[str] | None = None) -> None:
             admin_key=args.admin_key,
             https_only=args.https_only,
             session_hours=args.session_hours,
+            database_url=args.database,
+            redis_url=args.redis,
         )
+        if config.redis_url and not config.database_url:
+            raise ConfigError(
+                "NETWERKBORD_REDIS_URL (--redis) needs NETWERKBORD_DATABASE_URL (--database): "
+                "nodes share their boards through PostgreSQL"
+            )
     except ConfigError as e:
         sys.exit(f"netwerkbord: {e}")  # to stderr, exit status 1, no traceback
     missing = missing_bundle(config)
@@ -87,7 +101,7 @@ def announce_first_account(app: Starlette, config: Config, host: str, port: int)
     """On an install without any account: a one-time link to make the first one, printed on
     standard output (the log says it is there). It works until it is used, until an account
     is made otherwise, or until the server stops."""
-    store = Store(config.database_path, config.synchronous)
+    store = open_store(config)
     try:
         if store.count_users():
             return None
@@ -129,15 +143,16 @@ def _user_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> 
                 help="read the password from the first line of standard input (for scripts)",
             )
         p.add_argument("--data", type=Path, help="folder for the SQLite database (default ./data)")
+        p.add_argument("--database", help="postgresql://... (NETWERKBORD_DATABASE_URL)")
 
 
 def user_command(args: argparse.Namespace) -> str | None:
     """Run `netwerkbord user …`; None on success, else the message to exit with."""
     try:
-        config = Config.from_env(data_dir=args.data)
+        config = Config.from_env(data_dir=args.data, database_url=args.database)
     except ConfigError as e:
         return f"netwerkbord: {e}"
-    store = Store(config.database_path, config.synchronous)
+    store = open_store(config)
     try:
         accounts = Accounts(store, config)
         if args.action == "list":

@@ -67,6 +67,12 @@ class Config:
     login_name_failure_burst: int = 5  # wrong passwords for one user name, then throttled
     login_address_failure_burst: int = 20  # wrong passwords from one address, then throttled
     login_failures_per_minute: float = 2.0  # ... and how fast that allowance comes back
+    # More than one machine (docs/operations.md): PostgreSQL instead of SQLite, and Redis
+    # between the nodes. Both set: any number of nodes started alike form one service.
+    database_url: str = ""  # postgresql://user@host/db (NETWERKBORD_DATABASE_URL)
+    redis_url: str = ""  # redis://host:6379/0 (NETWERKBORD_REDIS_URL); needs database_url
+    redis_purge_seconds: float = 30.0  # a deleted meeting's last notice stays this long
+    redis_stream_length: int = 100_000  # entries kept per stream (of 16); older are trimmed
     templates_dir: Path = PACKAGE / "templates"
     static_dir: Path = PACKAGE / "static"
 

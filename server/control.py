@@ -52,9 +52,13 @@ def facilitator_route(path: str, handler: Handler, method: str = "POST") -> Rout
             body = sent
         name = body.get("by")
         by = ("facilitator", name[:60] if isinstance(name, str) else "")
-        return await handler(
-            Control(meetings_of(request), principal, body, request.path_params, request, by)
+        meetings = meetings_of(request)
+        response = await handler(
+            Control(meetings, principal, body, request.path_params, request, by)
         )
+        if meetings.rooms.bus is not None:  # its effects are in the meeting's order first
+            await meetings.rooms.bus.settled()
+        return response
 
     return Route(path, endpoint, methods=[method])
 
@@ -187,7 +191,9 @@ async def set_spotlight(c: Control) -> Response:
 
 
 async def list_devices(c: Control) -> Response:
-    return JSONResponse({"devices": c.meetings.connected(c.principal.meeting_id)})
+    meeting_id, bus = c.principal.meeting_id, c.meetings.rooms.bus
+    elsewhere = await bus.elsewhere(meeting_id) if bus is not None else []
+    return JSONResponse({"devices": c.meetings.connected(meeting_id, elsewhere)})
 
 
 async def remove_device(c: Control) -> Response:

@@ -192,7 +192,6 @@ def admission_error(rooms: Any, config: Config, meeting_id: str, board_id: str) 
 def meeting_limit_error(state: Any) -> str | None:
     """Why no new meeting may be created now, or None. `state` is app.state."""
     config: Config = state.config
-    count = state.store.db.execute("SELECT count(*) FROM meetings").fetchone()[0]
-    if count >= config.max_meetings:
+    if state.store.count_meetings() >= config.max_meetings:
         return "Deze server heeft het maximale aantal bijeenkomsten; probeer het later opnieuw"
     return None

@@ -7,7 +7,7 @@ and what a waiting screen needs of it into `stand` (board/boards.py).
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -33,6 +33,9 @@ from .tokens import hash_token, new_meeting_id, new_token
 log = logging.getLogger("netwerkbord.meetings")
 
 SHARE_ROLE = "plan-link"  # a read-only link to the plan; not a role: it opens no board
+DEVICE_REMOVED = "Dit apparaat is verwijderd"
+LINK_REVOKED = "Deze link is ingetrokken"
+LINK_ASKS = "Deze link vraagt nu eerst de gespreksleider"
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ class Meetings:
         self.store.set_state(meeting_id, state)
         # Cut off whoever may no longer see a board *before* anything else is written.
         self.enforce(meeting_id, state)
+        self.tell(meeting_id)
         if state.closed != old.closed:
             self.store.add_audit(
                 meeting_id,
@@ -176,6 +180,41 @@ class Meetings:
         self._write_course(meeting_id, lambda doc: _write_state(doc, state, old))
         log.info("meeting %s: phase=%s closed=%s", meeting_id, state.phase, state.closed)
         return state
+
+    def tell(self, meeting_id: str) -> None:
+        """Several nodes (server/bus.py): the others recheck their devices of the meeting,
+        in the meeting's order, before anything this node forwards after this."""
+        if self.rooms.bus is not None:
+            self.rooms.bus.event(meeting_id)
+
+    def recheck(self, meeting_id: str) -> None:
+        """Another node changed a rule of the meeting: cut off every device here that may
+        no longer be there (deleted meeting, removed device, revoked link, the closed part),
+        as that node did with its own."""
+        meeting = self.store.get_meeting(meeting_id)
+        if meeting is None:
+            self._cut_all(meeting_id)
+            return
+        for room in self.rooms.loaded(meeting_id):
+            for conn in list(room.connections):
+                reason = self._gone_reason(conn.principal)
+                if reason:
+                    room.revoke(conn, closecodes.UNAUTHORIZED, reason)
+        self.enforce(meeting_id, meeting.state)
+
+    def _gone_reason(self, p: Principal) -> str | None:
+        """Why a connection's credential no longer counts, or None."""
+        if p.token_hash == f"device:{p.device}":
+            found = self.devices.get(p.meeting_id, p.device)
+            return None if found is not None and found.status == ACTIVE else DEVICE_REMOVED
+        record = self.store.find_token(p.token_hash)
+        if record is None:
+            return LINK_REVOKED
+        if record.ask:
+            return LINK_ASKS
+        if p.device and self.store.is_blocked(p.meeting_id, p.device):
+            return DEVICE_REMOVED
+        return None
 
     def enforce(self, meeting_id: str, state: MeetingState) -> None:
         for room in self.rooms.loaded(meeting_id):
@@ -248,12 +287,18 @@ class Meetings:
 
     def delete(self, meeting_id: str) -> None:
         """Delete a meeting now: devices are cut off, boards leave memory, rows leave SQLite."""
+        self._cut_all(meeting_id)
+        self.store.delete_meeting(meeting_id)
+        self.tell(meeting_id)
+        if self.rooms.bus is not None:
+            self.rooms.bus.purge_soon(meeting_id)
+        log.info("meeting %s deleted", meeting_id)
+
+    def _cut_all(self, meeting_id: str) -> None:
         for room in list(self.rooms.loaded(meeting_id)):
             for conn in list(room.connections):
                 room.revoke(conn, closecodes.UNAUTHORIZED, "Deze bijeenkomst is verwijderd")
         self.rooms.forget(meeting_id)
-        self.store.delete_meeting(meeting_id)
-        log.info("meeting %s deleted", meeting_id)
 
     def delete_expired(self, retention_seconds: float) -> list[str]:
         expired = self.store.expired_meetings(time.time() - retention_seconds)
@@ -292,26 +337,44 @@ class Meetings:
 
     # devices and links --------------------------------------------------------------------
 
-    def connected(self, meeting_id: str) -> list[dict[str, Any]]:
+    def connected(
+        self, meeting_id: str, elsewhere: Iterable[dict[str, Any]] = ()
+    ) -> list[dict[str, Any]]:
         """The devices of a meeting: every admitted device (connected or not) and every
         client connected by a role link, with its role, the names shown on it in presence,
-        its label and whether it is connected now."""
+        its label and whether it is connected now. `elsewhere`: what other nodes list as
+        connected there (server/bus.py RedisBus.elsewhere), as here() lists it."""
         found: dict[str, dict[str, Any]] = {}
         for d in self.devices.active(meeting_id):
             role = d.role.value if d.role else ""
             found[d.id] = _device_entry(d.id, role, d.label, d.via)
-        for room in self.rooms.loaded(meeting_id):
-            for conn in room.connections:
-                p: Principal = conn.principal
-                key = p.device or f"anoniem-{id(conn)}"
-                entry = found.setdefault(key, _device_entry(p.device, p.role.value, "", "link"))
-                entry["connected"] = True
-                entry["boards"].add(room.key[1])
-                for cid in conn.client_ids:
+        for there in (*self.here(meeting_id), *elsewhere):
+            entry = found.setdefault(
+                there["device"] or there["key"],
+                _device_entry(there["device"], there["role"], "", "link"),
+            )
+            entry["connected"] = True
+            entry["boards"].add(there["board"])
+            for cid in there["ids"]:
+                for room in self.rooms.loaded(meeting_id):  # (presence is on every node)
                     entry["names"].update(_awareness_names(room.awareness.get(cid)))
         return [
             {**e, "names": sorted(e["names"]), "boards": sorted(e["boards"])}
             for e in found.values()
+        ]
+
+    def here(self, meeting_id: str) -> list[dict[str, Any]]:
+        """This node's connections to the meeting: device, role, board, presence ids."""
+        return [
+            {
+                "device": conn.principal.device,
+                "key": f"anoniem-{id(conn)}",
+                "role": conn.principal.role.value,
+                "board": room.key[1],
+                "ids": sorted(conn.client_ids),
+            }
+            for room in self.rooms.loaded(meeting_id)
+            for conn in room.connections
         ]
 
     def remove_device(self, meeting_id: str, device: str) -> int:
@@ -325,8 +388,9 @@ class Meetings:
         for room in self.rooms.loaded(meeting_id):
             for conn in list(room.connections):
                 if conn.principal.device == device:
-                    room.revoke(conn, closecodes.UNAUTHORIZED, "Dit apparaat is verwijderd")
+                    room.revoke(conn, closecodes.UNAUTHORIZED, DEVICE_REMOVED)
                     closed += 1
+        self.tell(meeting_id)
         return closed
 
     def rotate_token(self, meeting_id: str, role: Role) -> str:
@@ -336,7 +400,8 @@ class Meetings:
         for room in self.rooms.loaded(meeting_id):
             for conn in list(room.connections):
                 if conn.principal.token_hash in revoked:
-                    room.revoke(conn, closecodes.UNAUTHORIZED, "Deze link is ingetrokken")
+                    room.revoke(conn, closecodes.UNAUTHORIZED, LINK_REVOKED)
+        self.tell(meeting_id)
         return token
 
     def _write_course(self, meeting_id: str, change: Callable[[Doc], None]) -> None:
@@ -395,14 +460,20 @@ def _device_entry(device: str, role: str, label: str, via: str) -> dict[str, Any
     }
 
 
-def _awareness_names(entry: tuple[int, str] | None) -> list[str]:
+def _awareness_user(entry: tuple[int, str] | None) -> dict[str, Any]:
+    """The `user` object of a presence state (stamped by the server with role and device:
+    server/awareness.py), or {}."""
     if entry is None:
-        return []
+        return {}
     try:
         user = json.loads(entry[1]).get("user") or {}
     except (ValueError, AttributeError):
-        return []
-    name = user.get("name") if isinstance(user, dict) else None
+        return {}
+    return user if isinstance(user, dict) else {}
+
+
+def _awareness_names(entry: tuple[int, str] | None) -> list[str]:
+    name = _awareness_user(entry).get("name")
     return [name[:60]] if isinstance(name, str) and name else []
 
 

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from .config import Config
 from .rooms import Room, RoomKey
@@ -53,8 +54,10 @@ class Rooms:
         meeting_quota: int = 64 * 2**20,
         *,
         config: Config | None = None,
+        bus: Any = None,
     ):
         self.store = store
+        self.bus = bus  # several nodes: server/bus.py
         self.config = config  # for the rooms' presence limits (server/awareness.py)
         self.idle_seconds = idle_seconds
         self.compact_after = compact_after
@@ -76,7 +79,7 @@ class Rooms:
                     self.store, meeting_id, self.board_quota, self.meeting_quota
                 )
             room = self._rooms[key] = Room(
-                key, self.store, self.compact_after, meeting, config=self.config
+                key, self.store, self.compact_after, meeting, config=self.config, bus=self.bus
             )
         return room
 
@@ -124,6 +127,12 @@ class Rooms:
     def boards_of(self, meeting_id: str) -> dict[str, Room]:
         """The meeting's loaded boards by board id (do not change the dict)."""
         return self._rooms.by_meeting.get(meeting_id, {})
+
+    def all(self) -> list[Room]:
+        return list(self._rooms.values())
+
+    def meeting_ids(self) -> list[str]:
+        return list(self._rooms.by_meeting)
 
     def active_meetings(self) -> int:
         return len(self._rooms.by_meeting)

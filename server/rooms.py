@@ -21,11 +21,13 @@ from board.boards import get_board
 
 from . import closecodes, compaction, gaps
 from .awareness import AwarenessRelay
+from .bus import RoomOrder
 from .config import Config
 from .connection import Connection
 from .content import board_content
 from .store import StorageError, Store
 from .sync import (
+    AwarenessMessage,
     ProtocolError,
     SyncMessage,
     encode_sync_step1,
@@ -62,9 +64,14 @@ class Room:
         meeting: MeetingGuard | None = None,
         *,
         config: Config | None = None,
+        bus: Any = None,
     ) -> None:
         self.key = key
         self.store = store
+        # Several nodes (server/bus.py): what this room forwards goes through the meeting's
+        # stream, and its devices get it when it comes back, in the meeting's order.
+        self.bus = bus
+        self.order = RoomOrder()
         self.compact_after = compact_after
         self.connections: set[Connection] = set()
         self.meeting = meeting or MeetingGuard.load(store, key[0], 2**62, 2**62)
@@ -115,10 +122,14 @@ class Room:
         self.connections.add(conn)
         conn.send(encode_sync_step1(self.doc.get_state()))
         self.awareness.join(conn)
+        if self.bus is not None:
+            self.bus.connections_changed(self.key[0])
 
     def leave(self, conn: Connection) -> None:
         self.connections.discard(conn)
         self.awareness.drop(conn)
+        if self.bus is not None:
+            self.bus.connections_changed(self.key[0])
 
     def revoke(self, conn: Connection, code: int, reason: str) -> None:
         """Cut a connection off now: it receives nothing more and is closed."""
@@ -137,7 +148,10 @@ class Room:
         elif self.quiet:
             return  # `stand`: read during the closed part by professionals, so no presence
         else:  # presence, or a query for it
+            ids = len(conn.client_ids)
             self.awareness.receive(conn, message)
+            if self.bus is not None and len(conn.client_ids) != ids:  # (the console's list)
+                self.bus.connections_changed(self.key[0])
             if conn.client_ids:  # announcing a client id claims it, before it writes
                 self.meeting.client_ids.claim(
                     conn.client_ids, writer_key(conn.principal), persist=False
@@ -151,7 +165,9 @@ class Room:
                 raise ProtocolError("invalid state vector") from None
             reply = encode_sync_step2(missing)
             writer = self.store.writer
-            if writer.idle():
+            if self.bus is not None:  # only once this node's updates so far went round
+                self.bus.after(self, partial(self._send_when_stored, conn, reply, None))
+            elif writer.idle():
                 conn.send(reply)
             else:  # it may hold updates not yet on disk: hand it out once they are
                 writer.after(partial(self._send_when_stored, conn, reply))
@@ -228,7 +244,7 @@ class Room:
             self.guard.stop()
         self.guard.accept(changes)
         self.meeting.client_ids.claim(summary.clients, me)
-        self._commit(origin)
+        self._commit(origin, tuple(summary.clients))
 
     def _check(self, update: bytes, principal: object) -> Summary:
         return self.guard.before(
@@ -278,25 +294,34 @@ class Room:
         if writer.failures > failures:
             raise StorageError("the change was not stored")
 
-    def _commit(self, origin: Connection | None) -> None:
+    def _commit(self, origin: Connection | None, claims: tuple[int, ...] = ()) -> None:
         captured, self._captured = self._captured, []
         for update in captured:
             self.pending += 1
+            self.order.sent += 1
             self.meeting.sizes.add(self.key[1], len(update))
             self.store.writer.append(
-                self.key, update, partial(self._stored, update, origin, self.loads)
+                self.key, update, partial(self._stored, update, origin, self.loads, claims)
             )
         if self.pending >= self.compact_after:
             self.compact_soon()
 
     def _stored(
-        self, update: bytes, origin: Connection | None, loads: int, error: Exception | None
+        self,
+        update: bytes,
+        origin: Connection | None,
+        loads: int,
+        claims: tuple[int, ...],
+        error: Exception | None,
     ) -> None:
         """The writer's report on one update: forward it, or undo it. (`loads`: how often
-        the document had been read from disk when the update came.)"""
+        the document had been read from disk when the update came; `claims`: the client
+        ids it was written with, which other nodes learn are its device's.)"""
         if error is None:
-            self._broadcast(encode_update(update), exclude=origin)
+            self._broadcast(encode_update(update), origin, claims, counted=True)
             return
+        if self.bus is not None:
+            self.bus.skip(self)  # it will not come back from the stream
         # Nothing of it is forwarded. The document in memory already holds it, though, and
         # would hand it to the next device: go back to what is stored. The device that sent
         # it still has it and sends it again when it reconnects.
@@ -325,11 +350,28 @@ class Room:
         """Compact now, or for a big board on a disk, start compacting it in parts."""
         if self._compaction is not None:
             return
+        if self.bus is not None or hasattr(self.store, "compact"):
+            self._compact_in_database()
+            return
         size = self.meeting.sizes.boards.get(self.key[1], 0)
         if size < compaction.IN_PARTS_FROM or not self.store.writer.batch:
             self.compact()
             return
         task = asyncio.get_running_loop().create_task(compaction.compact_in_parts(self))
+        task.add_done_callback(self._compaction_done)
+        self._compaction = task
+
+    def _compact_in_database(self) -> None:
+        """PostgreSQL (server/pgstore.py): the database compacts the board from what it
+        holds, whichever node asks; the document in memory is not involved."""
+        pending = self.pending
+
+        async def run() -> None:
+            store: Any = self.store  # a PgStore
+            size = await store.compact(*self.key)
+            self.compacted(pending, size)
+
+        task = asyncio.get_running_loop().create_task(run())
         task.add_done_callback(self._compaction_done)
         self._compaction = task
 
@@ -349,6 +391,8 @@ class Room:
 
     def compact(self) -> None:
         """Compact at once (small boards; and every board at shutdown)."""
+        if hasattr(self.store, "compact"):  # (PostgreSQL: the log stays for the next node)
+            return
         if self._compaction is not None:  # its parts are dropped with the log below
             self._compaction.cancel()
             self._compaction = None
@@ -358,7 +402,26 @@ class Room:
             self.meeting.sizes.set(self.key[1], len(state))
             self.pending = 0
 
-    def _broadcast(self, message: bytes, exclude: Connection | None = None) -> None:
+    def _broadcast(
+        self,
+        message: bytes,
+        exclude: Connection | None = None,
+        claims: tuple[int, ...] = (),
+        counted: bool = False,
+    ) -> None:
+        """Forward to every device on the board but `exclude`; with several nodes, to every
+        device on every node, through the meeting's stream (server/bus.py)."""
+        if self.bus is None:
+            self.deliver(message, exclude)
+            return
+        owner = ""
+        if exclude is not None:
+            owner = writer_key(exclude.principal)
+            claims = (*claims, *exclude.client_ids)
+        self.bus.publish(self, message, exclude, owner, claims, counted)
+
+    def deliver(self, message: bytes, exclude: Connection | None = None) -> None:
+        """Send to this node's devices on the board but `exclude`."""
         dropped = []
         for other in self.connections:
             if other is not exclude:
@@ -367,6 +430,43 @@ class Room:
                     dropped.append(other)
         for other in dropped:
             self.leave(other)
+
+    # several nodes (server/bus.py) --------------------------------------------------------
+
+    def apply_remote(self, message: bytes, owner: str, claims: tuple[int, ...]) -> None:
+        """A message another node forwarded (and stored, if it is an update): take it in
+        and forward it to this node's devices."""
+        if claims and owner:
+            self.meeting.client_ids.claim(claims, owner, persist=False)
+        # (checked by the node it came from; presence got a little longer there: stamped)
+        parsed = parse_message(message, self.awareness.max_json_depth)
+        if isinstance(parsed, AwarenessMessage):
+            self.awareness.remote(parsed.entries)
+        elif isinstance(parsed, SyncMessage) and parsed.kind == YSyncMessageType.SYNC_UPDATE:
+            self._take_in(parsed.payload)
+        self.deliver(message)
+
+    def _take_in(self, update: bytes) -> None:
+        """Apply an update stored elsewhere: no checks, no log (it is in the database)."""
+        self.guard.watch()
+        try:
+            self.doc.apply_update(update)
+        except Exception:
+            log.exception("an update from another node could not be applied to %s/%s", *self.key)
+        finally:
+            self.guard.accept(self.guard.stop())
+            self._captured.clear()
+        self.meeting.sizes.add(self.key[1], len(update))
+
+    def catch_up(self) -> None:
+        """Take in what the database has and this document lacks (entries were missed)."""
+        fresh: Doc = Doc()
+        snapshot, updates = self.store.load_board(*self.key)
+        _apply_all(fresh, snapshot, updates)
+        missing = fresh.get_update(self.doc.get_state())
+        if missing != b"\x00\x00":
+            self._take_in(missing)
+            self.deliver(encode_update(missing))
 
     def to_py(self) -> dict[str, Any]:
         """The document's top-level maps as plain Python data."""

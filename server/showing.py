@@ -49,6 +49,8 @@ async def set_shown(request: Request) -> Response:
     meetings.store.add_audit(
         principal.meeting_id, f"{title} {'laten zien' if shown else 'niet meer laten zien'}", *by
     )
+    if meetings.rooms.bus is not None:  # (as control.facilitator_route)
+        await meetings.rooms.bus.settled()
     return JSONResponse(state_json(principal.meeting_id, state))
 
 

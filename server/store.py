@@ -301,6 +301,9 @@ class Store:
         )
         return Meeting(r["id"], r["title"], r["created_at"], state)
 
+    def count_meetings(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM meetings").fetchone()[0])
+
     def set_state(self, meeting_id: str, state: MeetingState) -> None:
         self._write(
             lambda: self.db.table("meetings").update(

@@ -24,6 +24,7 @@ from board.permissions import Access
 from board.roles import Role
 
 from . import closecodes
+from .bus import REDIS_LOST
 from .config import Config
 from .connection import Connection
 from .devices import cookie_name, same_origin
@@ -143,6 +144,8 @@ def admit(
     access = meetings.access(principal, board_id)
     if access is Access.NONE:
         raise Refused(closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar")
+    if rooms.bus is not None and not rooms.bus.healthy:  # (server/bus.py: no order, no entry)
+        raise Refused(closecodes.TRY_AGAIN, REDIS_LOST)
     refused = admission_error(rooms, config, meeting_id, board_id)
     if refused:
         raise Refused(closecodes.FULL, refused)

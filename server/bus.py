@@ -1,0 +1,514 @@
+"""Fan-out between nodes through Redis Streams: one ordered channel per meeting.
+
+Every node of a service (`netwerkbord serve --database postgresql://... --redis redis://...`)
+sends what it would forward on a board, and every change of a meeting's rules (the closed
+part, a removed device, a revoked link, a deletion), to the meeting's stream; and every node,
+the sender included, forwards to its own devices only what it reads back from the stream.
+So there is one order per meeting for the whole service: a state change that enters the
+stream before an update reaches every node before that update, and a professional on any
+node is cut off before anything written after the start of the closed part reaches it.
+
+Why Streams and not pub/sub: a stream keeps its entries, with ids, for a while. A node that
+lost its connection for a moment goes on where it was; one whose entries were trimmed
+meanwhile sees it (each entry carries its sender's sequence number: a gap shows) and
+catches up from PostgreSQL. Pub/sub drops what a subscriber misses without a trace.
+
+The meetings share SHARDS streams (`nb:s:<n>`, a meeting always in the same one), so a
+node reads a fixed number of keys with one blocking XREAD, however many meetings it holds.
+Every node reads every shard and skips meetings it has no board of: what limits how far
+the service grows with more nodes (docs/operations.md, "More than one machine").
+
+Write-before-forward: a node sends an update to the stream only once PostgreSQL has
+committed it (server/pgstore.py), so whatever any device receives is in the database.
+
+If Redis cannot be reached, a node forwards nothing (it could not keep the order): its
+devices are closed with 1013 and reconnect, to this node or another, and resync from
+PostgreSQL. A node catches up every board it holds after a gap or a lost connection.
+"""
+
+import asyncio
+import json
+import logging
+import secrets
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+from starlette.responses import JSONResponse
+
+from . import closecodes
+from .writer import StorageError
+
+if TYPE_CHECKING:
+    from .connection import Connection
+    from .registry import Rooms
+    from .rooms import Room
+
+log = logging.getLogger("netwerkbord.bus")
+
+SHARDS = 16
+MAX_LEN = 100_000  # entries kept per shard (approximately): minutes of traffic at full load
+BLOCK_MS = 5_000  # a blocking read returns at least this often (to notice a lost Redis)
+PURGE_AFTER_SECONDS = 30.0
+HEARTBEAT_SECONDS = 5.0  # a node's `nb:n:<node>` lives three beats
+CONNECTIONS_TTL = 3600  # a meeting's `nb:c:<meeting>` when no node renews it
+SERVERS_APART = "De servers kunnen elkaar even niet bereiken; probeer het zo opnieuw"
+REDIS_LOST = "De verbinding tussen de servers is even weg; opnieuw verbinden"
+
+
+def stream_of(meeting_id: str) -> str:
+    return f"nb:s:{zlib.crc32(meeting_id.encode()) % SHARDS}"
+
+
+@dataclass(slots=True)
+class _Out:
+    stream: str
+    fields: dict[str, Any]
+    room: "Room | None" = None
+    exclude: "Connection | None" = None
+    counted: bool = False  # an update: RoomOrder counts it
+
+
+@dataclass
+class _Barrier:
+    """Replies that wait until a room's own updates so far have come back from the stream."""
+
+    target: int
+    done: Callable[[], None]
+
+
+@dataclass
+class RoomOrder:
+    """Per room: updates handed to the stream and updates read back (its own)."""
+
+    sent: int = 0
+    forwarded: int = 0
+    waiting: list[_Barrier] = field(default_factory=list)
+
+
+class RedisBus:
+    """See the module docstring. `recheck(meeting_id)` is called for a rule change that
+    another node made (Meetings.recheck: cut whoever may no longer be there)."""
+
+    def __init__(self, url: str, rooms: "Rooms") -> None:
+        self.url = url
+        self.rooms = rooms
+        self.node = secrets.token_hex(6)
+        self.recheck: Callable[[str], None] = lambda meeting_id: None
+        self._redis = aioredis.Redis.from_url(url)
+        # (the blocking read waits up to BLOCK_MS: its socket must wait longer)
+        self._reader_redis = aioredis.Redis.from_url(url, socket_timeout=BLOCK_MS / 1000 + 10)
+        self._seq: dict[str, int] = {}  # per stream: entries this node sent to it
+        self._out: list[_Out] = []
+        self._sender: asyncio.Task[None] | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._positions: dict[str, bytes] = {}
+        self._last_seq: dict[tuple[str, str], int] = {}  # (node, stream) -> its last sequence
+        self._own: dict[tuple[str, int], _Out] = {}  # own entries sent, until read back
+        self._progress = asyncio.Event()  # set and cleared after every read
+        self._sent_idle = asyncio.Event()
+        self._sent_idle.set()
+        self.healthy = False
+        self.entries_read = 0
+        self.purge_after = PURGE_AFTER_SECONDS
+        # this node's connected devices of a meeting, as Meetings.here() lists them
+        self.describe: Callable[[str], list[dict[str, Any]]] = lambda meeting_id: []
+        self._changed: set[str] = set()
+        self._heart: asyncio.Task[None] | None = None
+        self.max_len = MAX_LEN
+        self._purges: set[asyncio.Task[None]] = set()
+
+    # starting and stopping ----------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self._redis.ping()
+        await self._mark_positions()
+        self.healthy = True
+        loop = asyncio.get_running_loop()
+        self._reader = loop.create_task(self._read_forever())
+        self._heart = loop.create_task(self._beat())
+
+    async def stop(self) -> None:
+        await self.settled()
+        for task in [*self._purges, *([self._heart] if self._heart else [])]:
+            task.cancel()
+        try:
+            await self._redis.delete(f"nb:n:{self.node}")  # its connections count no more
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for meeting_id in self.rooms.meeting_ids():
+                    pipe.hdel(f"nb:c:{meeting_id}", self.node)
+                await pipe.execute()
+        except (RedisError, OSError):
+            pass
+        if self._reader is not None:
+            self._reader.cancel()
+            try:
+                await self._reader
+            except asyncio.CancelledError:
+                pass
+        await self._redis.aclose()
+        await self._reader_redis.aclose()
+
+    async def _mark_positions(self) -> None:
+        """Read from the current end of every shard on (what came before is in the
+        database, and every board is read from there when it loads)."""
+        for n in range(SHARDS):
+            key = f"nb:s:{n}"
+            last: Any = await self._redis.xrevrange(key, count=1)
+            self._positions[key] = last[0][0] if last else b"0-0"
+
+    # sending ------------------------------------------------------------------------------
+
+    def publish(
+        self,
+        room: "Room",
+        message: bytes,
+        exclude: "Connection | None",
+        owner: str = "",
+        claims: tuple[int, ...] = (),
+        counted: bool = False,
+    ) -> None:
+        """Send a message of a board (an update or presence) to every node; this node's
+        devices get it when it comes back from the stream (but `exclude`). `counted`: an
+        update the room counted in RoomOrder.sent when it handed it to the writer."""
+        fields: dict[str, Any] = {"b": room.key[1], "d": message}
+        if owner:
+            fields["o"] = owner
+        if claims:
+            fields["c"] = ",".join(map(str, claims))
+        self._send(_Out(stream_of(room.key[0]), fields, room, exclude, counted), room.key[0])
+
+    def event(self, meeting_id: str) -> None:
+        """A rule of the meeting changed here (its state, a device, a link, a deletion):
+        every other node rechecks its devices of it, in the meeting's order."""
+        self._send(_Out(stream_of(meeting_id), {"e": "recheck"}), meeting_id)
+
+    def skip(self, room: "Room") -> None:
+        """A counted update that will not come back (it was not stored)."""
+        room.order.forwarded += 1
+        self._release(room)
+
+    def after(self, room: "Room", done: Callable[[], None]) -> None:
+        """Run `done` once every update of this room sent so far has come back (a reply
+        that holds the document must not get ahead of the meeting's order)."""
+        order = room.order
+        if order.forwarded >= order.sent:
+            done()
+        else:
+            order.waiting.append(_Barrier(order.sent, done))
+
+    async def settled(self) -> None:
+        """Wait until what this node handed over so far is in Redis."""
+        while not self._sent_idle.is_set():
+            await self._sent_idle.wait()
+
+    def _send(self, out: _Out, meeting_id: str) -> None:
+        seq = self._seq[out.stream] = self._seq.get(out.stream, 0) + 1
+        out.fields.update({"n": self.node, "q": seq, "m": meeting_id})
+        self._own[(out.stream, seq)] = out
+        self._out.append(out)
+        if self._sender is None:
+            self._sent_idle.clear()
+            self._sender = asyncio.get_running_loop().create_task(self._send_all())
+
+    async def _send_all(self) -> None:
+        try:
+            while self._out:
+                await asyncio.sleep(0)  # one pipeline for what this turn of the loop sent
+                batch, self._out = self._out, []
+                try:
+                    async with self._redis.pipeline(transaction=False) as pipe:
+                        for out in batch:
+                            fields: Any = out.fields
+                            pipe.xadd(
+                                out.stream,
+                                fields,
+                                maxlen=self.max_len,
+                                approximate=self.max_len >= 1000,  # (Redis trims in blocks)
+                            )
+                        await pipe.execute()
+                except (RedisError, OSError) as e:
+                    log.error("sending to Redis failed: %s", e)
+                    for out in batch:
+                        self._own.pop((out.stream, int(out.fields["q"])), None)
+                        if out.room is not None:
+                            if out.counted:
+                                out.room.order.forwarded += 1
+                            self._lost(out.room)
+        finally:
+            self._sender = None
+            self._sent_idle.set()
+
+    def _lost(self, room: "Room") -> None:
+        """This node cannot keep the meeting's order: its devices on the board go and
+        resync when they are back (from PostgreSQL, where their updates are)."""
+        for conn in list(room.connections):
+            room.revoke(conn, closecodes.TRY_AGAIN, REDIS_LOST)
+        self._release(room)
+
+    # reading ------------------------------------------------------------------------------
+
+    async def _read_forever(self) -> None:
+        delay = 0.1
+        while True:
+            try:
+                found: Any = await self._reader_redis.xread(
+                    dict(self._positions),  # type: ignore[arg-type]  # (str keys are fine)
+                    count=1000,
+                    block=BLOCK_MS,
+                )
+                if not self.healthy:
+                    self.healthy = True
+                    log.warning("Redis is back: catching up every board held here")
+                    self._catch_up_all()
+                delay = 0.1
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as e:
+                if self.healthy:
+                    log.error("reading from Redis failed: %s", e)
+                    self.healthy = False
+                    self._drop_everyone()
+                    self._progress.set()
+                    self._progress.clear()
+                await asyncio.sleep(delay)  # (retrying a lost connection, backing off)
+                delay = min(delay * 2, 2.0)
+                continue
+            for stream, entries in found or ():
+                key = stream.decode() if isinstance(stream, bytes) else stream
+                for entry_id, fields in entries:
+                    self._positions[key] = entry_id
+                    try:
+                        self._receive(key, fields)
+                    except Exception:
+                        log.exception("a stream entry could not be handled")
+            self._progress.set()  # (whoever waits in caught_up() looks again)
+            self._progress.clear()
+
+    def _receive(self, stream: str, fields: dict[bytes, bytes]) -> None:
+        self.entries_read += 1
+        node = fields[b"n"].decode()
+        seq = int(fields[b"q"])
+        last = self._last_seq.get((node, stream))
+        if last is not None and seq <= last:
+            return  # (an entry read twice after a reconnect)
+        self._last_seq[(node, stream)] = seq
+        if node == self.node:
+            # Own entries trimmed before they were read are still here: forward them first.
+            start = last + 1 if last is not None else max(1, seq - self.max_len)
+            for s in range(start, seq + 1):
+                self._forward_own(self._own.pop((stream, s), None))
+            return
+        if last is not None and seq > last + 1:
+            log.warning("%d entries of node %s were missed: catching up", seq - last - 1, node)
+            self._catch_up_all()
+        meeting_id = fields[b"m"].decode()
+        boards = self.rooms.boards_of(meeting_id)
+        if not boards:
+            return
+        if b"e" in fields:
+            self.recheck(meeting_id)
+            return
+        room = boards.get(fields[b"b"].decode())
+        if room is None:
+            return
+        claims = tuple(int(c) for c in fields[b"c"].split(b",")) if b"c" in fields else ()
+        owner = fields[b"o"].decode() if b"o" in fields else ""
+        room.apply_remote(fields[b"d"], owner, claims)
+
+    def _forward_own(self, out: _Out | None) -> None:
+        if out is None or out.room is None:
+            return
+        room = out.room
+        if not room.gone:
+            room.deliver(out.fields["d"], out.exclude)
+        if out.counted:
+            room.order.forwarded += 1
+            self._release(room)
+
+    def _release(self, room: "Room") -> None:
+        order = room.order
+        if not order.waiting:
+            return
+        ready = [b for b in order.waiting if b.target <= order.forwarded]
+        order.waiting = [b for b in order.waiting if b.target > order.forwarded]
+        for barrier in ready:
+            barrier.done()
+
+    def _drop_everyone(self) -> None:
+        for out in self._own.values():
+            if out.room is not None and out.counted:
+                out.room.order.forwarded += 1
+        self._own.clear()
+        for room in self.rooms.all():
+            self._lost(room)
+
+    def _catch_up_all(self) -> None:
+        for meeting_id in list(self.rooms.meeting_ids()):
+            self.catch_up(meeting_id)
+
+    def catch_up(self, meeting_id: str) -> None:
+        """Bring every board of a meeting held here in line with the database (after
+        entries were missed), and its devices with the meeting's rules."""
+        self.recheck(meeting_id)
+        for room in list(self.rooms.boards_of(meeting_id).values()):
+            room.catch_up()
+
+    async def caught_up(self) -> None:
+        """Wait until this node has read every entry that was in the streams when called:
+        a read over HTTP on any node then shows whatever any node forwarded before it (and
+        whatever the asker had written and seen answered). StorageError without Redis."""
+        if not self.healthy:
+            raise StorageError("Redis cannot be reached")
+        keys = list(self._positions)
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.xrevrange(key, count=1)
+                lasts: Any = await pipe.execute()
+        except (RedisError, OSError) as e:
+            raise StorageError(str(e)) from e
+        targets = {
+            key: _entry_id(last[0][0]) for key, last in zip(keys, lasts, strict=True) if last
+        }
+        while self.healthy and any(
+            _entry_id(self._positions[key]) < target for key, target in targets.items()
+        ):
+            await self._progress.wait()
+        if not self.healthy:
+            raise StorageError("Redis cannot be reached")
+
+    # who is connected where ---------------------------------------------------------------
+
+    def connections_changed(self, meeting_id: str) -> None:
+        """A device joined or left a board of the meeting here: this node's list of them in
+        Redis is renewed (once per turn of the event loop), for the console on any node."""
+        if meeting_id in self._changed:
+            return
+        self._changed.add(meeting_id)
+        if len(self._changed) == 1:
+            asyncio.get_running_loop().call_soon(self._write_connections)
+
+    def _write_connections(self) -> None:
+        changed, self._changed = self._changed, set()
+        rows = {m: json.dumps(self.describe(m)) for m in changed}
+        task = asyncio.get_running_loop().create_task(self._store_connections(rows))
+        self._purges.add(task)
+        task.add_done_callback(self._purges.discard)
+
+    async def _store_connections(self, rows: dict[str, str]) -> None:
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for meeting_id, row in rows.items():
+                    key = f"nb:c:{meeting_id}"
+                    if row == "[]":
+                        pipe.hdel(key, self.node)
+                    else:
+                        pipe.hset(key, self.node, row)
+                        pipe.expire(key, CONNECTIONS_TTL)
+                await pipe.execute()
+        except (RedisError, OSError) as e:
+            log.warning("the list of connections could not be written: %s", e)
+
+    async def _beat(self) -> None:
+        """This node is alive (`nb:n:<node>`): the others count its connections."""
+        while True:
+            try:
+                await self._redis.set(f"nb:n:{self.node}", "1", ex=int(HEARTBEAT_SECONDS * 3))
+                for meeting_id in self.rooms.meeting_ids():  # (their lists expire otherwise)
+                    self.connections_changed(meeting_id)
+            except (RedisError, OSError) as e:
+                log.warning("heartbeat: %s", e)
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+
+    async def elsewhere(self, meeting_id: str) -> list[dict[str, Any]]:
+        """The devices connected to the meeting on the other live nodes."""
+        key = f"nb:c:{meeting_id}"
+        try:
+            rows: Any = await self._redis.hgetall(key)
+            nodes = [n for n in rows if n.decode() != self.node]
+            alive: Any = [await self._redis.exists(f"nb:n:{n.decode()}") for n in nodes]
+        except (RedisError, OSError) as e:
+            raise StorageError(str(e)) from e
+        found: list[dict[str, Any]] = []
+        for node, live in zip(nodes, alive, strict=True):
+            if live:
+                found.extend(json.loads(rows[node]))
+        return found
+
+    # deleting -----------------------------------------------------------------------------
+
+    def purge_soon(self, meeting_id: str) -> None:
+        """A meeting was deleted: remove its entries from Redis. Those holding board content
+        at once; the bare notice of the deletion itself (the meeting's id, no content) after
+        PURGE_AFTER_SECONDS, once every node has read it (a node that has not by then is
+        catching up, and finds the meeting gone in the database)."""
+        loop = asyncio.get_running_loop()
+
+        async def run() -> None:
+            try:
+                await self.settled()
+                await self._redis.delete(f"nb:c:{meeting_id}")
+                await self.purge(meeting_id, content_only=True)
+                await asyncio.sleep(self.purge_after)
+                await self.purge(meeting_id)
+            except (RedisError, OSError) as e:  # trimming removes them later anyway
+                log.error("removing a deleted meeting's entries from Redis failed: %s", e)
+
+        task = loop.create_task(run())
+        self._purges.add(task)
+        task.add_done_callback(self._purges.discard)
+
+    async def purge(self, meeting_id: str, content_only: bool = False) -> int:
+        """Remove a deleted meeting's entries from its shard stream; returns how many."""
+        key = stream_of(meeting_id)
+        removed = 0
+        start = "-"
+        while True:
+            entries: Any = await self._redis.xrange(key, min=start, count=1000)
+            if not entries:
+                return removed
+            ids = [
+                eid
+                for eid, f in entries
+                if f.get(b"m", b"").decode() == meeting_id and (b"d" in f or not content_only)
+            ]
+            if ids:
+                removed += await self._redis.xdel(key, *ids)
+            if len(entries) < 1000:
+                return removed
+            last = entries[-1][0].decode()
+            ms, seq = last.split("-")
+            start = f"{ms}-{int(seq) + 1}"
+
+
+def _entry_id(raw: bytes | str) -> tuple[int, int]:
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    ms, _, seq = text.partition("-")
+    return int(ms), int(seq or 0)
+
+
+class CaughtUp:
+    """ASGI middleware, several nodes only: an HTTP request is handled once this node has
+    read the meetings' streams as far as they were when it came (RedisBus.caught_up), so
+    a page, export or answer never shows less than a device on another node already saw."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
+            bus = getattr(scope["app"].state, "rooms", None)
+            bus = getattr(bus, "bus", None)
+            if bus is not None:
+                try:
+                    await bus.caught_up()
+                except StorageError as e:
+                    log.error("%s %s: %s", scope["method"], scope["path"], e)
+                    response = JSONResponse({"error": SERVERS_APART}, status_code=503)
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
