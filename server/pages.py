@@ -1,11 +1,9 @@
 """HTML pages rendered with jinja2 (autoescaped: note text is always shown as text)."""
 
 import io
-import secrets
-import time
-from dataclasses import dataclass
 
 import segno
+from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -17,6 +15,7 @@ from board.phases import phase_label
 from board.roles import ROLE_LABELS, ROLES, Role, parse_role
 from board.scripts import CLOSED_PART_WAITING, SCRIPTS, get_script
 
+from .accounts import session_secret
 from .api import create_meeting_checked, error, join_links
 from .meetings import Meetings, Principal
 from .tokens import hash_token
@@ -62,18 +61,13 @@ async def create(request: Request) -> Response:
         return page
     assert created is not None
     meeting, tokens = created
-    links = join_links(request, tokens)
     # Post/redirect/get: the links wait, for this browser only, on a page a reload can show
     # again without making another meeting.
-    key = secrets.token_urlsafe(32)
-    _keep_created(
-        request, key, meeting.id, [(r.value, ROLE_LABELS[r], links[r.value]) for r in ROLES]
-    )
     url = request.url_for("created", meeting_id=meeting.id)
     response = RedirectResponse(str(url), status_code=303)
     response.set_cookie(
         CREATED_COOKIE,
-        key,
+        _created_signer(request).dumps(meeting.id),
         max_age=CREATED_SECONDS,
         path=url.path,  # a cookie per new meeting: making two in a row keeps both
         secure=request.url.scheme == "https",
@@ -83,53 +77,41 @@ async def create(request: Request) -> Response:
     return response
 
 
-# The links of a meeting just made, kept in memory for the browser that made it (its cookie),
-# for a short while: the page after "Bijeenkomst aanmaken" can be reloaded, and it is the only
-# browser that sees it. A restart forgets them.
+# The links of a meeting just made, for the browser that made it, for a short while: the page
+# after "Bijeenkomst aanmaken" can be reloaded, and it is the only browser that sees it. Its
+# cookie names the meeting, signed with the session key (the `settings` table), so any node
+# of a service shows the page; the links themselves come from the database (role_links).
 CREATED_COOKIE = "nb_created"
 CREATED_SECONDS = 600
-MAX_CREATED = 1000  # new meetings are throttled per address as well (server/api.py)
 
 
-@dataclass(frozen=True)
-class _Created:
-    meeting_id: str
-    links: list[tuple[str, str, str]]  # (role, label, link)
-    until: float  # time.monotonic()
-
-
-def _created_views(request: Request) -> dict[str, _Created]:
-    views: dict[str, _Created] | None = getattr(request.app.state, "created_views", None)
-    if views is None:
-        views = request.app.state.created_views = {}
-    return views
-
-
-def _keep_created(
-    request: Request, key: str, meeting_id: str, links: list[tuple[str, str, str]]
-) -> None:
-    views, now = _created_views(request), time.monotonic()
-    for old in [k for k, v in views.items() if v.until <= now]:
-        del views[old]
-    while len(views) >= MAX_CREATED:
-        del views[next(iter(views))]  # the oldest
-    views[key] = _Created(meeting_id, links, now + CREATED_SECONDS)
+def _created_signer(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(session_secret(request.app.state.store), salt=CREATED_COOKIE)
 
 
 async def created(request: Request) -> Response:
     """The links of a meeting just made (GET after the form's POST): shown again on a reload,
     to the browser that made it, for CREATED_SECONDS; to anyone else a page that says so."""
     meeting_id = request.path_params["meeting_id"]
-    key = request.cookies.get(CREATED_COOKIE)
-    view = _created_views(request).get(key) if key else None
-    if view and (view.meeting_id != meeting_id or view.until <= time.monotonic()):
-        view = None
-    meeting = request.app.state.meetings.get(meeting_id) if view else None  # not deleted
+    try:
+        made = _created_signer(request).loads(
+            request.cookies.get(CREATED_COOKIE, ""), max_age=CREATED_SECONDS
+        )
+    except BadData:
+        made = None
+    meetings: Meetings = request.app.state.meetings
+    meeting = meetings.get(meeting_id) if made == meeting_id else None  # (not deleted)
+    links = []
+    if meeting is not None:
+        kept = meetings.store.role_links(meeting_id)
+        tokens = {r: kept[r.value]["token"] for r in ROLES if kept.get(r.value, {}).get("token")}
+        urls = join_links(request, tokens)
+        links = [(r.value, ROLE_LABELS[r], urls[r.value]) for r in ROLES if r.value in urls]
     minutes = CREATED_SECONDS // 60
-    if view is None or meeting is None:
+    if meeting is None:
         page = render(request, "created.html", status=404, meeting=None, minutes=minutes)
     else:
-        page = render(request, "created.html", meeting=meeting, links=view.links, minutes=minutes)
+        page = render(request, "created.html", meeting=meeting, links=links, minutes=minutes)
     page.headers["Cache-Control"] = "no-store"  # the links are the keys to the meeting
     return page
 

@@ -1,7 +1,8 @@
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -12,16 +13,40 @@ from server.config import Config
 from server.wsprotocol import uvicorn_options
 from tests.serverprocess import ServerProcess, free_port
 
+if TYPE_CHECKING:
+    from tests.services import Postgres, Redis
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=("sqlite", "cluster"),
+        default="sqlite",
+        help="cluster: live_server is two nodes on a real PostgreSQL and Redis, and every "
+        "request and WebSocket of a test goes to the next node in turn",
+    )
 
 
 @dataclass
 class LiveServer:
-    base: str
+    home: str  # the first node (the only one but with --backend=cluster)
     config: Config
     app: object = None
     server: object = None
     task: object = None
+    others: list[str] = field(default_factory=list)  # more nodes: taken in turn
+    _turn: int = 0
+
+    @property
+    def base(self) -> str:
+        """The node the next request or WebSocket goes to."""
+        if not self.others:
+            return self.home
+        nodes = [self.home, *self.others]
+        self._turn += 1
+        return nodes[self._turn % len(nodes)]
 
     async def stop(self) -> None:
         """Stop serving (devices see the connection drop); start() brings it back."""
@@ -29,7 +54,7 @@ class LiveServer:
         await asyncio.wait_for(self.task, 10)
 
     async def start(self) -> None:
-        port = int(self.base.rsplit(":", 1)[1])
+        port = int(self.home.rsplit(":", 1)[1])
         self.server, self.task = await _serve(create_app(self.config), port, self.config)
 
     @property
@@ -67,8 +92,14 @@ class LiveServer:
 
 
 @pytest.fixture
-async def live_server(tmp_path: Path) -> AsyncIterator[LiveServer]:
-    """The real app on uvicorn in this event loop, with its database in a temporary folder."""
+async def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[LiveServer]:
+    """The real app on uvicorn in this event loop, with its database in a temporary folder
+    (with --backend=cluster: two nodes on PostgreSQL and Redis, see pytest_addoption)."""
+    if request.config.getoption("--backend") == "cluster":
+        urls = request.getfixturevalue("pg_url"), request.getfixturevalue("redis_url")
+        async for live in _cluster(tmp_path, *urls):
+            yield live
+        return
     async for live in _live(tmp_path, asgi_ws=False):
         yield live
 
@@ -92,6 +123,34 @@ async def _live(tmp_path: Path, asgi_ws: bool) -> AsyncIterator[LiveServer]:
     finally:
         if not live.task.done():
             await live.stop()
+
+
+async def _cluster(tmp_path: Path, database: str, redis: str) -> AsyncIterator[LiveServer]:
+    config = Config(
+        data_dir=tmp_path / "data",
+        max_message_bytes=65_536,
+        idle_unload_seconds=0.2,
+        database_url=database,
+        redis_url=redis,
+        redis_purge_seconds=0.2,
+    )
+    ports = free_port(), free_port()
+    apps = [create_app(config), create_app(replace(config, data_dir=tmp_path / "data2"))]
+    served = [await _serve(app, port, config) for app, port in zip(apps, ports, strict=True)]
+    live = LiveServer(
+        f"http://127.0.0.1:{ports[0]}",
+        config,
+        apps[0],
+        *served[0],
+        [f"http://127.0.0.1:{ports[1]}"],
+    )
+    try:
+        yield live
+    finally:
+        for server, task in served:
+            if not task.done():
+                server.should_exit = True
+                await asyncio.wait_for(task, 10)
 
 
 async def _serve(
@@ -124,3 +183,36 @@ def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
         yield sp
     finally:
         sp.stop()
+
+
+# Several nodes: a real PostgreSQL and Redis (tests/services.py), each started once per
+# session by the first test that asks for it (so tests that don't never wait for them), and
+# stopped at the end of the session.
+@pytest.fixture(scope="session")
+def postgres() -> Iterator["Postgres"]:
+    from tests.services import Postgres
+
+    with Postgres() as pg:
+        yield pg
+
+
+@pytest.fixture(scope="session")
+def redis() -> Iterator["Redis"]:
+    from tests.services import Redis
+
+    with Redis() as rd:
+        yield rd
+
+
+@pytest.fixture
+def pg_url(postgres: "Postgres") -> str:
+    """The URL of an empty database `netwerkbord`, new for each test."""
+    postgres.reset()
+    return postgres.url
+
+
+@pytest.fixture
+def redis_url(redis: "Redis") -> str:
+    """The URL of a Redis with no keys, emptied for each test."""
+    redis.flush()
+    return redis.url
