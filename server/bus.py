@@ -255,15 +255,16 @@ class RedisBus:
         delay = 0.1
         while True:
             try:
+                if not self.healthy:
+                    await self._reader_redis.ping()
+                    self.healthy = True
+                    log.warning("Redis is back: catching up every board held here")
+                    self._catch_up_all()
                 found: Any = await self._reader_redis.xread(
                     dict(self._positions),  # type: ignore[arg-type]  # (str keys are fine)
                     count=1000,
                     block=BLOCK_MS,
                 )
-                if not self.healthy:
-                    self.healthy = True
-                    log.warning("Redis is back: catching up every board held here")
-                    self._catch_up_all()
                 delay = 0.1
             except asyncio.CancelledError:
                 raise

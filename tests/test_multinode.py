@@ -395,3 +395,38 @@ async def test_compaction_with_two_nodes_writing_the_same_board_loses_nothing(
             await fresh.close()
     finally:
         c.stop()
+
+
+async def test_when_redis_drops_every_node_closes_with_1013_and_its_devices_come_back(
+    cluster, redis
+):
+    """Redis cuts every connection (a blip): a node cannot keep the meeting's order, so its
+    devices are closed with 1013 and reconnect; nothing written meanwhile is lost."""
+    m = await cluster.meeting()
+    a = await client(cluster.ws(0, m, "drieluik", "familie"), "familie")
+    b = await client(cluster.ws(1, m, "drieluik", "familie"), "familie")
+    a.add_note("voor", "voor de onderbreking")
+    await b.wait_for(lambda: "voor" in b.note_texts())
+    raw = redis_client.Redis.from_url(redis.url)
+    me = raw.client_id()
+    for c in raw.client_list():
+        if int(c["id"]) != me:
+            raw.client_kill_filter(_id=c["id"])
+    assert await a.wait_closed(10) == 1013
+    assert await b.wait_closed(10) == 1013
+
+    async def reconnect(node: int, old: YClient) -> YClient:
+        while True:  # as a device does: again until it is let in
+            fresh = YClient(cluster.ws(node, m, "drieluik", "familie"), role="familie")
+            fresh.doc.apply_update(old.doc.get_update())
+            await fresh.connect(wait_synced=False)
+            await fresh.wait_for(lambda: fresh.synced.is_set() or fresh.close_code, 10)  # noqa: B023
+            if fresh.synced.is_set():
+                return fresh
+
+    a, b = await reconnect(0, a), await reconnect(1, b)
+    a.add_note("na", "na de onderbreking")
+    await b.wait_for(lambda: "na" in b.note_texts(), timeout=10)
+    assert b.note_texts() == a.note_texts()
+    await a.close()
+    await b.close()
