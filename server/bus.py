@@ -21,6 +21,11 @@ the service grows with more nodes (docs/operations.md, "More than one machine").
 Write-before-forward: a node sends an update to the stream only once PostgreSQL has
 committed it (server/pgstore.py), so whatever any device receives is in the database.
 
+Keys: `nb:s:<n>` the streams (each at most `max_len` entries, trimmed by Redis);
+`nb:c:<meeting>` per node the devices connected to the meeting there, for the console on
+any node (renewed every HEARTBEAT_SECONDS, gone with the meeting); `nb:n:<node>` a node's
+heartbeat (a dead node's devices stop counting within three beats).
+
 If Redis cannot be reached, a node forwards nothing (it could not keep the order): its
 devices are closed with 1013 and reconnect, to this node or another, and resync from
 PostgreSQL. A node catches up every board it holds after a gap or a lost connection.
