@@ -91,6 +91,7 @@ def create_app(config: Config | None = None) -> Starlette:
             rooms.bus.purge_after = config.redis_purge_seconds
             rooms.bus.max_len = config.redis_stream_length
             rooms.bus.recheck = meetings.recheck
+            rooms.bus.enforce_state = meetings.enforce_stored
             rooms.bus.describe = meetings.here
             await rooms.bus.start()
         retention = asyncio.create_task(delete_expired(meetings, config))

@@ -103,6 +103,7 @@ class RedisBus:
         self.rooms = rooms
         self.node = secrets.token_hex(6)
         self.recheck: Callable[[str], None] = lambda meeting_id: None
+        self.enforce_state: Callable[[str], None] = lambda meeting_id: None  # (its state only)
         self._redis = aioredis.Redis.from_url(url)
         # (the blocking read waits up to BLOCK_MS: its socket must wait longer)
         self._reader_redis = aioredis.Redis.from_url(url, socket_timeout=BLOCK_MS / 1000 + 10)
@@ -123,6 +124,7 @@ class RedisBus:
         self.describe: Callable[[str], list[dict[str, Any]]] = lambda meeting_id: []
         self._changed: set[str] = set()
         self._heart: asyncio.Task[None] | None = None
+        self._catching_up: asyncio.Task[None] | None = None
         self.max_len = MAX_LEN
         self._purges: set[asyncio.Task[None]] = set()
 
@@ -283,7 +285,8 @@ class RedisBus:
                 await asyncio.sleep(delay)  # (retrying a lost connection, backing off)
                 delay = min(delay * 2, 2.0)
                 continue
-            for stream, entries in found or ():
+            # (RESP3 gives a mapping, RESP2 a list of pairs)
+            for stream, entries in found.items() if isinstance(found, dict) else found or ():
                 key = stream.decode() if isinstance(stream, bytes) else stream
                 for entry_id, fields in entries:
                     self._positions[key] = entry_id
@@ -353,8 +356,27 @@ class RedisBus:
             self._lost(room)
 
     def _catch_up_all(self) -> None:
+        """Catch up every meeting held here. The state of each meeting at once, before the
+        next entry is forwarded (a missed notice may have started the closed part); then
+        the rest — credentials, boards — one meeting per turn of the event loop (each reads
+        from PostgreSQL): devices of other meetings are not held up meanwhile."""
         for meeting_id in list(self.rooms.meeting_ids()):
-            self.catch_up(meeting_id)
+            try:
+                self.enforce_state(meeting_id)
+            except Exception:
+                log.exception("rechecking meeting %s failed", meeting_id)
+        if self._catching_up is not None and not self._catching_up.done():
+            self._catching_up.cancel()  # (starts again from the first)
+
+        async def run() -> None:
+            for meeting_id in list(self.rooms.meeting_ids()):
+                await asyncio.sleep(0)
+                try:
+                    self.catch_up(meeting_id)
+                except Exception:
+                    log.exception("catching up meeting %s failed", meeting_id)
+
+        self._catching_up = asyncio.get_running_loop().create_task(run())
 
     def catch_up(self, meeting_id: str) -> None:
         """Bring every board of a meeting held here in line with the database (after

@@ -202,6 +202,14 @@ class Meetings:
                     room.revoke(conn, closecodes.UNAUTHORIZED, reason)
         self.enforce(meeting_id, meeting.state)
 
+    def enforce_stored(self, meeting_id: str) -> None:
+        """enforce() with the state in the database (deleted: everyone out)."""
+        meeting = self.store.get_meeting(meeting_id)
+        if meeting is None:
+            self._cut_all(meeting_id)
+        else:
+            self.enforce(meeting_id, meeting.state)
+
     def _gone_reason(self, p: Principal) -> str | None:
         """Why a connection's credential no longer counts, or None."""
         if p.token_hash == f"device:{p.device}":

@@ -239,12 +239,16 @@ class PgWriter:
                 self._inflight = items
                 error: Exception | None = None
                 try:
-                    async with self.pool.connection() as conn, conn.transaction():
-                        appends, claims = _params(items)
-                        if appends[0]:
-                            await conn.execute(_INSERT_UPDATES, appends)
-                        if claims:
-                            await conn.execute(_INSERT_CLAIMS, claims)
+                    appends, claims = _params(items)
+                    async with self.pool.connection() as conn:
+                        if not claims:  # one statement commits alone: one round trip
+                            if appends[0]:
+                                await conn.execute(_INSERT_UPDATES, appends)
+                        else:
+                            async with conn.transaction():
+                                if appends[0]:
+                                    await conn.execute(_INSERT_UPDATES, appends)
+                                await conn.execute(_INSERT_CLAIMS, claims)
                 except (psycopg.Error, OSError) as e:
                     error = StorageError(str(e))
                 self._inflight = []
