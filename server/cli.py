@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
+import redis
 import uvicorn
 from starlette.applications import Starlette
 
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
             )
     except ConfigError as e:
         sys.exit(f"netwerkbord: {e}")  # to stderr, exit status 1, no traceback
-    missing = missing_bundle(config)
+    missing = missing_bundle(config) or unreachable(config)
     if missing:
         sys.exit(f"netwerkbord: {missing}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -204,6 +206,26 @@ def missing_bundle(config: Config) -> str | None:
         f"the browser bundle {bundle} is missing: run `bash scripts/setup.sh` first "
         "(it builds server/static/build/app.js from server/static/js with esbuild)"
     )
+
+
+def unreachable(config: Config) -> str | None:
+    """Why the configured PostgreSQL or Redis cannot be used, or None (checked once at
+    start: a clear message instead of a failed startup's traceback). No password shown."""
+    if config.database_url:
+        try:
+            psycopg.connect(config.database_url, connect_timeout=5).close()
+        except psycopg.Error as e:
+            return f"cannot reach the database (NETWERKBORD_DATABASE_URL): {_first_line(e)}"
+    if config.redis_url:
+        try:
+            redis.Redis.from_url(config.redis_url, socket_timeout=5).ping()
+        except (redis.RedisError, OSError, ValueError) as e:
+            return f"cannot reach Redis (NETWERKBORD_REDIS_URL): {_first_line(e)}"
+    return None
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 if __name__ == "__main__":

@@ -437,3 +437,24 @@ async def test_when_redis_drops_every_node_closes_with_1013_and_its_devices_come
     assert b.note_texts() == a.note_texts()
     await a.close()
     await b.close()
+
+
+def test_a_database_or_redis_out_of_reach_is_said_plainly_without_the_password(tmp_path, pg_url):
+    import subprocess
+    import sys
+
+    def serve(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "server.cli", "serve", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NETWERKBORD_DATA": str(tmp_path)},
+            timeout=30,
+        )
+
+    r = serve("--database", "postgresql://nb:geheim-wachtwoord@127.0.0.1:1/netwerkbord")
+    assert r.returncode == 1 and "cannot reach the database" in r.stderr
+    assert "geheim-wachtwoord" not in r.stderr + r.stdout
+    r = serve("--database", pg_url, "--redis", "redis://127.0.0.1:1/0")
+    assert r.returncode == 1 and "cannot reach Redis" in r.stderr
