@@ -279,6 +279,8 @@ class PgWriter:
 class PgStore:
     """The SQLite Store's methods on PostgreSQL (see the module docstring)."""
 
+    compacts_itself = True  # compact() builds the state from the database (safe on 2 nodes)
+
     def __init__(self, url: str, pool_size: int = 4) -> None:
         self.url = url
         self.sync_pool = ConnectionPool(

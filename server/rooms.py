@@ -350,7 +350,7 @@ class Room:
         """Compact now, or for a big board on a disk, start compacting it in parts."""
         if self._compaction is not None:
             return
-        if self.bus is not None or hasattr(self.store, "compact"):
+        if self.store.compacts_itself:
             self._compact_in_database()
             return
         size = self.meeting.sizes.boards.get(self.key[1], 0)
@@ -391,7 +391,7 @@ class Room:
 
     def compact(self) -> None:
         """Compact at once (small boards; and every board at shutdown)."""
-        if hasattr(self.store, "compact"):  # (PostgreSQL: the log stays for the next node)
+        if self.store.compacts_itself:  # (PostgreSQL: the log stays for the next node)
             return
         if self._compaction is not None:  # its parts are dropped with the log below
             self._compaction.cancel()

@@ -114,6 +114,10 @@ def _neutralize_stored(conn: sqlite3.Connection) -> None:
 
 
 class Store:
+    # PostgreSQL's store compacts a board from the database itself (server/pgstore.py);
+    # this one is handed the state of the document in memory (Room.compact).
+    compacts_itself = False
+
     def __init__(self, path: Path | str | None, synchronous: str = "NORMAL") -> None:
         if path is None:
             conn = sqlite3.connect(":memory:", check_same_thread=False)
