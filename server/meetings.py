@@ -191,16 +191,17 @@ class Meetings:
         """Another node changed a rule of the meeting: cut off every device here that may
         no longer be there (deleted meeting, removed device, revoked link, the closed part),
         as that node did with its own."""
-        meeting = self.store.get_meeting(meeting_id)
-        if meeting is None:
-            self._cut_all(meeting_id)
-            return
-        for room in self.rooms.loaded(meeting_id):
-            for conn in list(room.connections):
-                reason = self._gone_reason(conn.principal)
-                if reason:
-                    room.revoke(conn, closecodes.UNAUTHORIZED, reason)
-        self.enforce(meeting_id, meeting.state)
+        if self.store.get_meeting(meeting_id) is not None:
+            reasons: dict[tuple[str, str], str | None] = {}  # a device has a socket per board
+            for room in self.rooms.loaded(meeting_id):
+                for conn in list(room.connections):
+                    p: Principal = conn.principal
+                    key = (p.token_hash, p.device)
+                    if key not in reasons:
+                        reasons[key] = self._gone_reason(p)
+                    if reasons[key]:
+                        room.revoke(conn, closecodes.UNAUTHORIZED, str(reasons[key]))
+        self.enforce_stored(meeting_id)
 
     def enforce_stored(self, meeting_id: str) -> None:
         """enforce() with the state in the database (deleted: everyone out)."""
