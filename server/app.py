@@ -93,7 +93,12 @@ def create_app(config: Config | None = None) -> Starlette:
             rooms.bus.recheck = meetings.recheck
             rooms.bus.enforce_state = meetings.enforce_stored
             rooms.bus.describe = meetings.here
-            await rooms.bus.start()
+            try:
+                await rooms.bus.start()
+            except BaseException:  # (Redis away): close the pools, or the process stays
+                if isinstance(store, PgStore):
+                    await store.aclose()
+                raise
         retention = asyncio.create_task(delete_expired(meetings, config))
         try:
             yield

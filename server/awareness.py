@@ -94,6 +94,7 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
             config.awareness_bytes_per_second, config.awareness_burst_bytes, clock()
         )
         self._out: dict[int, AwarenessEntry] = {}  # batched, in big rooms
+        self.unbatched = False  # several nodes (Room sets it)
         self._flush: asyncio.TimerHandle | None = None
 
     # the mapping: live states -------------------------------------------------------------
@@ -175,16 +176,22 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
                 conn.client_ids.add(cid)
         self._forward(taken, conn)
 
-    def remote(self, entries: tuple[AwarenessEntry, ...]) -> None:
+    def remote(self, entries: list[AwarenessEntry]) -> tuple[AwarenessEntry, ...]:
         """Presence another node relayed (server/bus.py): checked and stamped there. Kept
-        for devices that join here later; this node's devices get the message itself."""
+        for devices that join here later; returns the entries taken (none of a client id
+        a device here speaks for), which this node's devices get."""
+        taken = []
         for e in entries:
+            if e.client_id in self._owner:
+                continue
             if e.removed:
                 self._states.pop(e.client_id, None)
                 self._remember_departed(e.client_id, e.clock)
             elif (known := self._known(e.client_id)) is None or e.clock >= known[0]:
                 self._departed.pop(e.client_id, None)
                 self._states[e.client_id] = (e.clock, e.state)
+            taken.append(e)
+        return tuple(taken)
 
     def drop(self, conn: Connection) -> None:
         """The connection is gone: its states go, and everyone is told at once."""
@@ -268,7 +275,8 @@ class AwarenessRelay(Mapping[int, tuple[int, str]]):
         return [AwarenessEntry(cid, clock, state) for cid, (clock, state) in self._states.items()]
 
     def _forward(self, entries: list[AwarenessEntry], sender: Connection) -> None:
-        if len(self._connections) < BATCH_FROM:
+        # (several nodes: at once, with its sender, whose client ids the others check)
+        if len(self._connections) < BATCH_FROM or self.unbatched:
             self._broadcast(encode_awareness(entries), sender)
             return
         # A big room: every device's presence to every device is quadratic. Gather what

@@ -55,13 +55,25 @@ if TYPE_CHECKING:
 log = logging.getLogger("netwerkbord.bus")
 
 SHARDS = 16
-MAX_LEN = 100_000  # entries kept per shard (approximately): minutes of traffic at full load
+MAX_LEN = 10_000  # entries kept per shard (approximately): a minute of traffic at full load
+BIG = 4096  # bytes: a bigger update goes without its bytes (the others read PostgreSQL)
 BLOCK_MS = 5_000  # a blocking read returns at least this often (to notice a lost Redis)
 PURGE_AFTER_SECONDS = 30.0
 HEARTBEAT_SECONDS = 5.0  # a node's `nb:n:<node>` lives three beats
 CONNECTIONS_TTL = 3600  # a meeting's `nb:c:<meeting>` when no node renews it
 SERVERS_APART = "De servers kunnen elkaar even niet bereiken; probeer het zo opnieuw"
 REDIS_LOST = "De verbinding tussen de servers is even weg; opnieuw verbinden"
+
+
+# XADD with the stream's own running number `g` in the entry, from a counter beside it
+# (`nb:g:<n>`), in one step: a reader that sees a number skipped knows it missed entries
+# (trimmed before it read them), whichever node sent them. KEYS: stream, counter. ARGV:
+# "~" or "=", the length to trim to, then the entry's fields and values.
+ADD_ENTRY = """
+local g = redis.call('INCR', KEYS[2])
+return redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], ARGV[2], '*', 'g', g,
+                  unpack(ARGV, 3))
+"""
 
 
 def stream_of(meeting_id: str) -> str:
@@ -75,6 +87,7 @@ class _Out:
     room: "Room | None" = None
     exclude: "Connection | None" = None
     counted: bool = False  # an update: RoomOrder counts it
+    message: bytes = b""  # what this node's devices get when it comes back
 
 
 @dataclass
@@ -105,6 +118,8 @@ class RedisBus:
         self.recheck: Callable[[str], None] = lambda meeting_id: None
         self.enforce_state: Callable[[str], None] = lambda meeting_id: None  # (its state only)
         self._redis = aioredis.Redis.from_url(url)
+        self._add_entry = self._redis.register_script(ADD_ENTRY)
+        self._numbers: dict[str, int] = {}  # per stream: the number of the last entry read
         # (the blocking read waits up to BLOCK_MS: its socket must wait longer)
         self._reader_redis = aioredis.Redis.from_url(url, socket_timeout=BLOCK_MS / 1000 + 10)
         self._seq: dict[str, int] = {}  # per stream: entries this node sent to it
@@ -112,7 +127,7 @@ class RedisBus:
         self._sender: asyncio.Task[None] | None = None
         self._reader: asyncio.Task[None] | None = None
         self._positions: dict[str, bytes] = {}
-        self._last_seq: dict[tuple[str, str], int] = {}  # (node, stream) -> its last sequence
+        self._last_seq: dict[str, int] = {}  # per stream: the last own entry read back
         self._own: dict[tuple[str, int], _Out] = {}  # own entries sent, until read back
         self._progress = asyncio.Event()  # set and cleared after every read
         self._sent_idle = asyncio.Event()
@@ -127,6 +142,7 @@ class RedisBus:
         self._catching_up: asyncio.Task[None] | None = None
         self.max_len = MAX_LEN
         self._purges: set[asyncio.Task[None]] = set()
+        self._deleted: set[str] = set()  # meetings whose entries are still to be removed
 
     # starting and stopping ----------------------------------------------------------------
 
@@ -142,6 +158,12 @@ class RedisBus:
         await self.settled()
         for task in [*self._purges, *([self._heart] if self._heart else [])]:
             task.cancel()
+        try:  # deleted meetings whose notice still waited: now (the others catch up)
+            for meeting_id in list(self._deleted):
+                await self._redis.delete(f"nb:c:{meeting_id}")
+                await self.purge(meeting_id)
+        except (RedisError, OSError) as e:
+            log.error("removing a deleted meeting's entries from Redis failed: %s", e)
         try:
             await self._redis.delete(f"nb:n:{self.node}")  # its connections count no more
             async with self._redis.pipeline(transaction=False) as pipe:
@@ -161,11 +183,18 @@ class RedisBus:
 
     async def _mark_positions(self) -> None:
         """Read from the current end of every shard on (what came before is in the
-        database, and every board is read from there when it loads)."""
+        database, and every board is read from there when it loads), and take each
+        stream's number as it is now (the entry there, or its counter)."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for n in range(SHARDS):
+                pipe.xrevrange(f"nb:s:{n}", count=1)
+                pipe.get(f"nb:g:{n}")
+            found: Any = await pipe.execute()
         for n in range(SHARDS):
+            last, counter = found[2 * n], found[2 * n + 1]
             key = f"nb:s:{n}"
-            last: Any = await self._redis.xrevrange(key, count=1)
             self._positions[key] = last[0][0] if last else b"0-0"
+            self._numbers[key] = int(last[0][1][b"g"]) if last else int(counter or 0)
 
     # sending ------------------------------------------------------------------------------
 
@@ -181,12 +210,17 @@ class RedisBus:
         """Send a message of a board (an update or presence) to every node; this node's
         devices get it when it comes back from the stream (but `exclude`). `counted`: an
         update the room counted in RoomOrder.sent when it handed it to the writer."""
-        fields: dict[str, Any] = {"b": room.key[1], "d": message}
+        fields: dict[str, Any] = {"b": room.key[1]}
+        if len(message) <= BIG:
+            fields["d"] = message
+        else:  # Redis keeps a bounded number of bytes: the others read it from PostgreSQL
+            fields["big"] = 1
         if owner:
             fields["o"] = owner
         if claims:
             fields["c"] = ",".join(map(str, claims))
-        self._send(_Out(stream_of(room.key[0]), fields, room, exclude, counted), room.key[0])
+        out = _Out(stream_of(room.key[0]), fields, room, exclude, counted, message)
+        self._send(out, room.key[0])
 
     def event(self, meeting_id: str) -> None:
         """A rule of the meeting changed here (its state, a device, a link, a deletion):
@@ -227,20 +261,20 @@ class RedisBus:
                 await asyncio.sleep(0)  # one pipeline for what this turn of the loop sent
                 batch, self._out = self._out, []
                 try:
+                    trim = "~" if self.max_len >= 1000 else "="  # (Redis trims in blocks)
                     async with self._redis.pipeline(transaction=False) as pipe:
                         for out in batch:
-                            fields: Any = out.fields
-                            pipe.xadd(
-                                out.stream,
-                                fields,
-                                maxlen=self.max_len,
-                                approximate=self.max_len >= 1000,  # (Redis trims in blocks)
-                            )
+                            counter = "nb:g:" + out.stream.rsplit(":", 1)[1]
+                            args: list[Any] = [trim, self.max_len]
+                            for name, value in out.fields.items():
+                                args += [name, value]
+                            await self._add_entry([out.stream, counter], args, client=pipe)
                         await pipe.execute()
                 except (RedisError, OSError) as e:
                     log.error("sending to Redis failed: %s", e)
                     for out in batch:
-                        self._own.pop((out.stream, int(out.fields["q"])), None)
+                        if self._own.pop((out.stream, int(out.fields["q"])), None) is None:
+                            continue  # (counted already when the reader lost Redis)
                         if out.room is not None:
                             if out.counted:
                                 out.room.order.forwarded += 1
@@ -264,6 +298,9 @@ class RedisBus:
             try:
                 if not self.healthy:
                     await self._reader_redis.ping()
+                    # From the streams' ends as they are now (Redis may have restarted
+                    # empty, its clock behind the ids read before); the rest from PostgreSQL.
+                    await self._mark_positions()
                     self.healthy = True
                     log.warning("Redis is back: catching up every board held here")
                     self._catch_up_all()
@@ -299,41 +336,50 @@ class RedisBus:
 
     def _receive(self, stream: str, fields: dict[bytes, bytes]) -> None:
         self.entries_read += 1
-        node = fields[b"n"].decode()
-        seq = int(fields[b"q"])
-        last = self._last_seq.get((node, stream))
-        if last is not None and seq <= last:
+        if b"g" not in fields or b"n" not in fields:
+            return  # not one of ours (nothing else should write to these keys)
+        number, last = int(fields[b"g"]), self._numbers.get(stream, 0)
+        if number <= last:
             return  # (an entry read twice after a reconnect)
-        self._last_seq[(node, stream)] = seq
-        if node == self.node:
-            # Own entries trimmed before they were read are still here: forward them first.
-            start = last + 1 if last is not None else max(1, seq - self.max_len)
-            for s in range(start, seq + 1):
-                self._forward_own(self._own.pop((stream, s), None))
-            return
-        if last is not None and seq > last + 1:
-            log.warning("%d entries of node %s were missed: catching up", seq - last - 1, node)
+        self._numbers[stream] = number
+        if number > last + 1:
+            # Entries were trimmed before this node read them: a notice among them may
+            # have started the closed part. Every meeting's state first, then the boards.
+            log.warning("%d entries of %s were missed: catching up", number - last - 1, stream)
             self._catch_up_all()
+        node, seq = fields[b"n"].decode(), int(fields[b"q"])
+        if node == self.node:
+            # Own entries trimmed before they were read are still here: forward them too.
+            last_own = self._last_seq.get(stream, seq - 1)
+            for s in range(last_own + 1, seq + 1):
+                self._forward_own(self._own.pop((stream, s), None))
+            self._last_seq[stream] = seq
+            return
         meeting_id = fields[b"m"].decode()
         boards = self.rooms.boards_of(meeting_id)
         if not boards:
             return
+        claims = tuple(int(c) for c in fields[b"c"].split(b",")) if b"c" in fields else ()
+        owner = fields[b"o"].decode() if b"o" in fields else ""
+        if claims and owner:  # (whichever board: the meeting's client ids are shared)
+            next(iter(boards.values())).meeting.client_ids.claim(claims, owner, persist=False)
         if b"e" in fields:
             self.recheck(meeting_id)
             return
         room = boards.get(fields[b"b"].decode())
         if room is None:
             return
-        claims = tuple(int(c) for c in fields[b"c"].split(b",")) if b"c" in fields else ()
-        owner = fields[b"o"].decode() if b"o" in fields else ""
-        room.apply_remote(fields[b"d"], owner, claims)
+        if b"big" in fields:
+            room.catch_up()
+        else:
+            room.apply_remote(fields[b"d"], owner)
 
     def _forward_own(self, out: _Out | None) -> None:
         if out is None or out.room is None:
             return
         room = out.room
         if not room.gone:
-            room.deliver(out.fields["d"], out.exclude)
+            room.deliver(out.message, out.exclude)
         if out.counted:
             room.order.forwarded += 1
             self._release(room)
@@ -477,12 +523,15 @@ class RedisBus:
         loop = asyncio.get_running_loop()
 
         async def run() -> None:
+            self._deleted.add(meeting_id)
             try:
                 await self.settled()
                 await self._redis.delete(f"nb:c:{meeting_id}")
                 await self.purge(meeting_id, content_only=True)
                 await asyncio.sleep(self.purge_after)
+                await self._redis.delete(f"nb:c:{meeting_id}")  # (a write on its way then)
                 await self.purge(meeting_id)
+                self._deleted.discard(meeting_id)
             except (RedisError, OSError) as e:  # trimming removes them later anyway
                 log.error("removing a deleted meeting's entries from Redis failed: %s", e)
 

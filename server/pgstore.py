@@ -26,7 +26,6 @@ import logging
 import time
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import psycopg
@@ -38,7 +37,7 @@ from board.phases import FIRST_PHASE
 from board.state import MeetingState
 
 from .store import Meeting, TokenRecord
-from .writer import Done, StorageError
+from .writer import Handover, Item, StorageError
 
 log = logging.getLogger("netwerkbord.pgstore")
 T = TypeVar("T")
@@ -105,6 +104,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
 ]
 
+POOL_WAIT_SECONDS = 1.0  # for a connection from a pool, at most
 _MIGRATION_LOCK = 0x4E42_0001  # pg_advisory_lock key: "NB", migrations
 
 
@@ -134,15 +134,6 @@ def migrate(conn: psycopg.Connection[Any]) -> list[int]:  # (dict rows)
     return applied
 
 
-@dataclass(slots=True)
-class _Item:
-    kind: str  # "append", "claim" or "mark" (only its callback)
-    key: tuple[str, str] = ("", "")
-    data: bytes = b""
-    done: Done | None = None
-    rows: list[tuple[int, str]] | None = None
-
-
 _INSERT_UPDATES = (
     "INSERT INTO updates (meeting_id, board_id, data) SELECT t.m, t.b, t.d "
     "FROM unnest(%s::text[], %s::text[], %s::bytea[]) WITH ORDINALITY AS t(m, b, d, n) "
@@ -155,7 +146,7 @@ _INSERT_CLAIMS = (
 )
 
 
-def _params(items: list[_Item]) -> tuple[list[Any], list[Any]]:
+def _params(items: list[Item]) -> tuple[list[Any], list[Any]]:
     appends = [it for it in items if it.kind == "append"]
     claims = [(it.key[0], c, o) for it in items if it.kind == "claim" for c, o in it.rows or ()]
     return (
@@ -164,37 +155,18 @@ def _params(items: list[_Item]) -> tuple[list[Any], list[Any]]:
     )
 
 
-class PgWriter:
-    """The update log's group commit, as server/writer.py's Writer (same methods), with an
-    async connection: what is handed over during one turn of the event loop is written in
-    one transaction while the loop goes on; then the callbacks run, in order."""
+class PgWriter(Handover):
+    """The update log's group commit, as server/writer.py's Writer, with an async
+    connection: what is handed over during one turn of the event loop is written in one
+    statement (or transaction) while the loop goes on; then the callbacks run, in order."""
 
     batch = True
 
     def __init__(self, pool: AsyncConnectionPool, sync_pool: ConnectionPool) -> None:
         self.pool, self.sync_pool = pool, sync_pool
-        self.failures = 0
-        self._incoming: list[_Item] = []
-        self._inflight: list[_Item] = []
+        self._incoming: list[Item] = []
+        self._inflight: list[Item] = []
         self._task: asyncio.Task[None] | None = None
-
-    def append(self, key: tuple[str, str], update: bytes, done: Done) -> None:
-        self._add(_Item("append", key, update, done))
-
-    def claim(self, meeting_id: str, rows: list[tuple[int, str]]) -> None:
-        self._add(_Item("claim", (meeting_id, ""), rows=rows))
-
-    def after(self, done: Done) -> None:
-        failures = self.failures
-
-        def report(error: Exception | None) -> None:
-            done(
-                StorageError("an earlier update was not stored")
-                if self.failures > failures
-                else None
-            )
-
-        self._add(_Item("mark", done=report))
 
     def idle(self) -> bool:
         return not self._incoming and not self._inflight
@@ -216,7 +188,7 @@ class PgWriter:
                 self._execute_sync(conn, items)
         except psycopg.Error as e:
             error = StorageError(str(e))
-        self._report(items, error)
+        self._failed(items, error)
 
     def close(self) -> None:
         self.flush()
@@ -226,7 +198,7 @@ class PgWriter:
         while self._task is not None:
             await asyncio.shield(self._task)
 
-    def _add(self, item: _Item) -> None:
+    def _add(self, item: Item) -> None:
         self._incoming.append(item)
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run())
@@ -252,28 +224,23 @@ class PgWriter:
                 except (psycopg.Error, OSError) as e:
                     error = StorageError(str(e))
                 self._inflight = []
-                self._report(items, error)
+                self._failed(items, error)
         finally:
             self._task = None
 
-    def _execute_sync(self, conn: psycopg.Connection[Any], items: list[_Item]) -> None:
+    def _execute_sync(self, conn: psycopg.Connection[Any], items: list[Item]) -> None:
         appends, claims = _params(items)
         if appends[0]:
             conn.execute(_INSERT_UPDATES, appends)
         if claims:
             conn.execute(_INSERT_CLAIMS, claims)
 
-    def _report(self, items: list[_Item], error: Exception | None) -> None:
+    def _failed(self, items: list[Item], error: Exception | None) -> None:
+        """Every update and claim of a batch shares its fate (a mark has none of its own)."""
         for item in items:
-            if error is not None and item.kind == "append":
-                self.failures += 1
-            if item.done is not None:
-                try:
-                    item.done(error if item.kind != "mark" else None)
-                except Exception:
-                    log.exception("a write callback failed")
-            elif error is not None:
-                log.warning("writing %s/%s failed: %s", *item.key, error)
+            if item.kind != "mark":
+                item.error = error
+        self._report(items)
 
 
 class PgStore:
@@ -290,13 +257,21 @@ class PgStore:
             kwargs={"autocommit": True, "row_factory": dict_row},
             open=True,
             name="netwerkbord-sync",
+            # These calls hold the event loop: when PostgreSQL is away, fail fast (503,
+            # 1011) rather than freeze every device of the node for the pool's 30 s.
+            timeout=POOL_WAIT_SECONDS,
         )
         with self.sync_pool.connection() as conn:
             applied = migrate(conn)
         if applied:
             log.info("database migrations applied: %s", applied)
         self.pool = AsyncConnectionPool(
-            url, min_size=1, max_size=pool_size, kwargs={"autocommit": True}, open=False
+            url,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"autocommit": True},
+            open=False,
+            timeout=POOL_WAIT_SECONDS * 5,  # (async: waits without holding the loop)
         )
         self.writer = PgWriter(self.pool, self.sync_pool)
 
@@ -554,21 +529,20 @@ class PgStore:
         key = (meeting_id, board_id)
         try:
             with self.sync_pool.connection() as conn:
-                cur = conn.cursor(row_factory=psycopg.rows.tuple_row)
-                snap = cur.execute(
-                    "SELECT data FROM snapshots WHERE meeting_id = %s AND board_id = %s", key
-                ).fetchone()
-                updates = [
-                    bytes(r[0])
-                    for r in cur.execute(
-                        "SELECT data FROM updates WHERE meeting_id = %s AND board_id = %s "
-                        "ORDER BY id",
-                        key,
-                    )
-                ]
+                # One statement, so one view of the tables: a compaction that commits
+                # meanwhile (another node's) cannot leave the old snapshot with the new log.
+                rows = conn.cursor(row_factory=psycopg.rows.tuple_row).execute(
+                    "SELECT 0, 0, data FROM snapshots WHERE meeting_id = %s AND board_id = %s "
+                    "UNION ALL SELECT 1, id, data FROM updates WHERE meeting_id = %s "
+                    "AND board_id = %s ORDER BY 1, 2",
+                    [*key, *key],
+                )
+                found = [(kind, bytes(data)) for kind, _, data in rows]
         except psycopg.Error as e:
             raise StorageError(str(e)) from e
-        return (bytes(snap[0]) if snap else None), updates + self.writer.waiting(key)
+        snapshot = next((data for kind, data in found if kind == 0), None)
+        updates = [data for kind, data in found if kind == 1]
+        return snapshot, updates + self.writer.waiting(key)
 
     async def compact(self, meeting_id: str, board_id: str) -> int:
         """Replace a board's snapshot and log up to now by one snapshot, built from what the

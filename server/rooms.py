@@ -30,6 +30,7 @@ from .sync import (
     AwarenessMessage,
     ProtocolError,
     SyncMessage,
+    encode_awareness,
     encode_sync_step1,
     encode_sync_step2,
     encode_update,
@@ -95,6 +96,7 @@ class Room:
         self.awareness = AwarenessRelay(
             self.connections, self._broadcast, config, identify=self._identity
         )
+        self.awareness.unbatched = bus is not None
 
     def _load(self, doc: Doc) -> None:
         """Read the board into a fresh `doc` and make it the room's document."""
@@ -153,9 +155,11 @@ class Room:
             if self.bus is not None and len(conn.client_ids) != ids:  # (the console's list)
                 self.bus.connections_changed(self.key[0])
             if conn.client_ids:  # announcing a client id claims it, before it writes
-                self.meeting.client_ids.claim(
-                    conn.client_ids, writer_key(conn.principal), persist=False
-                )
+                me, owned = writer_key(conn.principal), self.meeting.client_ids
+                # With several nodes it is stored too: a node that loads the meeting later
+                # knows it (within the device's quota of client ids, see ClientIds).
+                keep = self.bus is not None and owned.count[me] < owned.MAX_PER_DEVICE
+                owned.claim(conn.client_ids, me, persist=keep)
 
     def _sync(self, conn: Connection, message: SyncMessage) -> None:
         if message.kind == YSyncMessageType.SYNC_STEP1:
@@ -166,7 +170,13 @@ class Room:
             reply = encode_sync_step2(missing)
             writer = self.store.writer
             if self.bus is not None:  # only once this node's updates so far went round
-                self.bus.after(self, partial(self._send_when_stored, conn, reply, None))
+                failures = writer.failures
+
+                def answer() -> None:  # (an update it holds may have failed meanwhile)
+                    failed = writer.failures > failures
+                    self._send_when_stored(conn, reply, StorageError("") if failed else None)
+
+                self.bus.after(self, answer)
             elif writer.idle():
                 conn.send(reply)
             else:  # it may hold updates not yet on disk: hand it out once they are
@@ -433,16 +443,21 @@ class Room:
 
     # several nodes (server/bus.py) --------------------------------------------------------
 
-    def apply_remote(self, message: bytes, owner: str, claims: tuple[int, ...]) -> None:
+    def apply_remote(self, message: bytes, owner: str) -> None:
         """A message another node forwarded (and stored, if it is an update): take it in
-        and forward it to this node's devices."""
-        if claims and owner:
-            self.meeting.client_ids.claim(claims, owner, persist=False)
+        and forward it to this node's devices. Presence only for client ids that are the
+        sender's (`owner`) or nobody's, and none a device on this node speaks for."""
         # (checked by the node it came from; presence got a little longer there: stamped)
         parsed = parse_message(message, self.awareness.max_json_depth)
         if isinstance(parsed, AwarenessMessage):
-            self.awareness.remote(parsed.entries)
-        elif isinstance(parsed, SyncMessage) and parsed.kind == YSyncMessageType.SYNC_UPDATE:
+            owners = self.meeting.client_ids.owners
+            entries = self.awareness.remote(
+                [e for e in parsed.entries if owners.get(e.client_id, owner) == owner]
+            )
+            if entries:
+                self.deliver(message if entries == parsed.entries else encode_awareness(entries))
+            return
+        if isinstance(parsed, SyncMessage) and parsed.kind == YSyncMessageType.SYNC_UPDATE:
             self._take_in(parsed.payload)
         self.deliver(message)
 

@@ -27,7 +27,7 @@ class StorageError(RuntimeError):
 
 
 @dataclass(slots=True)
-class _Item:
+class Item:
     kind: str  # "append", "compact", "claim" or "mark" (no write: only its callback)
     key: tuple[str, str] = ("", "")
     data: bytes = b""
@@ -40,7 +40,7 @@ _INSERT = "INSERT INTO updates (meeting_id, board_id, data) VALUES "
 _ROWS_PER_INSERT = 300  # 900 parameters, below SQLite's old limit of 999
 
 
-def _insert(conn: sqlite3.Connection, items: list[_Item]) -> None:
+def _insert(conn: sqlite3.Connection, items: list[Item]) -> None:
     """One statement per 300 rows: fewer calls into sqlite3 than one per row."""
     for start in range(0, len(items), _ROWS_PER_INSERT):
         chunk = items[start : start + _ROWS_PER_INSERT]
@@ -50,7 +50,7 @@ def _insert(conn: sqlite3.Connection, items: list[_Item]) -> None:
         )
 
 
-def _claim(conn: sqlite3.Connection, items: list[_Item]) -> None:
+def _claim(conn: sqlite3.Connection, items: list[Item]) -> None:
     conn.executemany(
         "INSERT OR IGNORE INTO client_ids (meeting_id, client_id, owner) VALUES (?, ?, ?)",
         [(it.key[0], client, owner) for it in items for client, owner in it.rows or ()],
@@ -96,7 +96,7 @@ def compact_board(conn: sqlite3.Connection, meeting_id: str, board_id: str, stat
     )
 
 
-def _write(conn: sqlite3.Connection, items: list[_Item]) -> None:
+def _write(conn: sqlite3.Connection, items: list[Item]) -> None:
     """Write a run of items: consecutive appends in one transaction, each compaction in its
     own (a failed compaction must not fail the updates around it). Records errors per item."""
     i = 0
@@ -126,30 +126,18 @@ def _write(conn: sqlite3.Connection, items: list[_Item]) -> None:
         i += len(group)
 
 
-class Writer:
-    """Writes updates and compactions through `conn`, on the event loop's thread.
+class Handover:
+    """What the rooms hand a writer (updates, client-id claims, a callback after what came
+    before) and how it reports back; Writer (SQLite) and pgstore.PgWriter write it."""
 
-    With `batch`, what is handed over during one turn of the event loop is written in one
-    transaction right after that turn (group commit), then the callbacks run. Without it each
-    item is written at once and its callback runs before the call returns (an in-memory
-    database in tests: everything happens in order, synchronously).
-    """
-
-    def __init__(self, conn: sqlite3.Connection, batch: bool = True) -> None:
-        self.conn = conn
-        self.batch = batch
-        self.failures = 0  # updates that could not be written, since the start
-        self._incoming: list[_Item] = []
+    failures = 0  # updates that could not be written, since the start
 
     def append(self, key: tuple[str, str], update: bytes, done: Done) -> None:
-        self._add(_Item("append", key, update, done))
+        self._add(Item("append", key, update, done))
 
     def claim(self, meeting_id: str, rows: list[tuple[int, str]]) -> None:
         """Record client ids as owned, in the same transaction as the updates around it."""
-        self._add(_Item("claim", (meeting_id, ""), rows=rows))
-
-    def compact(self, key: tuple[str, str], state: bytes, done: Done | None = None) -> None:
-        self._add(_Item("compact", key, state, done))
+        self._add(Item("claim", (meeting_id, ""), rows=rows))
 
     def after(self, done: Done) -> None:
         """Run `done` once everything handed over so far is written; with an error if any
@@ -163,7 +151,41 @@ class Writer:
                 else None
             )
 
-        self._add(_Item("mark", done=report))
+        self._add(Item("mark", done=report))
+
+    def _add(self, item: Item) -> None:
+        raise NotImplementedError
+
+    def _report(self, items: list[Item]) -> None:
+        """Run the callbacks of written items, in order (each with its item's error)."""
+        for item in items:
+            if item.error is not None and item.kind == "append":
+                self.failures += 1
+            if item.done is not None:
+                try:
+                    item.done(item.error)
+                except Exception:
+                    log.exception("a write callback failed")
+            elif item.error is not None:
+                log.warning("writing %s/%s failed: %s", *item.key, item.error)
+
+
+class Writer(Handover):
+    """Writes updates and compactions through `conn`, on the event loop's thread.
+
+    With `batch`, what is handed over during one turn of the event loop is written in one
+    transaction right after that turn (group commit), then the callbacks run. Without it each
+    item is written at once and its callback runs before the call returns (an in-memory
+    database in tests: everything happens in order, synchronously).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, batch: bool = True) -> None:
+        self.conn = conn
+        self.batch = batch
+        self._incoming: list[Item] = []
+
+    def compact(self, key: tuple[str, str], state: bytes, done: Done | None = None) -> None:
+        self._add(Item("compact", key, state, done))
 
     def idle(self) -> bool:
         """Nothing waits to be written."""
@@ -174,20 +196,11 @@ class Writer:
         while self._incoming:
             items, self._incoming = self._incoming, []
             _write(self.conn, items)
-            for item in items:
-                if item.error is not None and item.kind == "append":
-                    self.failures += 1
-                if item.done is not None:
-                    try:
-                        item.done(item.error)
-                    except Exception:
-                        log.exception("a write callback failed")
-                elif item.error is not None:
-                    log.warning("writing %s/%s failed: %s", *item.key, item.error)
+            self._report(items)
 
     close = flush
 
-    def _add(self, item: _Item) -> None:
+    def _add(self, item: Item) -> None:
         if self.batch and not self._incoming:
             asyncio.get_running_loop().call_soon(self.flush)
         self._incoming.append(item)

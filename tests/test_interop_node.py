@@ -66,8 +66,14 @@ async def test_notes_converge_both_ways(live_server):
     py = await YClient(
         live_server.ws_url(m["id"], "drieluik", m["tokens"]["familie"]), role="familie"
     ).connect()
+    await converge_both_ways(live_server, m, py)
+
+
+async def converge_both_ways(server, m: dict, py: YClient) -> None:
+    """The stock client (on `server`: anything with a ws_base) writes a note, `py` (on
+    the same meeting's drieluik, anywhere) writes one back: both end with both."""
     node = await start_node(
-        live_server,
+        server,
         m,
         "drieluik",
         noteId="node-1",

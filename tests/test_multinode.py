@@ -3,18 +3,18 @@
 node killed with -9 or restarted loses nothing, and deletion leaves nothing behind."""
 
 import asyncio
-import json
 import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
 import redis as redis_client
 
 from tests.serverprocess import ROOT, ServerProcess
-from tests.test_interop_node import SCRIPT, finish, read_result
+from tests.test_interop_node import converge_both_ways
 from tests.waiting import until
 from tests.yclient import YClient
 
@@ -22,12 +22,13 @@ from tests.yclient import YClient
 class Cluster:
     """Nodes started alike; each with its own (unused) data folder and log."""
 
-    def __init__(self, tmp: Path, database: str, redis: str, size: int) -> None:
+    def __init__(self, tmp: Path, database: str, redis: str, size: int, **env: str) -> None:
         env = {
             "NETWERKBORD_DATABASE_URL": database,
             "NETWERKBORD_REDIS_URL": redis,
             "NETWERKBORD_REDIS_PURGE_SECONDS": "0.2",
             "NETWERKBORD_MEETINGS_PER_HOUR": "0",
+            **env,
         }
         self.nodes = [
             ServerProcess(tmp / f"node{i}", tmp / f"node{i}.log", env) for i in range(size)
@@ -41,6 +42,13 @@ class Cluster:
     def stop(self) -> None:
         for node in self.nodes:
             node.stop()
+
+    def __enter__(self) -> "Cluster":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.tmp.glob("node*.log")))
@@ -66,12 +74,8 @@ class Cluster:
 
 @pytest.fixture
 def cluster(tmp_path: Path, pg_url: str, redis_url: str) -> Iterator[Cluster]:
-    c = Cluster(tmp_path, pg_url, redis_url, 2)
-    c.start()
-    try:
+    with Cluster(tmp_path, pg_url, redis_url, 2) as c:
         yield c
-    finally:
-        c.stop()
     assert "Traceback" not in c.logs(), c.logs()[-4000:]
 
 
@@ -79,42 +83,31 @@ async def client(url: str, role: str) -> YClient:
     return await YClient(url, role=role).connect()
 
 
+def cut_every_redis_connection(raw: redis_client.Redis) -> None:
+    """As a blip or a restart of Redis does to every node (but this client)."""
+    me = raw.client_id()
+    for info in raw.client_list():
+        if int(info["id"]) != me:
+            raw.client_kill_filter(_id=info["id"])
+
+
+async def reconnect(cluster: Cluster, node: int, m: dict, old: YClient) -> YClient:
+    """A family device that was closed comes back with what it holds, trying again (as a
+    device does) until the node lets it in."""
+    while True:
+        fresh = YClient(cluster.ws(node, m, "drieluik", "familie"), role="familie")
+        fresh.doc.apply_update(old.doc.get_update())
+        await fresh.connect(wait_synced=False)
+        await fresh.wait_for(lambda: fresh.synced.is_set() or fresh.close_code, 10)  # noqa: B023
+        if fresh.synced.is_set():
+            return fresh
+
+
 async def test_stock_client_on_one_node_and_python_client_on_another_converge(cluster):
     m = await cluster.meeting()
     py = await client(cluster.ws(1, m, "drieluik", "familie"), "familie")
-    config = {
-        "serverUrl": cluster.nodes[0].base.replace("http://", "ws://") + "/ws",
-        "room": f"{m['id']}/drieluik",
-        "token": m["tokens"]["familie"],
-        "timeoutMs": 8000,
-        "noteId": "node-1",
-        "text": "Oma Wiëbe komt elke woensdag",
-        "waitForNoteId": "py-1",
-    }
-    node = await asyncio.create_subprocess_exec(
-        "node",
-        str(SCRIPT),
-        json.dumps(config),
-        cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        await py.wait_for(lambda: "node-1" in py.note_texts(), timeout=10)
-        py.add_note("py-1", "Aïsha haalt de kinderen op", zone="wensen")
-        result = await read_result(node)
-        assert result["notes"] == {
-            "node-1": "Oma Wiëbe komt elke woensdag",
-            "py-1": "Aïsha haalt de kinderen op",
-        }
-        await finish(node)
-        assert py.note_texts() == result["notes"]
-    finally:
-        if node.returncode is None:
-            node.kill()
-            await node.wait()
-        await py.close()
+    node_a = SimpleNamespace(ws_base=cluster.nodes[0].base.replace("http://", "ws://") + "/ws")
+    await converge_both_ways(node_a, m, py)
 
 
 async def test_presence_reaches_the_other_node_stamped_and_leaves_with_the_device(cluster):
@@ -183,9 +176,7 @@ async def test_a_removed_device_and_a_renewed_link_are_cut_on_every_node(cluster
 async def test_a_node_killed_mid_meeting_loses_nothing_any_device_had_seen(
     tmp_path, pg_url, redis_url
 ):
-    c = Cluster(tmp_path, pg_url, redis_url, 3)
-    c.start()
-    try:
+    with Cluster(tmp_path, pg_url, redis_url, 3) as c:
         m = await c.meeting()
         writers = [await client(c.ws(i, m, "drieluik", "familie"), "familie") for i in range(3)]
         watcher = await client(c.ws(2, m, "drieluik", "familie"), "familie")
@@ -226,16 +217,12 @@ async def test_a_node_killed_mid_meeting_loses_nothing_any_device_had_seen(
         fresh = await client(c.ws(0, m, "drieluik", "familie"), "familie")
         assert seen <= set(fresh.note_texts()), seen - set(fresh.note_texts())
         await fresh.close()
-    finally:
-        c.stop()
 
 
 async def test_a_rolling_restart_of_every_node_ends_no_meeting_and_loses_nothing(
     tmp_path, pg_url, redis_url
 ):
-    c = Cluster(tmp_path, pg_url, redis_url, 2)
-    c.start()
-    try:
+    with Cluster(tmp_path, pg_url, redis_url, 2) as c:
         m = await c.meeting()
         r = await c.control(0, m, "closed", {"closed": True})
         assert r.status_code == 200
@@ -261,8 +248,6 @@ async def test_a_rolling_restart_of_every_node_ends_no_meeting_and_loses_nothing
                 headers={"Authorization": f"Bearer {m['tokens']['facilitator']}"},
             )
         assert state.json()["closed"] is True  # the meeting went on as it was
-    finally:
-        c.stop()
 
 
 async def test_deleting_a_meeting_leaves_nothing_in_postgresql_or_redis(cluster, postgres, redis):
@@ -337,11 +322,7 @@ async def test_a_node_that_missed_trimmed_entries_catches_up_from_the_database(
     """Node B stops (SIGSTOP) while 60 notes are written on node A; the streams keep only
     20 entries, so B cannot read them all back when it goes on: it sees the gap in node A's
     numbering and takes the rest from PostgreSQL. Its device ends up with every note."""
-    c = Cluster(tmp_path, pg_url, redis_url, 2)
-    for node in c.nodes:
-        node.env["NETWERKBORD_REDIS_STREAM_LENGTH"] = "20"
-    c.start()
-    try:
+    with Cluster(tmp_path, pg_url, redis_url, 2, NETWERKBORD_REDIS_STREAM_LENGTH="20") as c:
         m = await c.meeting()
         a = await client(c.ws(0, m, "drieluik", "familie"), "familie")
         b = await client(c.ws(1, m, "drieluik", "familie"), "familie")
@@ -359,18 +340,12 @@ async def test_a_node_that_missed_trimmed_entries_catches_up_from_the_database(
         await until(lambda: "catching up" in c.logs(), timeout=5, interval=0.05)
         await a.close()
         await b.close()
-    finally:
-        c.stop()
 
 
 async def test_compaction_with_two_nodes_writing_the_same_board_loses_nothing(
     tmp_path, pg_url, redis_url, postgres
 ):
-    c = Cluster(tmp_path, pg_url, redis_url, 2)
-    for node in c.nodes:
-        node.env["NETWERKBORD_COMPACT_AFTER"] = "15"
-    c.start()
-    try:
+    with Cluster(tmp_path, pg_url, redis_url, 2, NETWERKBORD_COMPACT_AFTER="15") as c:
         m = await c.meeting()
         writers = [await client(c.ws(i, m, "drieluik", "familie"), "familie") for i in (0, 1)]
 
@@ -400,8 +375,6 @@ async def test_compaction_with_two_nodes_writing_the_same_board_loses_nothing(
             fresh = await client(c.ws(node, m, "drieluik", "familie"), "familie")
             assert len(fresh.note_texts()) == 200
             await fresh.close()
-    finally:
-        c.stop()
 
 
 async def test_when_redis_drops_every_node_closes_with_1013_and_its_devices_come_back(
@@ -414,24 +387,11 @@ async def test_when_redis_drops_every_node_closes_with_1013_and_its_devices_come
     b = await client(cluster.ws(1, m, "drieluik", "familie"), "familie")
     a.add_note("voor", "voor de onderbreking")
     await b.wait_for(lambda: "voor" in b.note_texts())
-    raw = redis_client.Redis.from_url(redis.url)
-    me = raw.client_id()
-    for c in raw.client_list():
-        if int(c["id"]) != me:
-            raw.client_kill_filter(_id=c["id"])
+    cut_every_redis_connection(redis_client.Redis.from_url(redis.url))
     assert await a.wait_closed(10) == 1013
     assert await b.wait_closed(10) == 1013
-
-    async def reconnect(node: int, old: YClient) -> YClient:
-        while True:  # as a device does: again until it is let in
-            fresh = YClient(cluster.ws(node, m, "drieluik", "familie"), role="familie")
-            fresh.doc.apply_update(old.doc.get_update())
-            await fresh.connect(wait_synced=False)
-            await fresh.wait_for(lambda: fresh.synced.is_set() or fresh.close_code, 10)  # noqa: B023
-            if fresh.synced.is_set():
-                return fresh
-
-    a, b = await reconnect(0, a), await reconnect(1, b)
+    a = await reconnect(cluster, 0, m, a)
+    b = await reconnect(cluster, 1, m, b)
     a.add_note("na", "na de onderbreking")
     await b.wait_for(lambda: "na" in b.note_texts(), timeout=10)
     assert b.note_texts() == a.note_texts()
