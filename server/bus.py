@@ -21,7 +21,11 @@ the service grows with more nodes (docs/operations.md, "More than one machine").
 Write-before-forward: a node sends an update to the stream only once PostgreSQL has
 committed it (server/pgstore.py), so whatever any device receives is in the database.
 
-Keys: `nb:s:<n>` the streams (each at most `max_len` entries, trimmed by Redis);
+Keys: `nb:s:<n>` the streams (each at most `max_len` entries, trimmed by Redis; an entry
+at most ~BIG bytes: a bigger update goes without its bytes and the others read it from
+PostgreSQL), `nb:g:<n>` each stream's running number (every entry carries its number, given
+by Redis in the same step as the entry: a reader that sees one skipped missed entries,
+whoever sent them);
 `nb:c:<meeting>` per node the devices connected to the meeting there, for the console on
 any node (renewed every HEARTBEAT_SECONDS, gone with the meeting); `nb:n:<node>` a node's
 heartbeat (a dead node's devices stop counting within three beats).
