@@ -27,9 +27,26 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const hardStop = setTimeout(() => { emit('result', { error: 'time limit' }); process.exit(2) },
   (job.timeLimitS || 300) * 1000)
 
-for (const url of job.urls) {
+for (const url of [...job.urls, ...(job.nodes || [])]) {
   if (!url.startsWith('ws://127.0.0.1:')) throw new Error('only 127.0.0.1 is benchmarked')
 }
+
+// Several nodes of one service (bench/server.py's two-node run): `job.nodes` lists their
+// `ws://127.0.0.1:PORT` bases, and device `j` of board `b` (the writer is device 0) connects
+// to node (b + j) % nodes.length: half of each board's devices on each of two nodes, and the
+// writers of even and odd boards on different nodes. Without `nodes`, every device uses the
+// board's URL as given.
+const nodes = job.nodes || null
+const nodeOf = (b, j) => nodes ? (b + j) % nodes.length : 0
+const onNode = (url, b, j) => nodes ? nodes[nodeOf(b, j)] + url.slice(url.indexOf('/', 'ws://'.length)) : url
+// Probes on another node than their board's writer record into `other`, the rest into `same`.
+const newSamples = () => ({ same: { edit: [], presence: [] }, other: { edit: [], presence: [] } })
+const samplesFor = (samples, b, j) => nodeOf(b, j) === nodeOf(b, 0) ? samples.same : samples.other
+const clearSamples = (samples) => { for (const s of [samples.same, samples.other]) { s.edit.length = 0; s.presence.length = 0 } }
+const allOf = (samples, kind) => [...samples.same[kind], ...samples.other[kind]]
+const byNode = (samples, kind) => nodes
+  ? { sameNode: summary(samples.same[kind]), otherNode: summary(samples.other[kind]) }
+  : {}
 
 // ---- wire format (lib0) ---------------------------------------------------------------------
 
@@ -50,6 +67,15 @@ const awarenessFrame = (clientId, clock, state) => frame((e) => {
 
 // Send times by marker, for every kind of message: same process, same clock.
 const sentAt = new Map()
+// Who sent a marker, where devices both send and receive (`realistic`): a device does not
+// count its own message coming back (the reference server echoes updates and presence to
+// their sender). `windowEdits`: the edits sent in the measured window, and how many of the
+// meeting's other devices received each.
+const sentFrom = new Map()
+const windowEdits = new Map()
+// `realistic`: per second of the measured window (by send time), how many deliveries took
+// over 50 ms and the slowest: a stall of the server (or of this process) shows as one spike.
+const slow = { since: 0, over50: null, max: null }
 const MARK = /@@(\d+)@@/g
 
 // ---- a device -------------------------------------------------------------------------------
@@ -108,8 +134,16 @@ class Device {
   record (payload, t, kind) {
     const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('latin1')
     for (const m of text.matchAll(MARK)) {
-      const sent = sentAt.get(Number(m[1]))
-      if (sent !== undefined) this.samples[kind].push(t - sent)
+      const id = Number(m[1])
+      const sent = sentAt.get(id)
+      if (sent === undefined || sentFrom.get(id) === this) continue
+      this.samples[kind].push(t - sent)
+      if (slow.over50 && t - sent > 50 && sent >= slow.since) {
+        const i = Math.floor((sent - slow.since) / 1000)
+        slow.over50[i] = (slow.over50[i] || 0) + 1
+        slow.max[i] = Math.max(slow.max[i] || 0, Math.round(t - sent))
+      }
+      if (kind === 'edit' && windowEdits.has(id)) windowEdits.set(id, windowEdits.get(id) + 1)
     }
   }
 
@@ -135,6 +169,7 @@ function edit (writer, key) {
     else notes.set(key, new Y.Map([['text', `Briefje @@${s}@@`], ['zone', 'zorgen'], ['x', 0.1], ['y', 0.2], ['role', 'familie']]))
   })
   sentAt.set(s, now())
+  return s
 }
 
 function writerDoc (device) {
@@ -145,12 +180,16 @@ function writerDoc (device) {
   return doc
 }
 
-async function connectAll (devices, parallel = 100) {
+// At most `parallel` handshakes at once and, with `rate`, no more than `rate` started per second.
+async function connectAll (devices, parallel = 100, rate = 0) {
   let next = 0
+  const start = now()
   const worker = async () => {
     while (next < devices.length) {
-      const d = devices[next++]
-      try { await d.connect() } catch { errors++ }
+      const i = next++
+      const wait = rate ? start + i * 1000 / rate - now() : 0
+      if (wait > 0) await sleep(wait)
+      try { await devices[i].connect() } catch { errors++ }
     }
   }
   await Promise.all(Array.from({ length: parallel }, worker))
@@ -167,14 +206,15 @@ function summary (values) {
 
 // 1: one board, `devices` devices; one writes `edits` small note edits at `rate`/s.
 async function fanout ({ urls, devices = 20, edits = 1000, rate = 50 }) {
-  const samples = { edit: [], presence: [] }
-  const writer = new Device(urls[0])
+  const samples = newSamples()
+  const writer = new Device(onNode(urls[0], 0, 0))
   writer.doc = writerDoc(writer)
-  const readers = Array.from({ length: devices - 1 }, () => new Device(urls[0], { probe: true, samples }))
+  const readers = Array.from({ length: devices - 1 },
+    (_, i) => new Device(onNode(urls[0], 0, i + 1), { probe: true, samples: samplesFor(samples, 0, i + 1) }))
   await connectAll([writer, ...readers])
   for (let i = 0; i < 20; i++) edit(writer, `n${i}`) // the notes that get edited
   await sleep(500)
-  samples.edit.length = 0
+  clearSamples(samples)
   emit('ready'); emit('measure')
   const start = now()
   for (let i = 0; i < edits; i++) {
@@ -185,18 +225,20 @@ async function fanout ({ urls, devices = 20, edits = 1000, rate = 50 }) {
   }
   await sleep(500)
   const expected = edits * readers.length
-  emit('result', { edit: summary(samples.edit), received: samples.edit.length, expected, errors, closedEarly })
+  const received = allOf(samples, 'edit')
+  emit('result', { edit: summary(received), ...byNode(samples, 'edit'), received: received.length, expected, errors, closedEarly })
   for (const d of [writer, ...readers]) d.close()
 }
 
 // 2: `meetings` boards x `per` devices; each board gets `editRate` edits/s from its writer and
 // every device renews its presence every `presenceEvery` s. Measured over `seconds`.
 async function capacity ({ urls, per = 10, editRate = 2, presenceEvery = 10, seconds = 20 }) {
-  const samples = { edit: [], presence: [] }
-  const boards = urls.map((url) => {
-    const writer = new Device(url)
+  const samples = newSamples()
+  const boards = urls.map((url, b) => {
+    const writer = new Device(onNode(url, b, 0))
     writer.doc = writerDoc(writer)
-    const readers = Array.from({ length: per - 1 }, () => new Device(url, { probe: true, samples }))
+    const readers = Array.from({ length: per - 1 },
+      (_, j) => new Device(onNode(url, b, j + 1), { probe: true, samples: samplesFor(samples, b, j + 1) }))
     return { writer, readers }
   })
   const all = boards.flatMap((b) => [b.writer, ...b.readers])
@@ -222,16 +264,16 @@ async function capacity ({ urls, per = 10, editRate = 2, presenceEvery = 10, sec
     }, Math.random() * presenceEvery * 1000))
   }
   await sleep(3000) // warm-up
-  samples.edit.length = 0
-  samples.presence.length = 0
+  clearSamples(samples)
   const e0 = errors
   const c0 = closedEarly
   emit('measure')
   await sleep(seconds * 1000)
-  const edits = samples.edit.slice()
-  const presence = samples.presence.slice()
+  const edits = allOf(samples, 'edit')
+  const presence = allOf(samples, 'presence')
   emit('result', {
     connections: all.length, connectS, edit: summary(edits), presence: summary(presence),
+    ...byNode(samples, 'edit'),
     errors: errors - e0, closedEarly: closedEarly - c0, setupErrors: e0
   })
   for (const t of timers) clearTimeout(t)
@@ -334,7 +376,104 @@ async function presence ({ urls, devices = 500, probes = 20, editRate = 2, secon
   for (const d of all) d.close()
 }
 
-const scenarios = { fanout, capacity, fill, coldLoad, idle, presence }
+// 6: `meetings` boards x `per` devices at the pace of a living-room meeting. First every
+// device connects and syncs, at most `connectRate` new connections a second (the handshakes
+// are not measured), and the meetings' notes are made; then `quietS` seconds with everyone
+// connected and silent (the server's idle cost: the orchestrator reads its CPU between
+// "quiet" and "quietEnd"). Then each meeting makes one edit every `editEvery` s on average
+// (the interval uniform in 0.5-1.5x, a random first moment, a random device of the meeting
+// setting a random note's text), and every device renews its presence every `presenceEvery`
+// s (a random first moment). After `warmupS`, `seconds` are measured: the time from each edit
+// to its arrival at the meeting's other devices, and presence likewise. A meeting's devices
+// share one Y.Doc here (device 0 syncs the board into it), and each edit is made with the
+// editing device's own client id (the one of its presence), as a browser would.
+async function realistic ({
+  urls, per = 10, connectRate = 1000, editEvery = 5, presenceEvery = 15, notes = 5,
+  quietS = 5, warmupS = 10, seconds = 60, graceS = 2
+}) {
+  const samples = { edit: [], presence: [] }
+  const meetings = urls.map((url) => {
+    const devices = Array.from({ length: per }, () => new Device(url, { probe: true, samples }))
+    const meeting = { devices, doc: new Y.Doc(), sender: null }
+    meeting.doc.on('update', (update, origin) => {
+      const ws = meeting.sender?.ws
+      if (origin !== 'remote' && ws?.readyState === WebSocket.OPEN) ws.send(syncUpdate(update))
+    })
+    devices[0].doc = meeting.doc
+    return meeting
+  })
+  const all = meetings.flatMap((m) => m.devices)
+  const t0 = now()
+  await connectAll(all, 100, connectRate)
+  const connectS = (now() - t0) / 1000
+  const editBy = (meeting, device, key) => {
+    meeting.sender = device
+    meeting.doc.clientID = device.clientId
+    const s = edit(meeting, key)
+    sentFrom.set(s, device)
+    return s
+  }
+  // The meetings' notes (a board from an earlier step already has them), paced as well.
+  for (let i = 0; i < meetings.length; i++) {
+    const m = meetings[i]
+    if (m.devices[0].ws.readyState !== WebSocket.OPEN) continue
+    const map = m.doc.getMap('notes')
+    for (let n = 0; n < notes; n++) if (!map.has(`n${n}`)) editBy(m, m.devices[0], `n${n}`)
+    if (i % 50 === 49) await sleep(100)
+  }
+  await sleep(1000)
+  emit('ready', { connections: all.length, connectS, errors })
+  await sleep(2000) // (the orchestrator reads the server's memory now)
+  emit('quiet')
+  await sleep(quietS * 1000)
+  emit('quietEnd')
+  let measuring = false
+  let edits = 0
+  const timers = new Map() // one pending timer per sender
+  const open = (d) => d.ws.readyState === WebSocket.OPEN
+  for (const m of meetings) {
+    const period = () => editEvery * 1000 * (0.5 + Math.random())
+    timers.set(m, setTimeout(function tick () {
+      const device = m.devices[Math.floor(Math.random() * per)]
+      if (open(device)) {
+        const s = editBy(m, device, `n${Math.floor(Math.random() * notes)}`)
+        if (measuring) { windowEdits.set(s, 0); edits++ }
+      }
+      timers.set(m, setTimeout(tick, period()))
+    }, Math.random() * editEvery * 1000))
+  }
+  for (const d of all) {
+    timers.set(d, setTimeout(function tick () {
+      if (open(d)) { const s = seq++; d.sendPresence(s); sentFrom.set(s, d) }
+      timers.set(d, setTimeout(tick, presenceEvery * 1000))
+    }, Math.random() * presenceEvery * 1000))
+  }
+  await sleep(warmupS * 1000)
+  samples.edit.length = 0
+  samples.presence.length = 0
+  const e0 = errors
+  const c0 = closedEarly
+  measuring = true
+  slow.since = now()
+  slow.over50 = []
+  slow.max = []
+  emit('measure')
+  await sleep(seconds * 1000)
+  measuring = false
+  await sleep(graceS * 1000) // the load goes on; edits sent in the window may still arrive
+  let received = 0
+  for (const n of windowEdits.values()) received += Math.min(n, per - 1)
+  emit('result', {
+    connections: all.length, connectS, edit: summary(samples.edit),
+    presence: summary(samples.presence), edits, received, expected: edits * (per - 1),
+    errors: errors - e0, closedEarly: closedEarly - c0, setupErrors: e0,
+    slowBySecond: { over50: Array.from(slow.over50, (n) => n || 0), max: Array.from(slow.max, (n) => n || 0) }
+  })
+  for (const t of timers.values()) clearTimeout(t)
+  for (const d of all) d.close()
+}
+
+const scenarios = { fanout, capacity, fill, coldLoad, idle, presence, realistic }
 try {
   await scenarios[job.scenario](job)
 } catch (e) {
