@@ -188,7 +188,7 @@ class PgWriter(Handover):
                 self._execute_sync(conn, items)
         except psycopg.Error as e:
             error = StorageError(str(e))
-        self._failed(items, error)
+        self._finish(items, error)
 
     def close(self) -> None:
         self.flush()
@@ -224,7 +224,7 @@ class PgWriter(Handover):
                 except (psycopg.Error, OSError) as e:
                     error = StorageError(str(e))
                 self._inflight = []
-                self._failed(items, error)
+                self._finish(items, error)
         finally:
             self._task = None
 
@@ -235,7 +235,7 @@ class PgWriter(Handover):
         if claims:
             conn.execute(_INSERT_CLAIMS, claims)
 
-    def _failed(self, items: list[Item], error: Exception | None) -> None:
+    def _finish(self, items: list[Item], error: Exception | None) -> None:
         """Every update and claim of a batch shares its fate (a mark has none of its own)."""
         for item in items:
             if item.kind != "mark":
