@@ -133,17 +133,21 @@ async def step_to(fac, title: str) -> None:
             await fac.page.wait_for_function(moved, arg=before)
 
 
-async def tv_shows(tv, count: int) -> dict:
-    """Wait until the TV shows `count` notes on its board, fitted to the screen."""
+async def tv_shows(tv, count: int, statements: int = 0) -> dict:
+    """Wait until the TV shows `count` notes and `statements` statements on its board, fitted
+    to the screen. (The statements are written after the notes, in a later update: a TV
+    measured as soon as the notes were in once had no statement yet.)"""
     await tv.page.wait_for_function(
-        """n => { const b = document.querySelector('.board:not([hidden])')
+        """([n, s]) => { const b = document.querySelector('.board:not([hidden])')
                   const title = b && b.querySelector('.zone-title')
+                  const said = b ? [...b.querySelectorAll('.statement-text')]
+                    .filter((el) => !['', '…'].includes(el.innerText.trim())).length : 0
                   // (and its styles applied: once, under a heavily loaded CI machine, a
                   // column title still measured 0 px right after the notes were in)
-                  return b && b.querySelectorAll('li.note').length === n &&
+                  return b && b.querySelectorAll('li.note').length === n && said >= s &&
                     b.querySelector('.zones[data-note-size]') &&
                     (!title || parseFloat(getComputedStyle(title).fontSize) > 0) }""",
-        arg=count,
+        arg=[count, statements],
     )
     return await tv.page.evaluate(MEASURE)
 
@@ -184,7 +188,7 @@ async def test_forty_notes_fit_the_tv_at_a_readable_size(live_server, new_device
     groups = [["Sem en school", [0, 9, 11, 16]], ["Thuis", [26, 28, 36]]]
     assert await fac.page.evaluate(SEED, ["drieluik", notes, groups, statements]) == 40
 
-    seen = await tv_shows(tv, 40)
+    seen = await tv_shows(tv, 40, statements=2)
     await tv.screenshot("projector-40-notes")
     assert_fits(seen, 40, FONT_MIN)
     # The type scale: the step's title largest, then what the discussion came to, then the
