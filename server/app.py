@@ -19,6 +19,7 @@ from . import (
     accountpages,
     admission,
     api,
+    compaction,
     control,
     exports,
     guard,
@@ -85,6 +86,8 @@ def create_app(config: Config | None = None) -> Starlette:
             config=config,
         )
         app.state.store, app.state.rooms = store, rooms
+        if not store.compacts_itself and (folded := compaction.fold_logs(store)):
+            log.info("compacted %d board(s) left with a log by the last run", folded)
         app.state.meetings = meetings = Meetings(store, rooms)
         if config.redis_url:  # one of several nodes (server/bus.py)
             rooms.bus = RedisBus(config.redis_url, rooms)

@@ -24,10 +24,30 @@ from .writer import IN_PARTS_FROM, PART_BYTES, StorageError
 
 if TYPE_CHECKING:
     from .rooms import Room
+    from .store import Store
 
 log = logging.getLogger("netwerkbord.compaction")
 
-__all__ = ["IN_PARTS_FROM", "PART_BYTES", "compact_in_parts"]  # (one part per turn: a few ms)
+__all__ = ["IN_PARTS_FROM", "PART_BYTES", "compact_in_parts", "fold_logs"]
+
+
+def fold_logs(store: "Store") -> int:
+    """At start, before any device comes: compact the boards a crash left with a log, so that
+    the first device on each gets its snapshot as it is stored (Room.doc) instead of waiting
+    while the server applies the log (10,000 rows: ~30 ms). A board that fails stays as it
+    is: it loads from its log, as it did before. Returns the number of boards compacted."""
+    from .rooms import load_doc  # (rooms imports this module)
+
+    folded = 0
+    for meeting_id, board_id in store.boards_with_log():
+        try:
+            state = load_doc(store, meeting_id, board_id).get_update()
+            store.writer.compact((meeting_id, board_id), state)
+            store.writer.flush()
+            folded += 1
+        except Exception:
+            log.exception("compacting %s/%s at start failed; its log stays", meeting_id, board_id)
+    return folded
 
 
 async def compact_in_parts(room: "Room") -> None:

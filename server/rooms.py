@@ -44,6 +44,7 @@ NOT_STORED = "Opslaan mislukt, probeer het opnieuw"  # close reason with INTERNA
 log = logging.getLogger("netwerkbord.rooms")
 
 RoomKey = tuple[str, str]  # (meeting id, board id)
+EMPTY_STATE = b"\x00"  # the state vector of a device that holds nothing yet
 
 
 def _apply_all(doc: Doc, snapshot: bytes | None, updates: list[bytes]) -> None:
@@ -54,6 +55,13 @@ def _apply_all(doc: Doc, snapshot: bytes | None, updates: list[bytes]) -> None:
             doc.apply_update(snapshot)
         for update in updates:
             doc.apply_update(update)
+
+
+def load_doc(store: Store, meeting_id: str, board_id: str) -> Doc:
+    """A stored board as a document."""
+    doc: Doc = Doc()
+    _apply_all(doc, *store.load_board(meeting_id, board_id))
+    return doc
 
 
 class Room:
@@ -81,7 +89,11 @@ class Room:
         # Presence is neither kept nor relayed on a board every role reads always (`stand`):
         # professionals read it during the closed part, and presence would tell who is there.
         self.quiet = board is not None and board.always_readable
-        self.doc: Doc = Doc()
+        self._doc: Doc | None = None  # see the `doc` property
+        # The stored snapshot of a board whose log was empty, not yet applied in Yrs: a new
+        # device gets these bytes as they are (see _sync), the document is made after.
+        self._unread: bytes | None = None
+        self._step1_owed: list[Connection] = []  # joined before the document was made
         self._captured: list[bytes] = []
         self.pending = 0  # updates logged since the last snapshot
         self.loads = 1  # times the document was read from disk (see _stored)
@@ -91,19 +103,42 @@ class Room:
         self.gone = False  # unloaded or deleted: a compaction in progress stops
         self._held_back: list[tuple[Connection, bytes]] = []
         self._compaction: asyncio.Task[None] | None = None
-        self._load(self.doc)
+        self._load(Doc(), lazy=bus is None)
         # presence; reads as a mapping of the live states: client id -> (clock, JSON)
         self.awareness = AwarenessRelay(
             self.connections, self._broadcast, config, identify=self._identity
         )
         self.awareness.unbatched = bus is not None
 
-    def _load(self, doc: Doc) -> None:
-        """Read the board into a fresh `doc` and make it the room's document."""
+    def _load(self, doc: Doc, lazy: bool = False) -> None:
+        """Read the board into a fresh `doc` and make it the room's document. `lazy`: a board
+        stored as a snapshot alone (the usual case: compacted when it unloaded) is applied
+        only when the document is first needed, so that a new device need not wait for it."""
         snapshot, updates = self.store.load_board(*self.key)
-        _apply_all(doc, snapshot, updates)
-        self.doc, self.pending = doc, len(updates)
+        self.pending = len(updates)
         self.meeting.sizes.set(self.key[1], len(snapshot or b"") + sum(map(len, updates)))
+        if lazy and snapshot and not updates:
+            self._doc, self._unread = None, snapshot
+            return
+        _apply_all(doc, snapshot, updates)
+        self._use(doc)
+
+    @property
+    def doc(self) -> Doc:
+        """The board in Yrs; a snapshot not yet applied is applied now, and the devices that
+        joined before get the document's state vector (their sync step 1) now."""
+        if self._doc is None:
+            doc: Doc = Doc()
+            _apply_all(doc, self._unread, [])
+            self._use(doc)
+            owed, self._step1_owed = self._step1_owed, []
+            for conn in owed:
+                if conn in self.connections and not conn.closed:
+                    conn.send(encode_sync_step1(doc.get_state()))
+        return self._doc  # type: ignore[return-value]  # (set by _use)
+
+    def _use(self, doc: Doc) -> None:
+        self._doc, self._unread = doc, None
         doc.observe(lambda event: self._captured.append(event.update))
         self.guard.attach(doc)
         self.meeting.client_ids.claim([doc.client_id], SERVER, persist=False)
@@ -122,7 +157,10 @@ class Room:
 
     def join(self, conn: Connection) -> None:
         self.connections.add(conn)
-        conn.send(encode_sync_step1(self.doc.get_state()))
+        if self._doc is None:  # not applied yet: sent when it is (see `doc`)
+            self._step1_owed.append(conn)
+        else:
+            conn.send(encode_sync_step1(self._doc.get_state()))
         self.awareness.join(conn)
         if self.bus is not None:
             self.bus.connections_changed(self.key[0])
@@ -163,6 +201,12 @@ class Room:
 
     def _sync(self, conn: Connection, message: SyncMessage) -> None:
         if message.kind == YSyncMessageType.SYNC_STEP1:
+            if self._unread is not None and message.payload == EMPTY_STATE:
+                # A new device on a board stored as a snapshot: the snapshot is the whole
+                # board. It goes out as it is; the document is made right after.
+                conn.send(encode_sync_step2(self._unread))
+                asyncio.get_running_loop().call_soon(lambda: self.doc)
+                return
             try:
                 missing = self.doc.get_update(message.payload)
             except ValueError:
@@ -475,9 +519,7 @@ class Room:
 
     def catch_up(self) -> None:
         """Take in what the database has and this document lacks (entries were missed)."""
-        fresh: Doc = Doc()
-        snapshot, updates = self.store.load_board(*self.key)
-        _apply_all(fresh, snapshot, updates)
+        fresh = load_doc(self.store, *self.key)
         missing = fresh.get_update(self.doc.get_state())
         if missing != b"\x00\x00":
             self._take_in(missing)

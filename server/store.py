@@ -664,6 +664,12 @@ class Store:
             )
         )
 
+    def boards_with_log(self) -> list[tuple[str, str]]:
+        """Boards with updates not yet in their snapshot: after a clean stop there are none
+        (every loaded board is compacted), after a crash the ones that were in use."""
+        self.writer.flush()
+        return self.db.conn.execute("SELECT DISTINCT meeting_id, board_id FROM updates").fetchall()
+
     def pending_updates(self, meeting_id: str, board_id: str) -> int:
         self.writer.flush()
         return self.db.execute(

@@ -14,8 +14,10 @@ from server.store import Store
 from server.sync import (
     AwarenessEntry,
     encode_awareness,
+    encode_sync_step1,
     encode_sync_step2,
     encode_update,
+    parse_message,
 )
 from tests.channels import RecordingChannel, presence, received, updates
 from tests.channels import device as connect
@@ -146,6 +148,38 @@ async def test_idle_room_unloads_compacted_and_reloads_with_everything(store):
     await until(lambda: not rooms.is_loaded("m1", "drieluik"))
     assert store.load_board("m1", "drieluik")[1] == []  # compacted into the snapshot
     assert texts(rooms.get("m1", "drieluik")) == {"n1": "Opa helpt met huiswerk"}
+
+
+async def test_a_compacted_board_reaches_a_new_device_whole_and_offline_notes_still_arrive(
+    store,
+):
+    """A board stored as a snapshot is handed to a new device as it is stored, before the
+    server applies it; devices that joined meanwhile still get the server's state vector, so
+    a phone's note written offline reaches the board."""
+    before = Room(("m1", "drieluik"), store, compact_after=1000)
+    before.receive(connect(before), encode_update(note_update("Oma Wiëbe haalt Sem op")))
+    phone_doc = Doc()
+    phone_doc.apply_update(before.doc.get_update())
+    before.compact()
+    assert store.load_board("m1", "drieluik")[1] == []  # a snapshot alone
+    with phone_doc.transaction():  # offline
+        phone_doc.get("notes", type=Map)["n2"] = Map({"text": "Fatma rijdt", "zone": "plan"})
+
+    room = Room(("m1", "drieluik"), store, compact_after=1000)
+    tablet, phone = connect(room), connect(room)
+    room.receive(tablet, encode_sync_step1(b"\x00"))  # the tablet holds nothing yet
+    board = Doc()
+    for update in received_updates(tablet):
+        board.apply_update(update)
+    assert {k: v["text"] for k, v in board.get("notes", type=Map).to_py().items()} == {
+        "n1": "Oma Wiëbe haalt Sem op"
+    }
+    # The phone gets the server's sync step 1 and answers with what the server lacks.
+    await until(lambda: phone.channel.sent)
+    (asked,) = [m for m in map(parse_message, received(phone)) if m.kind == 0]
+    room.receive(phone, encode_sync_step2(phone_doc.get_update(asked.payload)))
+    assert texts(room) == {"n1": "Oma Wiëbe haalt Sem op", "n2": "Fatma rijdt"}
+    assert [m.kind for m in map(parse_message, received(tablet))][-1] == 2  # (the new note)
 
 
 async def test_revoked_connection_gets_nothing_more_than_its_close(room):
