@@ -431,7 +431,7 @@ def capacity(ours: Ours, ref: Reference, folder: Path, q: bool) -> dict:
 
 
 def cold(ours: Ours, ref: Reference, folder: Path, q: bool) -> dict:
-    updates, boards = (2000 if q else 10_000), 5
+    updates, boards = (2000 if q else 10_000), 9
 
     def load(server: "Ours | Reference", urls: list[str]) -> dict:
         # The load generator first loads the last board, untimed, so that its own first-time
@@ -814,7 +814,7 @@ def table(results: dict) -> str:
         n = r.get("updates")
         rows.append(
             (
-                f"3 cold load, {n} updates in the log (ms, median of 5)",
+                f"3 cold load, {n} updates in the log (ms, median of 9)",
                 get(r, "ours_log", "load", "p50"),
                 get(r, "reference", "load", "p50"),
                 "< 100",
