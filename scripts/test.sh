@@ -18,6 +18,6 @@ if [ "${NETWERKBORD_TEST_CLUSTER:-1}" != "0" ]; then
     tests/test_instruments_live.py tests/test_networkmap_live.py tests/test_posting_consent.py \
     tests/test_ws_errors.py tests/test_screen.py tests/test_family_exports.py \
     tests/test_followon.py tests/test_interop_node.py tests/test_smoke_live.py \
-    tests/test_wsprotocol.py tests/test_exports_escaping.py \
+    tests/test_wsprotocol.py tests/test_exports_escaping.py tests/test_no_store_and_throttle.py \
     --deselect tests/test_followon.py::test_only_the_facilitator_of_the_meeting_makes_a_follow_on
 fi

@@ -29,9 +29,11 @@ from . import (
     showing,
 )
 from .accountpages import AccountLayers
+from .accounts import accounts_of
 from .bodylimit import BodyLimit
 from .bus import CaughtUp, RedisBus
 from .config import Config
+from .limits import AuthThrottle, MeetingQuota
 from .meetings import Meetings
 from .nostore import NoStore
 from .pgstore import PgStore
@@ -96,6 +98,14 @@ def create_app(config: Config | None = None) -> Starlette:
             rooms.bus.recheck = meetings.recheck
             rooms.bus.enforce_state = meetings.enforce_stored
             rooms.bus.describe = meetings.here
+            accounts = accounts_of(app.state)
+            for name, throttle in (  # one allowance per address or name for every node
+                ("links", AuthThrottle.of(app.state)),
+                ("login-name", accounts.by_name),
+                ("login-address", accounts.by_address),
+                ("meetings", MeetingQuota.of(app.state)),
+            ):
+                rooms.bus.share(name, throttle)
             try:
                 await rooms.bus.start()
             except BaseException:  # (Redis away): close the pools, or the process stays

@@ -28,7 +28,9 @@ by Redis in the same step as the entry: a reader that sees one skipped missed en
 whoever sent them);
 `nb:c:<meeting>` per node the devices connected to the meeting there, for the console on
 any node (renewed every HEARTBEAT_SECONDS, gone with the meeting); `nb:n:<node>` a node's
-heartbeat (a dead node's devices stop counting within three beats).
+heartbeat (a dead node's devices stop counting within three beats); `nb:t` the tokens of the
+throttles spent on each node (wrong links, wrong passwords, meetings per address: see
+`share`), at most THROTTLE_LEN entries.
 
 If Redis cannot be reached, a node forwards nothing (it could not keep the order): its
 devices are closed with 1013 and reconnect, to this node or another, and resync from
@@ -59,6 +61,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("netwerkbord.bus")
 
 SHARDS = 16
+THROTTLES = "nb:t"  # tokens spent by the throttles of server/limits.py, every node's
+THROTTLE_LEN = 1000  # entries kept (a few seconds' worth under a flood of wrong links)
 MAX_LEN = 10_000  # entries kept per shard (approximately): a minute of traffic at full load
 BIG = 4096  # bytes: a bigger update goes without its bytes (the others read PostgreSQL)
 BLOCK_MS = 5_000  # a blocking read returns at least this often (to notice a lost Redis)
@@ -134,8 +138,10 @@ class RedisBus:
         self._last_seq: dict[str, int] = {}  # per stream: the last own entry read back
         self._own: dict[tuple[str, int], _Out] = {}  # own entries sent, until read back
         self._progress = asyncio.Event()  # set and cleared after every read
-        self._sent_idle = asyncio.Event()
-        self._sent_idle.set()
+        self._handed = 0  # entries handed to the sender so far
+        self._written = 0  # of those, written to Redis (or given up on)
+        self._wrote = asyncio.Event()  # set and cleared after every batch
+        self._throttles: dict[str, Any] = {}  # shared ones by name (limits.AddressBuckets)
         self.healthy = False
         self.entries_read = 0
         self.purge_after = PURGE_AFTER_SECONDS
@@ -193,12 +199,14 @@ class RedisBus:
             for n in range(SHARDS):
                 pipe.xrevrange(f"nb:s:{n}", count=1)
                 pipe.get(f"nb:g:{n}")
+            pipe.xrevrange(THROTTLES, count=1)
             found: Any = await pipe.execute()
         for n in range(SHARDS):
             last, counter = found[2 * n], found[2 * n + 1]
             key = f"nb:s:{n}"
             self._positions[key] = last[0][0] if last else b"0-0"
             self._numbers[key] = int(last[0][1][b"g"]) if last else int(counter or 0)
+        self._positions[THROTTLES] = found[-1][0][0] if found[-1] else b"0-0"
 
     # sending ------------------------------------------------------------------------------
 
@@ -246,17 +254,28 @@ class RedisBus:
             order.waiting.append(_Barrier(order.sent, done))
 
     async def settled(self) -> None:
-        """Wait until what this node handed over so far is in Redis."""
-        while not self._sent_idle.is_set():
-            await self._sent_idle.wait()
+        """Wait until what this node handed over so far is in Redis (not for what it hands
+        over meanwhile: a steady stream of updates does not hold up the caller)."""
+        target = self._handed
+        while self._written < target:
+            await self._wrote.wait()
+
+    def share(self, name: str, buckets: Any) -> None:
+        """One allowance for the whole service: a token of a throttle (limits.AddressBuckets)
+        spent on this node is spent on every node. Eventually: another node reads it within
+        milliseconds, and an HTTP request waits until its node has (CaughtUp); the answers
+        that spend one are sent once it is in Redis."""
+        self._throttles[name] = buckets
+        buckets.shared = lambda key: self._send(_Out(THROTTLES, {"t": name, "k": key}), "")
 
     def _send(self, out: _Out, meeting_id: str) -> None:
         seq = self._seq[out.stream] = self._seq.get(out.stream, 0) + 1
         out.fields.update({"n": self.node, "q": seq, "m": meeting_id})
-        self._own[(out.stream, seq)] = out
+        if out.stream != THROTTLES:  # (nothing to forward when it comes back)
+            self._own[(out.stream, seq)] = out
         self._out.append(out)
+        self._handed += 1
         if self._sender is None:
-            self._sent_idle.clear()
             self._sender = asyncio.get_running_loop().create_task(self._send_all())
 
     async def _send_all(self) -> None:
@@ -269,7 +288,8 @@ class RedisBus:
                     async with self._redis.pipeline(transaction=False) as pipe:
                         for out in batch:
                             counter = "nb:g:" + out.stream.rsplit(":", 1)[1]
-                            args: list[Any] = [trim, self.max_len]
+                            length = THROTTLE_LEN if out.stream == THROTTLES else self.max_len
+                            args: list[Any] = [trim, length]
                             for name, value in out.fields.items():
                                 args += [name, value]
                             await self._add_entry([out.stream, counter], args, client=pipe)
@@ -283,9 +303,12 @@ class RedisBus:
                             if out.counted:
                                 out.room.order.forwarded += 1
                             self._lost(out.room)
+                finally:
+                    self._written += len(batch)
+                    self._wrote.set()
+                    self._wrote.clear()
         finally:
             self._sender = None
-            self._sent_idle.set()
 
     def _lost(self, room: "Room") -> None:
         """This node cannot keep the meeting's order: its devices on the board go and
@@ -340,6 +363,11 @@ class RedisBus:
 
     def _receive(self, stream: str, fields: dict[bytes, bytes]) -> None:
         self.entries_read += 1
+        if stream == THROTTLES:  # (no order to keep: a missed one is a token too few)
+            throttle = self._throttles.get(fields.get(b"t", b"").decode())
+            if throttle is not None and fields.get(b"n", b"").decode() != self.node:
+                throttle.spent_elsewhere(fields[b"k"].decode())
+            return
         if b"g" not in fields or b"n" not in fields:
             return  # not one of ours (nothing else should write to these keys)
         number, last = int(fields[b"g"]), self._numbers.get(stream, 0)
@@ -572,24 +600,37 @@ def _entry_id(raw: bytes | str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
+def bus_of(scope: Any) -> "RedisBus | None":
+    """The app's bus (several nodes), or None."""
+    return getattr(getattr(scope["app"].state, "rooms", None), "bus", None)
+
+
 class CaughtUp:
     """ASGI middleware, several nodes only: an HTTP request is handled once this node has
     read the meetings' streams as far as they were when it came (RedisBus.caught_up), so
-    a page, export or answer never shows less than a device on another node already saw."""
+    a page, export or answer never shows less than a device on another node already saw;
+    and its answer is sent once what it handed to Redis is there (a throttle's token it
+    spent, a notice), so the next request, on any node, finds it."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
-            bus = getattr(scope["app"].state, "rooms", None)
-            bus = getattr(bus, "bus", None)
-            if bus is not None:
-                try:
-                    await bus.caught_up()
-                except StorageError as e:
-                    log.error("%s %s: %s", scope["method"], scope["path"], e)
-                    response = JSONResponse({"error": SERVERS_APART}, status_code=503)
-                    await response(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
+        bus = bus_of(scope) if scope["type"] == "http" else None
+        if bus is None or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        try:
+            await bus.caught_up()
+        except StorageError as e:
+            log.error("%s %s: %s", scope["method"], scope["path"], e)
+            response = JSONResponse({"error": SERVERS_APART}, status_code=503)
+            await response(scope, receive, send)
+            return
+
+        async def settled_first(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                await bus.settled()
+            await send(message)
+
+        await self.app(scope, receive, settled_first)

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .bus import bus_of
 from .limits import THROTTLED, AuthThrottle, client_address
 from .store import StorageError
 
@@ -49,6 +50,8 @@ class AuthGuard:
                     replaced = True
                     await _too_many(send)
                     return
+                if failed and (bus := bus_of(scope)) is not None:
+                    await bus.settled()  # (the token it spent: every node counts it)
             await send(message)
 
         await self.app(scope, receive, watch)

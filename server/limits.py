@@ -42,7 +42,11 @@ class TokenBucket:
 
 
 class AddressBuckets:
-    """A TokenBucket per client address, made on first use."""
+    """A TokenBucket per client address, made on first use.
+
+    With several nodes the tokens spent are shared (server/bus.py `share`): `shared` is
+    called with the key of every token spent here, and spent_elsewhere() takes the token
+    another node spent, so an address has one allowance for the whole service."""
 
     MAX_ADDRESSES = 10_000  # the oldest entries go first; a flood of addresses cannot grow it
 
@@ -52,6 +56,21 @@ class AddressBuckets:
         self.rate, self.burst = rate, burst
         self.clock = clock
         self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+        self.shared: Callable[[str], None] | None = None
+
+    def spend(self, key: str) -> TokenBucket | None:
+        """Take a token of `key`'s bucket: None when taken, else the empty bucket."""
+        now = self.clock()
+        bucket = self.bucket(key, now)
+        if not bucket.take(now):
+            return bucket
+        if self.shared is not None:
+            self.shared(key)
+        return None
+
+    def spent_elsewhere(self, key: str) -> None:
+        now = self.clock()
+        self.bucket(key, now).take(now)
 
     def bucket(self, address: str, now: float) -> TokenBucket:
         bucket = self._buckets.get(address)
@@ -89,14 +108,12 @@ class AuthThrottle(AddressBuckets):
         return bucket is not None and not bucket.peek(self.clock())
 
     def failed(self, address: str) -> None:
-        now = self.clock()
-        self.bucket(address, now).take(now)
+        self.spend(address)
 
     def refuse(self, address: str) -> bool:
         """Count one wrong link from `address`; True when the address has used up its
         allowance, so the answer is 429 / 4529 ("try again later") rather than 401 / 4401."""
-        now = self.clock()
-        return not self.bucket(address, now).take(now)
+        return self.spend(address) is not None
 
     @classmethod
     def of(cls, state: Any) -> "AuthThrottle":
@@ -120,9 +137,8 @@ class MeetingQuota(AddressBuckets):
     def take(self, address: str) -> float | None:
         """Spend one meeting of the address's allowance and return None; or, when none is
         left, return the seconds until there is one again."""
-        now = self.clock()
-        bucket = self.bucket(address_group(address), now)
-        return None if bucket.take(now) else bucket.wait(now)
+        empty = self.spend(address_group(address))
+        return None if empty is None else empty.wait(self.clock())
 
     @classmethod
     def of(cls, state: Any) -> "MeetingQuota":

@@ -30,6 +30,7 @@ from .connection import Connection
 from .devices import cookie_name, same_origin
 from .limits import THROTTLED, AuthThrottle, TokenBucket, admission_error, client_address, too_big
 from .rooms import Room
+from .writer import StorageError
 
 log = logging.getLogger("netwerkbord.ws")
 
@@ -67,6 +68,8 @@ class BoardSockets:
                 {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
             )
         except Refused as refused:
+            if isinstance(refused, WrongLink):
+                refused = await wrong_link(state, client_address(scope))
             await channel.close(refused.code, refused.reason)
             return
         session = Session(state, room, conn)
@@ -98,6 +101,38 @@ class _AsgiChannel:
 class Refused(Exception):
     def __init__(self, code: int, reason: str) -> None:
         self.code, self.reason = code, reason
+
+
+WRONG_LINK = "Ongeldige of verlopen link"
+
+
+class WrongLink(Refused):
+    """A wrong link on one of several nodes: whether it is one too many depends on the
+    tokens other nodes spent, so the answer (wrong_link) waits until this node has read them."""
+
+    def __init__(self) -> None:
+        super().__init__(closecodes.UNAUTHORIZED, WRONG_LINK)
+
+
+def _throttled(throttle: AuthThrottle, address: str) -> Refused:
+    """Only wrong links are slowed down; a valid one always gets in (limits.AuthThrottle)."""
+    if throttle.refuse(address):
+        return Refused(closecodes.RATE_LIMITED, THROTTLED)
+    return Refused(closecodes.UNAUTHORIZED, WRONG_LINK)
+
+
+async def wrong_link(state: Any, address: str) -> Refused:
+    """The answer to a WrongLink: the other nodes' tokens read first (as an HTTP request
+    waits for them, bus.CaughtUp), and the one spent here in Redis before the device hears
+    it, so its next try on any node counts it."""
+    bus = state.rooms.bus
+    try:
+        await bus.caught_up()
+    except StorageError:
+        return Refused(closecodes.TRY_AGAIN, REDIS_LOST)
+    refused = _throttled(AuthThrottle.of(state), address)
+    await bus.settled()
+    return refused
 
 
 def admit(
@@ -137,10 +172,7 @@ def admit(
             raise Refused(closecodes.FORBIDDEN, "Alleen de gespreksleider opent het scherm")
         principal = replace(principal, role=Role.SCHERM)
     if principal is None:
-        # Only wrong links are slowed down; a valid one always gets in (limits.AuthThrottle).
-        if throttle.refuse(address):
-            raise Refused(closecodes.RATE_LIMITED, THROTTLED)
-        raise Refused(closecodes.UNAUTHORIZED, "Ongeldige of verlopen link")
+        raise WrongLink() if rooms.bus is not None else _throttled(throttle, address)
     access = meetings.access(principal, board_id)
     if access is Access.NONE:
         raise Refused(closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar")

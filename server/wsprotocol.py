@@ -29,7 +29,7 @@ from urllib.parse import unquote
 from . import closecodes
 from .httpprotocol import http_protocol
 from .uvicornhooks import forwarded_client, open_connections
-from .ws import PATH, Refused, Session, admit
+from .ws import PATH, Refused, Session, WrongLink, admit, wrong_link
 from .wsframes import (
     BINARY,
     CLOSE,
@@ -48,6 +48,7 @@ log = logging.getLogger("netwerkbord.ws")
 
 CLOSE_TIMEOUT = 5.0  # seconds to wait for the device to answer our close frame
 RESTART = 1012  # the server is going down; the device reconnects
+_ANSWERING: set[asyncio.Task[None]] = set()  # wrong links waiting for their answer (WrongLink)
 
 
 class BoardProtocol(asyncio.Protocol):
@@ -207,9 +208,12 @@ class BoardProtocol(asyncio.Protocol):
                 self,
                 {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()},
             )
+        except WrongLink:  # (several nodes: answered once the others' count is read)
+            task = self.loop.create_task(self._refuse_wrong_link(state, address, match[0]))
+            _ANSWERING.add(task)
+            task.add_done_callback(_ANSWERING.discard)
         except Refused as refused:
-            log.info('%s - "WebSocket %s" refused %d', address, match[0], refused.code)
-            self._close(refused.code, refused.reason)
+            self._refused(address, match[0], refused)
         except Exception:  # e.g. the board cannot be read from disk
             log.exception('%s - "WebSocket %s" failed', address, match[0])
             self._close(closecodes.INTERNAL_ERROR, "Het bord kan nu niet geopend worden")
@@ -218,6 +222,13 @@ class BoardProtocol(asyncio.Protocol):
             self.session = Session(state, room, conn)
         if rest:
             self.data_received(rest)
+
+    def _refused(self, address: str, path: str, refused: Refused) -> None:
+        log.info('%s - "WebSocket %s" refused %d', address, path, refused.code)
+        self._close(refused.code, refused.reason)
+
+    async def _refuse_wrong_link(self, state: Any, address: str, path: str) -> None:
+        self._refused(address, path, await wrong_link(state, address))
 
     def _client_address(self, headers: dict[bytes, bytes]) -> str:
         """The device's address for the invalid-link throttle; behind a trusted proxy, the

@@ -5,7 +5,10 @@ Each test is one problem found: it fails on the code as it was when written, and
 docstring what happens and what would fix it."""
 
 import asyncio
+import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,6 +19,8 @@ from server.bus import stream_of
 from server.sync import encode_update
 from tests import test_multinode
 from tests import ybytes as yb
+from tests.serverprocess import ROOT
+from tests.test_accounts import HIDDEN
 from tests.test_multinode import Cluster, client, cut_every_redis_connection, reconnect
 from tests.waiting import until
 from tests.yclient import YClient
@@ -444,3 +449,57 @@ async def test_a_board_loaded_while_another_node_compacts_it_is_whole(
     assert set(reader.note_texts()) == {f"n{k}" for k in range(5)}, reader.note_texts()
     for d in (family, course, reader):
         await d.close()
+
+
+# 5. throttles --------------------------------------------------------------------------------
+
+
+async def test_one_allowance_of_wrong_passwords_and_new_meetings_for_every_node(
+    tmp_path: Path, pg_url: str, redis_url: str
+) -> None:
+    """A guesser who sends each try to the next node got every node's allowance: the
+    throttles (server/limits.py) kept their buckets in each node's memory, so with two
+    nodes a user name took twice the wrong passwords, and an address made twice the
+    meetings per hour (wrong links too: tests/test_no_store_and_throttle.py runs on two
+    nodes). Fix: a token spent on one node is spent on every node (RedisBus.share, stream
+    `nb:t`); an answer that spent one is sent once it is in Redis, and a request waits
+    until its node has read what the others spent (bus.CaughtUp)."""
+    c = Cluster(
+        tmp_path,
+        pg_url,
+        redis_url,
+        2,
+        NETWERKBORD_MEETINGS_PER_HOUR="3",
+        NETWERKBORD_LOGIN_NAME_FAILURE_BURST="3",
+    )
+    added = subprocess.run(
+        [sys.executable, "-m", "server.cli", "user", "add", "anna", "--password-stdin"]
+        + ["--database", pg_url],
+        input="Oma-Wiebe-2026\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "NETWERKBORD_DATA_DIR": str(tmp_path / "cli")},
+    )
+    assert added.returncode == 0, added.stderr
+    with c:
+        made = []
+        for i in range(4):  # each to the next node
+            async with httpx.AsyncClient() as http:
+                r = await http.post(
+                    c.nodes[i % 2].base + "/api/meetings", json={"title": f"familie De Vries {i}"}
+                )
+            made.append(r.status_code)
+        assert made == [201, 201, 201, 429]
+
+        tries = []
+        for i in range(4):
+            async with httpx.AsyncClient(base_url=c.nodes[i % 2].base) as browser:
+                page = await browser.get("/inloggen")
+                hidden = dict(HIDDEN.findall(page.text))
+                r = await browser.post(
+                    "/inloggen",
+                    data={**hidden, "gebruikersnaam": "anna", "wachtwoord": f"geraden-{i}"},
+                )
+            tries.append(r.status_code)
+        assert tries == [200, 200, 200, 429]  # (200: the page again, "wrong password")
