@@ -74,6 +74,13 @@ def normalize_username(text: object) -> str:
     return text.strip().lower() if isinstance(text, str) else ""
 
 
+def _throttle_key(username: object) -> str:
+    """What the login throttle counts per name: at most one character more than a name can
+    have (a 60 KB name typed in the form would otherwise be kept, up to 10,000 of them, and
+    go to Redis with several nodes)."""
+    return normalize_username(username)[: MAX_NAME + 1]
+
+
 def username_problem(name: str) -> str | None:
     """Why a (normalized) user name cannot be used, or None."""
     if not MIN_NAME <= len(name) <= MAX_NAME or not _NAME.fullmatch(name):
@@ -268,7 +275,7 @@ class Accounts:
     def throttled(self, username: object, address: str) -> int | None:
         """Seconds to wait when this name or this address has had too many wrong
         passwords for now, else None."""
-        name, now = normalize_username(username), self._now()
+        name, now = _throttle_key(username), self._now()
         waits = [
             throttle.bucket(key, now).wait(now)
             for throttle, key in ((self.by_name, name), (self.by_address, address))
@@ -277,7 +284,7 @@ class Accounts:
         return max(1, math.ceil(max(waits))) if waits else None
 
     def failed(self, username: object, address: str) -> None:
-        self.by_name.failed(normalize_username(username))
+        self.by_name.failed(_throttle_key(username))
         self.by_address.failed(address)
 
     # sessions -----------------------------------------------------------------------------

@@ -73,6 +73,9 @@ class AddressBuckets:
         self.bucket(key, now).take(now)
 
     def bucket(self, address: str, now: float) -> TokenBucket:
+        """The bucket of an address (an IPv6 address: of its /64, see address_group) or of
+        another key (a user name, a device)."""
+        address = address_group(address)
         bucket = self._buckets.get(address)
         if bucket is None:
             bucket = self._buckets[address] = TokenBucket(self.rate, self.burst, now)
@@ -104,7 +107,7 @@ class AuthThrottle(AddressBuckets):
         super().__init__(per_minute / 60.0, burst, clock)
 
     def blocked(self, address: str) -> bool:
-        bucket = self._buckets.get(address)
+        bucket = self._buckets.get(address_group(address))
         return bucket is not None and not bucket.peek(self.clock())
 
     def failed(self, address: str) -> None:
@@ -137,7 +140,7 @@ class MeetingQuota(AddressBuckets):
     def take(self, address: str) -> float | None:
         """Spend one meeting of the address's allowance and return None; or, when none is
         left, return the seconds until there is one again."""
-        empty = self.spend(address_group(address))
+        empty = self.spend(address)
         return None if empty is None else empty.wait(self.clock())
 
     @classmethod

@@ -10,9 +10,11 @@ import httpx
 import pytest
 
 from server import closecodes
+from server.accounts import Accounts
 from server.app import create_app
 from server.config import Config
 from server.limits import AuthThrottle, TokenBucket, meeting_limit_error
+from server.store import Store
 from tests.conftest import LiveServer, _serve
 from tests.serverprocess import free_port
 from tests.yclient import YClient
@@ -199,6 +201,24 @@ def test_throttle_remembers_the_latest_addresses_only():
         throttle.failed(address)
     # The last 100 addresses are remembered (and still blocked); the older ones forgotten.
     assert [throttle.blocked(a) for a in addresses] == [False] * 900 + [True] * 100
+
+
+def test_a_guesser_moving_through_its_ipv6_network_keeps_one_allowance():
+    """A phone or a home gets a whole /64: a new IPv6 address per try is the same address."""
+    throttle = AuthThrottle(burst=3, per_minute=1, clock=lambda: 0.0)
+    refused = [throttle.refuse(f"2001:db8:1:2::{i:x}") for i in range(5)]
+    assert refused == [False, False, False, True, True]
+    assert not throttle.refuse("2001:db8:1:3::1")  # the neighbours' network is not theirs
+
+
+def test_wrong_passwords_for_very_long_names_keep_the_throttle_small(tmp_path):
+    """A name can have 60 characters; one typed with 60,000 is not kept whole."""
+    accounts = Accounts(Store(tmp_path / "nb.db"), Config(data_dir=tmp_path))
+    long_names = ["x" * 60_000 + str(i) for i in range(3)]
+    for name in long_names:
+        accounts.failed(name, "10.0.0.7")
+    keys = list(accounts.by_name._buckets)
+    assert keys == ["x" * 61] and accounts.throttled(long_names[0], "10.0.0.8") is None
 
 
 def test_token_bucket():
