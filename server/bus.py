@@ -26,7 +26,8 @@ at most ~BIG bytes: a bigger update goes without its bytes and the others read i
 PostgreSQL), `nb:g:<n>` each stream's running number (every entry carries its number, given
 by Redis in the same step as the entry: a reader that sees one skipped missed entries,
 whoever sent them);
-`nb:c:<meeting>` per node the devices connected to the meeting there, for the console on
+`nb:c:<meeting>` per node the devices connected to the meeting there, for the console and the
+limits per meeting (ws.others_there) on
 any node (renewed every HEARTBEAT_SECONDS, gone with the meeting); `nb:n:<node>` a node's
 heartbeat (a dead node's devices stop counting within three beats); `nb:t` the tokens of the
 throttles spent on each node (wrong links, wrong passwords, meetings per address: see
@@ -531,12 +532,15 @@ class RedisBus:
             await asyncio.sleep(HEARTBEAT_SECONDS)
 
     async def elsewhere(self, meeting_id: str) -> list[dict[str, Any]]:
-        """The devices connected to the meeting on the other live nodes."""
+        """The devices connected to the meeting on the other live nodes (for the console, and
+        for the limits per meeting when a device joins: ws.others_there)."""
         key = f"nb:c:{meeting_id}"
         try:
             rows: Any = await self._redis.hgetall(key)
             nodes = [n for n in rows if n.decode() != self.node]
-            alive: Any = [await self._redis.exists(f"nb:n:{n.decode()}") for n in nodes]
+            alive: Any = (
+                await self._redis.mget([f"nb:n:{n.decode()}" for n in nodes]) if nodes else []
+            )
         except (RedisError, OSError) as e:
             raise StorageError(str(e)) from e
         found: list[dict[str, Any]] = []

@@ -7,7 +7,7 @@ import ipaddress
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .config import Config
@@ -196,14 +196,26 @@ def address_group(address: str) -> str:
     return address
 
 
-def admission_error(rooms: Any, config: Config, meeting_id: str, board_id: str) -> str | None:
-    """Why a new connection to this board may not join now, or None when it may."""
+def admission_error(
+    rooms: Any,
+    config: Config,
+    meeting_id: str,
+    board_id: str,
+    elsewhere: Sequence[Mapping[str, Any]] = (),
+) -> str | None:
+    """Why a new connection to this board may not join now, or None when it may.
+
+    `elsewhere`: the meeting's connections on the other nodes (RedisBus.elsewhere): the
+    limits per meeting count the whole service's; the active meetings are this node's
+    (they are what its memory holds)."""
     boards = rooms.boards_of(meeting_id)
     if not boards and rooms.active_meetings() >= config.max_active_meetings:
         return "De server is vol; probeer het later opnieuw"
-    if board_id not in boards and len(boards) >= config.max_boards_per_meeting:
+    open_boards = set(boards) | {row.get("board") for row in elsewhere}
+    if board_id not in open_boards and len(open_boards) >= config.max_boards_per_meeting:
         return "Te veel borden tegelijk open in deze bijeenkomst"
-    if sum(len(r.connections) for r in boards.values()) >= config.max_connections_per_meeting:
+    connected = sum(len(r.connections) for r in boards.values()) + len(elsewhere)
+    if connected >= config.max_connections_per_meeting:
         return "Te veel verbindingen met deze bijeenkomst"
     return None
 

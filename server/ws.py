@@ -11,7 +11,7 @@ lives for hours. HTTP requests and other paths go on to the application unchange
 import asyncio
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
@@ -58,6 +58,7 @@ class BoardSockets:
         await send({"type": "websocket.accept"})
         channel, state = _AsgiChannel(send), scope["app"].state
         try:
+            elsewhere = await others_there(state, match["meeting_id"])
             room, conn = admit(
                 state,
                 client_address(scope),
@@ -66,6 +67,7 @@ class BoardSockets:
                 match["board_id"],
                 channel,
                 {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
+                elsewhere,
             )
         except Refused as refused:
             if isinstance(refused, WrongLink):
@@ -135,6 +137,20 @@ async def wrong_link(state: Any, address: str) -> Refused:
     return refused
 
 
+async def others_there(state: Any, meeting_id: str) -> list[dict[str, Any]]:
+    """With several nodes: the meeting's connections on the other nodes, read before admit()
+    so that its limits per meeting count the whole service's (two devices joining on two
+    nodes in the same millisecond can both get the last place). Raises Refused when Redis
+    cannot be reached (then admit() would refuse anyway)."""
+    bus = state.rooms.bus
+    if bus is None:
+        return []
+    try:
+        return await bus.elsewhere(meeting_id)
+    except StorageError:
+        raise Refused(closecodes.TRY_AGAIN, REDIS_LOST) from None
+
+
 def admit(
     state: Any,
     address: str,
@@ -143,13 +159,15 @@ def admit(
     board_id: str,
     channel: Any,
     headers: Mapping[str, str] | None = None,
+    elsewhere: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[Room, Connection]:
     """Check the credential and the limits and join the room, or raise Refused with the
     close code and reason. `channel` is what the Connection sends through (see
     connection.py). The credential is `?token=` (a role link or a device key), or else the
     browser's device cookie, from one of our own pages only (`headers`: the handshake's,
     names in lower case). `?as=scherm`: the facilitator's or the TV's device shows the TV's
-    view, with the TV's rights.
+    view, with the TV's rights. `elsewhere`: with several nodes, the meeting's connections
+    on the others (`others_there`), for the limits per meeting.
 
     Synchronous from deciding access to joining: the closed part cannot start in between.
     """
@@ -178,7 +196,7 @@ def admit(
         raise Refused(closecodes.FORBIDDEN, "Dit bord is nu niet zichtbaar")
     if rooms.bus is not None and not rooms.bus.healthy:  # (server/bus.py: no order, no entry)
         raise Refused(closecodes.TRY_AGAIN, REDIS_LOST)
-    refused = admission_error(rooms, config, meeting_id, board_id)
+    refused = admission_error(rooms, config, meeting_id, board_id, elsewhere)
     if refused:
         raise Refused(closecodes.FULL, refused)
     room = rooms.get(meeting_id, board_id)

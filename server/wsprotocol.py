@@ -23,13 +23,14 @@ one that sends nothing for Config.idle_timeout_seconds is closed (ws.Session).
 import asyncio
 import functools
 import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
 from . import closecodes
 from .httpprotocol import http_protocol
 from .uvicornhooks import forwarded_client, open_connections
-from .ws import PATH, Refused, Session, WrongLink, admit, wrong_link
+from .ws import PATH, Refused, Session, WrongLink, admit, others_there, wrong_link
 from .wsframes import (
     BINARY,
     CLOSE,
@@ -48,7 +49,8 @@ log = logging.getLogger("netwerkbord.ws")
 
 CLOSE_TIMEOUT = 5.0  # seconds to wait for the device to answer our close frame
 RESTART = 1012  # the server is going down; the device reconnects
-_ANSWERING: set[asyncio.Task[None]] = set()  # wrong links waiting for their answer (WrongLink)
+# devices waiting for their admission (several nodes) or a wrong link for its answer (WrongLink)
+_ANSWERING: set[asyncio.Task[None]] = set()
 
 
 class BoardProtocol(asyncio.Protocol):
@@ -198,30 +200,75 @@ class BoardProtocol(asyncio.Protocol):
         )
         state, address = self.app.state, self._client_address(headers)
         self.reader = FrameReader(state.config.max_message_bytes)
+        meeting_id, board_id = match["meeting_id"], match["board_id"]
+        join = functools.partial(
+            self._admit,
+            state,
+            address,
+            (query, meeting_id, board_id),
+            match[0],
+            {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()},
+        )
+        if state.rooms.bus is None:
+            join(())
+            if rest:
+                self.data_received(rest)
+        else:  # first the meeting's connections on the other nodes, for its limits
+            self.transport.pause_reading()
+            refuse = functools.partial(self._refused, address, match[0])
+            waiting = self._admit_later(state, meeting_id, join, refuse, rest)
+            task = self.loop.create_task(waiting)
+            _ANSWERING.add(task)
+            task.add_done_callback(_ANSWERING.discard)
+
+    async def _admit_later(
+        self,
+        state: Any,
+        meeting_id: str,
+        join: Callable[[Sequence[Mapping[str, Any]]], None],
+        refuse: Callable[[Refused], None],
+        rest: bytes,
+    ) -> None:
+        """admit() once the meeting's connections on the other nodes are read; the socket is
+        not read meanwhile (`rest`: what came with the upgrade request)."""
+        try:
+            elsewhere = await others_there(state, meeting_id)
+        except Refused as refused:
+            refuse(refused)
+        else:
+            if self.closing:  # gone meanwhile
+                return
+            join(elsewhere)
+        self.transport.resume_reading()  # (also for the device's answer to our close frame)
+        if rest:
+            self.data_received(rest)
+
+    def _admit(
+        self,
+        state: Any,
+        address: str,
+        target: tuple[bytes, str, str],
+        path: str,
+        headers: dict[str, str],
+        elsewhere: Sequence[Mapping[str, Any]],
+    ) -> None:
+        query, meeting_id, board_id = target
         try:  # like BoardSockets: accept first, as a close code needs an open WebSocket
             room, conn = admit(
-                state,
-                address,
-                query,
-                match["meeting_id"],
-                match["board_id"],
-                self,
-                {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()},
+                state, address, query, meeting_id, board_id, self, headers, elsewhere
             )
         except WrongLink:  # (several nodes: answered once the others' count is read)
-            task = self.loop.create_task(self._refuse_wrong_link(state, address, match[0]))
+            task = self.loop.create_task(self._refuse_wrong_link(state, address, path))
             _ANSWERING.add(task)
             task.add_done_callback(_ANSWERING.discard)
         except Refused as refused:
-            self._refused(address, match[0], refused)
+            self._refused(address, path, refused)
         except Exception:  # e.g. the board cannot be read from disk
-            log.exception('%s - "WebSocket %s" failed', address, match[0])
+            log.exception('%s - "WebSocket %s" failed', address, path)
             self._close(closecodes.INTERNAL_ERROR, "Het bord kan nu niet geopend worden")
         else:
-            log.info('%s - "WebSocket %s" accepted', address, match[0])  # no query: no token
+            log.info('%s - "WebSocket %s" accepted', address, path)  # no query: no token
             self.session = Session(state, room, conn)
-        if rest:
-            self.data_received(rest)
 
     def _refused(self, address: str, path: str, refused: Refused) -> None:
         log.info('%s - "WebSocket %s" refused %d', address, path, refused.code)

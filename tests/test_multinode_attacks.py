@@ -5,6 +5,7 @@ Each test is one problem found: it fails on the code as it was when written, and
 docstring what happens and what would fix it."""
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import httpx
+import redis as redis_client
 
 from server import closecodes
 from server.bus import stream_of
@@ -503,3 +505,52 @@ async def test_one_allowance_of_wrong_passwords_and_new_meetings_for_every_node(
                 )
             tries.append(r.status_code)
         assert tries == [200, 200, 200, 429]  # (200: the page again, "wrong password")
+
+
+# 6. the limits per meeting -------------------------------------------------------------------
+
+
+async def test_the_limits_per_meeting_count_the_connections_of_every_node(
+    tmp_path: Path, pg_url: str, redis_url: str
+) -> None:
+    """A meeting may have 3 connections and 2 boards open here. Each node counted only its
+    own, so with two nodes a meeting got twice the connections and boards (each fans out
+    to all the others: the limit is what one meeting may cost). Fix: a node reads the
+    meeting's connections on the other nodes (`nb:c:<meeting>`) before it admits a device
+    (ws.others_there)."""
+    c = Cluster(
+        tmp_path,
+        pg_url,
+        redis_url,
+        2,
+        NETWERKBORD_MAX_CONNECTIONS_PER_MEETING="3",
+        NETWERKBORD_MAX_BOARDS_PER_MEETING="2",
+    )
+    raw = redis_client.Redis.from_url(redis_url)
+    with c:
+        m = await meeting_on(c, 0)
+
+        def listed() -> int:
+            rows = raw.hgetall(f"nb:c:{m['id']}").values()
+            return sum(len(json.loads(row)) for row in rows)
+
+        on_a = [await client(c.ws(0, m, "drieluik", "familie"), "familie") for _ in range(2)]
+        await until(lambda: listed() == 2)  # node A wrote them down for the others
+        third = await client(c.ws(1, m, "doelen", "familie"), "familie")
+        await until(lambda: listed() == 3)
+        fourth = YClient(c.ws(1, m, "drieluik", "familie"), role="familie")
+        await fourth.connect(wait_synced=False)
+        assert await fourth.wait_closed(10) == closecodes.FULL
+        assert "Te veel verbindingen" in (fourth.close_reason or "")
+
+        await third.close()  # one place free again, but not a third board
+        await until(lambda: listed() == 2)
+        board = YClient(c.ws(1, m, "plan", "familie"), role="familie")
+        await board.connect(wait_synced=False)
+        assert await board.wait_closed(10) == closecodes.FULL
+        assert "Te veel borden" in (board.close_reason or "")
+        fine = await client(c.ws(1, m, "drieluik", "familie"), "familie")
+        assert fine.synced.is_set()
+        for y in (*on_a, fine):
+            await y.close()
+    raw.close()

@@ -116,7 +116,9 @@ def upgrade_request(
 def handshake(request: bytes, max_size: int = 1000) -> Iterator[tuple[FakeTransport, Device]]:
     """Hand `request` to a new BoardProtocol as uvicorn does; its answer is in transport.out."""
     loop = asyncio.new_event_loop()  # for its close timer; never run
-    state = SimpleNamespace(config=SimpleNamespace(max_message_bytes=max_size))
+    state = SimpleNamespace(
+        config=SimpleNamespace(max_message_bytes=max_size), rooms=SimpleNamespace(bus=None)
+    )
     proto = wsprotocol.BoardProtocol(
         SimpleNamespace(proxy_headers=False),
         SimpleNamespace(connections=set()),
