@@ -26,9 +26,9 @@ at most ~BIG bytes: a bigger update goes without its bytes and the others read i
 PostgreSQL), `nb:g:<n>` each stream's running number (every entry carries its number, given
 by Redis in the same step as the entry: a reader that sees one skipped missed entries,
 whoever sent them);
-`nb:c:<meeting>` per node the devices connected to the meeting there, for the console and the
-limits per meeting (ws.others_there) on
-any node (renewed every HEARTBEAT_SECONDS, gone with the meeting); `nb:n:<node>` a node's
+`nb:c:<meeting>` per node the devices connected to the meeting there, for the console and
+the limits per meeting (ws.others_there) on any node (renewed every HEARTBEAT_SECONDS, gone
+with the meeting); `nb:n:<node>` a node's
 heartbeat (a dead node's devices stop counting within three beats); `nb:t` the tokens of the
 throttles spent on each node (wrong links, wrong passwords, meetings per address: see
 `share`), at most THROTTLE_LEN entries.
