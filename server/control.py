@@ -190,10 +190,15 @@ async def set_spotlight(c: Control) -> Response:
     return JSONResponse({"spotlight": screens.spotlight_of(screen)})
 
 
+async def _elsewhere(c: Control) -> list[dict[str, Any]]:
+    """The meeting's connections on the other nodes (none with one node)."""
+    bus = c.meetings.rooms.bus
+    return await bus.elsewhere(c.principal.meeting_id) if bus is not None else []
+
+
 async def list_devices(c: Control) -> Response:
-    meeting_id, bus = c.principal.meeting_id, c.meetings.rooms.bus
-    elsewhere = await bus.elsewhere(meeting_id) if bus is not None else []
-    return JSONResponse({"devices": c.meetings.connected(meeting_id, elsewhere)})
+    elsewhere = await _elsewhere(c)
+    return JSONResponse({"devices": c.meetings.connected(c.principal.meeting_id, elsewhere)})
 
 
 async def remove_device(c: Control) -> Response:
@@ -202,8 +207,10 @@ async def remove_device(c: Control) -> Response:
         return error(400, "Onbekend apparaat")
     if device == c.principal.device:
         return error(409, "Je kunt je eigen apparaat niet verwijderen")
-    closed = c.meetings.remove_device(c.principal.meeting_id, device)
-    c.meetings.store.add_audit(c.principal.meeting_id, "apparaat verwijderd", *c.by)
+    meeting_id, elsewhere = c.principal.meeting_id, await _elsewhere(c)
+    closed = c.meetings.remove_device(meeting_id, device)  # (the other nodes close theirs)
+    closed += sum(1 for there in elsewhere if there.get("device") == device)
+    c.meetings.store.add_audit(meeting_id, "apparaat verwijderd", *c.by)
     return JSONResponse({"device": device, "closed": closed})
 
 

@@ -554,3 +554,17 @@ async def test_the_limits_per_meeting_count_the_connections_of_every_node(
         for y in (*on_a, fine):
             await y.close()
     raw.close()
+
+
+async def test_removing_a_device_counts_its_connections_on_every_node(cluster: Cluster) -> None:
+    """The console removes a lost tablet connected to node B through node A: the answer said
+    "closed": 0 (node A counted its own), while B closed it. Fix: the other nodes' count is
+    read first (control.remove_device)."""
+    m = await meeting_on(cluster, 0)
+    lost = await client(ws(cluster, 1, m, "drieluik", "familie", "tablet-2"), "familie")
+    raw = redis_client.Redis.from_url(cluster.nodes[0].env["NETWERKBORD_REDIS_URL"])
+    await until(lambda: raw.hlen(f"nb:c:{m['id']}") == 1)  # node B wrote it down
+    raw.close()
+    r = await cluster.control(0, m, "devices/familie:tablet-2/remove", {})
+    assert r.json()["closed"] == 1
+    assert await lost.wait_closed(10) == closecodes.UNAUTHORIZED
