@@ -72,7 +72,7 @@ class Config:
     database_url: str = ""  # postgresql://user@host/db (NETWERKBORD_DATABASE_URL)
     redis_url: str = ""  # redis://host:6379/0 (NETWERKBORD_REDIS_URL); needs database_url
     redis_purge_seconds: float = 30.0  # a deleted meeting's last notice stays this long
-    redis_stream_length: int = 100_000  # entries kept per stream (of 16); older are trimmed
+    redis_stream_length: int = 10_000  # entries kept per stream (of 16); older are trimmed
     templates_dir: Path = PACKAGE / "templates"
     static_dir: Path = PACKAGE / "static"
 
