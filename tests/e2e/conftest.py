@@ -19,6 +19,8 @@ ARGS = [
     "--no-first-run",
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SYNCED = """() => { const nb = window.netwerkbord
+  return !!nb && [nb.verloop, ...nb.boards].every((b) => b.refused || b.provider.synced) }"""
 
 if not Path(CHROMIUM).exists():  # .ci/run installs it; locally: apt-get install chromium
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
@@ -49,6 +51,9 @@ class Device:
             ".board:not([hidden]) .zones, .board:not([hidden]) .plan-tools, "
             ".waiting-screen:not([hidden])"
         )
+        # Every board of the page has its copy from the server, or was refused (the closed
+        # part): what the test does next is not raced by a late first sync.
+        await self.page.wait_for_function(SYNCED)
         return self
 
     async def choose(self, name: str, relation: str = "") -> None:

@@ -7,6 +7,8 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from playwright.async_api import expect
+
 from board.boards import BOARDS
 from tests.e2e.conftest import ARTIFACTS
 from tests.yclient import YClient
@@ -76,7 +78,7 @@ async def test_family_gets_readable_forms_and_the_facilitator_the_dossier(live_s
     await pro_phone.page.get_by_role("tab", name=PLAN_TAB).click()
     reader = pro_phone.page.locator(".board:not([hidden]) .date-field", has_text="8 januari 2025")
     await reader.wait_for()
-    assert await reader.locator("input").is_hidden()
+    await expect(reader.locator("input")).to_be_hidden()  # hidden once the phase arrives
     await pro_phone.screenshot("exports-plan-dates-reader-phone")
     await fam.screenshot("exports-plan-dates-writer-phone")
 

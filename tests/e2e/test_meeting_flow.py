@@ -183,11 +183,13 @@ async def test_guided_drieluik_private_first_then_family_then_professionals(
     await tablet.page.get_by_role("button", name="Iemand anders").click()
     await tablet.choose("Pleegvader Karim", "pleegvader")
     await tablet.add_note("zorgen", "Karim: wij houden het niet vol")
+    await step_is(pro, "Zelf schrijven: als er niks verandert")
     await pro.add_note("zorgen", "Aïsha: uithuisplaatsing duurt langer")
     assert await pro.note("Aïsha: uithuisplaatsing").locator(".post-note").count() == 0  # not yet
     await next_step(fac)
     await step_is(tablet, "Zelf schrijven: hoe willen we het")
     await tablet.add_note("wensen", "Karim: Sem voetbalt weer")
+    await step_is(pro, "Zelf schrijven: hoe willen we het")
     await pro.add_note("wensen", "Aïsha: Sem woont weer thuis")
     assert (await board())["notes"] == []
 
@@ -226,6 +228,8 @@ async def test_guided_drieluik_private_first_then_family_then_professionals(
     # Discuss: group, theme, and the worst that can happen.
     await next_step(fac)
     await step_is(tablet, "Bespreken: wat is het ergste?")
+    # The facilitator's board has taken the step too (it asks for the worst) before dragging.
+    await fac.page.locator(".zone-zorgen .statement.asked").wait_for()
     await fac.drag(fac.note("Lisa: Sem raakt"), fac.note("Aïsha: uithuisplaatsing"))
     await fac.page.locator("button.group-title").click()
     await fac.page.locator("#nb-ask").fill("Sem en school")

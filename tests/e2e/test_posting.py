@@ -83,6 +83,7 @@ async def test_plakken_shows_exactly_when_posting_is_allowed(live_server, new_de
     for text in ("Oma: Sem is vaak alleen", "Oma: geen geld voor de club", "Oma: ruzie thuis"):
         await tablet.add_note("zorgen", text)
     await tablet.add_note("wensen", "Oma: Sem logeert bij mij")
+    await step_is(pro, "Zelf schrijven: als er niks verandert")
     await pro.add_note("zorgen", "Aïsha: school belt te laat")
     await tablet.page.locator(".posting-message", has_text="Plakken mag nu nog niet").wait_for()
     assert await tablet.page.get_by_role("button", name="Plakken").count() == 0

@@ -5,6 +5,7 @@ facilitator sends the TV to another board and back, and everyone sees when the t
 import time
 
 import pytest
+from playwright.async_api import expect
 
 from tests.waiting import until
 
@@ -304,16 +305,15 @@ async def test_the_facilitator_sends_the_tv_elsewhere_and_back(live_server, new_
     await tv.note("Sem wordt stil").wait_for()
     console = fac.page.locator(".side-screen")
     follows = console.get_by_role("button", name="Volgt de stap")
-    assert await follows.get_attribute("aria-pressed") == "true"
+    await expect(follows).to_have_attribute("aria-pressed", "true")
 
     # To another board: the TV goes there, and says so.
     await console.get_by_role("button", name="Doelen in beeld").click()
     await tv.page.locator("#panel-doelen:not([hidden]) .zones").wait_for()
     await tv.page.locator(".tv-board-title", has_text="Op het scherm: Doelen in beeld").wait_for()
     assert await tv.page.locator("#panel-drieluik").is_hidden()
-    assert (
-        await console.get_by_role("button", name="Doelen in beeld").get_attribute("aria-pressed")
-        == "true"
+    await expect(console.get_by_role("button", name="Doelen in beeld")).to_have_attribute(
+        "aria-pressed", "true"
     )
     await tv.screenshot("projector-sent-to-doelen")
     await fac.screenshot("facilitator-screen-control")
@@ -342,7 +342,7 @@ async def test_the_facilitator_sends_the_tv_elsewhere_and_back(live_server, new_
     await tv.page.locator("#panel-plan:not([hidden]) .plan-read").wait_for()
     await step_to(fac, "Familie plakt rechts")
     await tv.page.locator("#panel-drieluik:not([hidden])").wait_for()
-    assert await follows.get_attribute("aria-pressed") == "true"
+    await expect(follows).to_have_attribute("aria-pressed", "true")
     assert tv.errors == [] and fac.errors == []
 
 

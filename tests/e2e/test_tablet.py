@@ -1,6 +1,7 @@
 """A tablet passed around: who are you, private notes, the hand-over screen."""
 
 import httpx
+from playwright.async_api import expect
 
 
 async def board_json(live_server, m, board="drieluik"):
@@ -41,7 +42,7 @@ async def test_private_notes_stay_on_the_device_until_posted(live_server, new_de
     who = tablet.page.locator("dialog.who")
     await who.wait_for()
     assert "Geef het apparaat door" in await who.inner_text()
-    assert await tablet.page.locator("li.note.private").count() == 0
+    await expect(tablet.page.locator("li.note.private")).to_have_count(0)
     await tablet.screenshot("hand-over")
     await tablet.choose("Pleegvader Karim", "pleegvader")
     await tablet.add_note("zorgen", "Karim is bang dat het misgaat", private=True)

@@ -321,10 +321,13 @@ export class BoardView {
     if (target.type === 'note') ops.groupWith(this.doc, origin, item.id, target.id)
     else if (target.type === 'group' && item.kind === 'note') ops.addToGroup(this.doc, origin, item.id, target.id)
     else if (target.type === 'zone') {
-      ops.placeItem(this.doc, origin, item.kind, item.id, target.zone, target.index)
       const patch = { color: this.boardCfg.zones.find((z) => z.id === target.zone).color }
-      // Anyone who may write the board may move a note; its colour follows the zone.
-      if (item.kind === 'note' && ops.onlyMoves(patch, this.ctx.cfg)) ops.updateNote(this.doc, origin, item.id, patch)
+      // Anyone who may write the board may move a note; its colour follows the zone, in the
+      // same update (every device sees the move and the colour at once).
+      this.doc.transact(() => {
+        ops.placeItem(this.doc, origin, item.kind, item.id, target.zone, target.index)
+        if (item.kind === 'note' && ops.onlyMoves(patch, this.ctx.cfg)) ops.updateNote(this.doc, origin, item.id, patch)
+      }, origin)
     }
   }
 
