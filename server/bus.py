@@ -68,6 +68,8 @@ MAX_LEN = 10_000  # entries kept per shard (approximately; Config.redis_stream_l
 BIG = 4096  # bytes: a bigger update goes without its bytes (the others read PostgreSQL)
 BLOCK_MS = 5_000  # a blocking read returns at least this often (to notice a lost Redis)
 PURGE_AFTER_SECONDS = 30.0
+REDIS_CONNECTIONS = 64  # a node's connections to Redis for commands (and one for reading)
+REDIS_WAIT_SECONDS = 10.0  # for one of them to be free, then the command fails
 HEARTBEAT_SECONDS = 5.0  # a node's `nb:n:<node>` lives three beats
 CONNECTIONS_TTL = 3600  # a meeting's `nb:c:<meeting>` when no node renews it
 SERVERS_APART = "De servers kunnen elkaar even niet bereiken; probeer het zo opnieuw"
@@ -126,7 +128,13 @@ class RedisBus:
         self.node = secrets.token_hex(6)
         self.recheck: Callable[[str], None] = lambda meeting_id: None
         self.enforce_state: Callable[[str], None] = lambda meeting_id: None  # (its state only)
-        self._redis = aioredis.Redis.from_url(url)
+        # Bounded: a burst of devices joining waits for a connection to Redis rather than
+        # opening hundreds (redis-py's own pool refuses the 101st: "Too many connections").
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_SECONDS
+        )
+        self._redis = aioredis.Redis.from_pool(pool)
+        self._reading: dict[str, asyncio.Future[list[dict[str, Any]]]] = {}  # see elsewhere()
         self._add_entry = self._redis.register_script(ADD_ENTRY)
         self._numbers: dict[str, int] = {}  # per stream: the number of the last entry read
         # (the blocking read waits up to BLOCK_MS: its socket must wait longer)
@@ -533,7 +541,21 @@ class RedisBus:
 
     async def elsewhere(self, meeting_id: str) -> list[dict[str, Any]]:
         """The devices connected to the meeting on the other live nodes (for the console, and
-        for the limits per meeting when a device joins: ws.others_there)."""
+        for the limits per meeting when a device joins: ws.others_there). Devices of one
+        meeting joining at once share one read."""
+        reading = self._reading.get(meeting_id)
+        if reading is None:
+            reading = asyncio.ensure_future(self._read_elsewhere(meeting_id))
+            self._reading[meeting_id] = reading
+            reading.add_done_callback(lambda done: self._read(meeting_id, done))
+        return list(await asyncio.shield(reading))
+
+    def _read(self, meeting_id: str, done: asyncio.Future[Any]) -> None:
+        del self._reading[meeting_id]
+        if not done.cancelled():
+            done.exception()  # (retrieved: its callers may all have gone meanwhile)
+
+    async def _read_elsewhere(self, meeting_id: str) -> list[dict[str, Any]]:
         key = f"nb:c:{meeting_id}"
         try:
             rows: Any = await self._redis.hgetall(key)

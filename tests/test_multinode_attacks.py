@@ -568,3 +568,34 @@ async def test_removing_a_device_counts_its_connections_on_every_node(cluster: C
     r = await cluster.control(0, m, "devices/familie:tablet-2/remove", {})
     assert r.json()["closed"] == 1
     assert await lost.wait_closed(10) == closecodes.UNAUTHORIZED
+
+
+async def test_a_burst_of_devices_joining_at_once_all_get_in(
+    tmp_path: Path, pg_url: str, redis_url: str
+) -> None:
+    """Reading the other nodes' connections before admitting a device (above) took a Redis
+    connection per joining device: 120 devices of 120 meetings joining at once (a node
+    came back, a region's meetings start at nine) went past redis-py's pool of 100, and
+    the rest were refused with 1013 ("Too many connections"). Fix: a bounded pool that
+    waits for a free connection, and one read for the devices of one meeting. (One address
+    here: it may have them all still sending their headers at once.)"""
+    env = {"NETWERKBORD_MAX_HALF_OPEN_PER_ADDRESS": "200"}
+    with Cluster(tmp_path, pg_url, redis_url, 2, **env) as cluster:
+        await _burst(cluster)
+
+
+async def _burst(cluster: Cluster) -> None:
+    async with httpx.AsyncClient() as http:
+        made = [
+            await http.post(cluster.nodes[0].base + "/api/meetings", json={"title": f"familie {i}"})
+            for i in range(120)
+        ]
+    devices = [
+        YClient(cluster.ws(1, r.json(), "drieluik", "familie"), role="familie") for r in made
+    ]
+    await asyncio.gather(*(d.connect(wait_synced=False) for d in devices))
+    for d in devices:
+        await d.wait_for(lambda d=d: d.synced.is_set() or d.close_code is not None, 15)
+    refused = [(d.close_code, d.close_reason) for d in devices if not d.synced.is_set()]
+    assert refused == []
+    await asyncio.gather(*(d.close() for d in devices))
