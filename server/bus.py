@@ -69,7 +69,6 @@ BIG = 4096  # bytes: a bigger update goes without its bytes (the others read Pos
 BLOCK_MS = 5_000  # a blocking read returns at least this often (to notice a lost Redis)
 PURGE_AFTER_SECONDS = 30.0
 REDIS_CONNECTIONS = 64  # a node's connections to Redis for commands (and one for reading)
-REDIS_WAIT_SECONDS = 10.0  # for one of them to be free, then the command fails
 HEARTBEAT_SECONDS = 5.0  # a node's `nb:n:<node>` lives three beats
 CONNECTIONS_TTL = 3600  # a meeting's `nb:c:<meeting>` when no node renews it
 SERVERS_APART = "De servers kunnen elkaar even niet bereiken; probeer het zo opnieuw"
@@ -128,12 +127,12 @@ class RedisBus:
         self.node = secrets.token_hex(6)
         self.recheck: Callable[[str], None] = lambda meeting_id: None
         self.enforce_state: Callable[[str], None] = lambda meeting_id: None  # (its state only)
-        # Bounded: a burst of devices joining waits for a connection to Redis rather than
-        # opening hundreds (redis-py's own pool refuses the 101st: "Too many connections").
-        pool = aioredis.BlockingConnectionPool.from_url(
-            url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_SECONDS
-        )
-        self._redis = aioredis.Redis.from_pool(pool)
+        # redis-py's pool refuses a command when all its connections are busy ("Too many
+        # connections"); its BlockingConnectionPool waits, but costs a task per command (the
+        # two-node capacity fell by a third). So the pool has room to spare, and the commands
+        # that come in bursts (a device joining, an HTTP request) wait for `_burst` instead.
+        self._redis = aioredis.Redis.from_url(url, max_connections=REDIS_CONNECTIONS)
+        self._burst = asyncio.Semaphore(REDIS_CONNECTIONS - 16)
         self._reading: dict[str, asyncio.Future[list[dict[str, Any]]]] = {}  # see elsewhere()
         self._add_entry = self._redis.register_script(ADD_ENTRY)
         self._numbers: dict[str, int] = {}  # per stream: the number of the last entry read
@@ -480,7 +479,7 @@ class RedisBus:
             raise StorageError("Redis cannot be reached")
         keys = list(self._positions)
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
+            async with self._burst, self._redis.pipeline(transaction=False) as pipe:
                 for key in keys:
                     pipe.xrevrange(key, count=1)
                 lasts: Any = await pipe.execute()
@@ -558,11 +557,11 @@ class RedisBus:
     async def _read_elsewhere(self, meeting_id: str) -> list[dict[str, Any]]:
         key = f"nb:c:{meeting_id}"
         try:
-            rows: Any = await self._redis.hgetall(key)
-            nodes = [n for n in rows if n.decode() != self.node]
-            alive: Any = (
-                await self._redis.mget([f"nb:n:{n.decode()}" for n in nodes]) if nodes else []
-            )
+            async with self._burst:
+                rows: Any = await self._redis.hgetall(key)
+                nodes = [n for n in rows if n.decode() != self.node]
+                names = [f"nb:n:{n.decode()}" for n in nodes]
+                alive: Any = await self._redis.mget(names) if nodes else []
         except (RedisError, OSError) as e:
             raise StorageError(str(e)) from e
         found: list[dict[str, Any]] = []
