@@ -69,6 +69,7 @@ BIG = 4096  # bytes: a bigger update goes without its bytes (the others read Pos
 BLOCK_MS = 5_000  # a blocking read returns at least this often (to notice a lost Redis)
 PURGE_AFTER_SECONDS = 30.0
 REDIS_CONNECTIONS = 64  # a node's connections to Redis for commands (and one for reading)
+REDIS_TIMEOUT_SECONDS = 5.0  # a command without an answer this long fails (1013, 503)
 HEARTBEAT_SECONDS = 5.0  # a node's `nb:n:<node>` lives three beats
 CONNECTIONS_TTL = 3600  # a meeting's `nb:c:<meeting>` when no node renews it
 SERVERS_APART = "De servers kunnen elkaar even niet bereiken; probeer het zo opnieuw"
@@ -131,7 +132,12 @@ class RedisBus:
         # connections"); its BlockingConnectionPool waits, but costs a task per command (the
         # two-node capacity fell by a third). So the pool has room to spare, and the commands
         # that come in bursts (a device joining, an HTTP request) wait for `_burst` instead.
-        self._redis = aioredis.Redis.from_url(url, max_connections=REDIS_CONNECTIONS)
+        self._redis = aioredis.Redis.from_url(
+            url,
+            max_connections=REDIS_CONNECTIONS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,  # (redis-py < 8 waits forever by default)
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        )
         self._burst = asyncio.Semaphore(REDIS_CONNECTIONS - 16)
         self._reading: dict[str, asyncio.Future[list[dict[str, Any]]]] = {}  # see elsewhere()
         self._add_entry = self._redis.register_script(ADD_ENTRY)
@@ -156,6 +162,7 @@ class RedisBus:
         # this node's connected devices of a meeting, as Meetings.here() lists them
         self.describe: Callable[[str], list[dict[str, Any]]] = lambda meeting_id: []
         self._changed: set[str] = set()
+        self._storing: asyncio.Task[None] | None = None  # the writer of `nb:c` (one at a time)
         self._heart: asyncio.Task[None] | None = None
         self._catching_up: asyncio.Task[None] | None = None
         self.max_len = MAX_LEN
@@ -499,33 +506,34 @@ class RedisBus:
 
     def connections_changed(self, meeting_id: str) -> None:
         """A device joined or left a board of the meeting here: this node's list of them in
-        Redis is renewed (once per turn of the event loop), for the console on any node."""
-        if meeting_id in self._changed:
-            return
+        Redis is renewed, for the console and the limits per meeting on any node. One
+        writer at a time: what changes while it writes goes in its next round (a burst of
+        joins is a few writes, not one per turn of the event loop)."""
         self._changed.add(meeting_id)
-        if len(self._changed) == 1:
-            asyncio.get_running_loop().call_soon(self._write_connections)
+        if self._storing is None:
+            self._storing = asyncio.get_running_loop().create_task(self._store_connections())
+            self._purges.add(self._storing)
+            self._storing.add_done_callback(self._purges.discard)
 
-    def _write_connections(self) -> None:
-        changed, self._changed = self._changed, set()
-        rows = {m: json.dumps(self.describe(m)) for m in changed}
-        task = asyncio.get_running_loop().create_task(self._store_connections(rows))
-        self._purges.add(task)
-        task.add_done_callback(self._purges.discard)
-
-    async def _store_connections(self, rows: dict[str, str]) -> None:
+    async def _store_connections(self) -> None:
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for meeting_id, row in rows.items():
-                    key = f"nb:c:{meeting_id}"
-                    if row == "[]":
-                        pipe.hdel(key, self.node)
-                    else:
-                        pipe.hset(key, self.node, row)
-                        pipe.expire(key, CONNECTIONS_TTL)
-                await pipe.execute()
-        except (RedisError, OSError) as e:
-            log.warning("the list of connections could not be written: %s", e)
+            while self._changed:  # (changes of this turn of the loop are in the first round)
+                changed, self._changed = self._changed, set()
+                rows = {m: json.dumps(self.describe(m)) for m in changed}
+                try:
+                    async with self._redis.pipeline(transaction=False) as pipe:
+                        for meeting_id, row in rows.items():
+                            key = f"nb:c:{meeting_id}"
+                            if row == "[]":
+                                pipe.hdel(key, self.node)
+                            else:
+                                pipe.hset(key, self.node, row)
+                                pipe.expire(key, CONNECTIONS_TTL)
+                        await pipe.execute()
+                except (RedisError, OSError) as e:
+                    log.warning("the list of connections could not be written: %s", e)
+        finally:
+            self._storing = None
 
     async def _beat(self) -> None:
         """This node is alive (`nb:n:<node>`): the others count its connections."""

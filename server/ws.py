@@ -139,9 +139,9 @@ async def wrong_link(state: Any, address: str) -> Refused:
 
 async def others_there(state: Any, meeting_id: str) -> list[dict[str, Any]]:
     """With several nodes: the meeting's connections on the other nodes, read before admit()
-    so that its limits per meeting count the whole service's (two devices joining on two
-    nodes in the same millisecond can both get the last place). Raises Refused when Redis
-    cannot be reached (then admit() would refuse anyway)."""
+    so that its limits per meeting count the whole service's (read, not reserved: devices
+    joining on several nodes in the same milliseconds are counted without each other).
+    Raises Refused when Redis cannot be reached (then admit() would refuse anyway)."""
     bus = state.rooms.bus
     if bus is None:
         return []

@@ -235,12 +235,15 @@ class BoardProtocol(asyncio.Protocol):
             elsewhere = await others_there(state, meeting_id)
         except Refused as refused:
             refuse(refused)
+        except Exception:  # (never left paused: no idle timer runs before admission)
+            log.exception("admitting a device failed")
+            self._close(closecodes.INTERNAL_ERROR, "Het bord kan nu niet geopend worden")
         else:
             if self.closing:  # gone meanwhile
                 return
             join(elsewhere)
         self.transport.resume_reading()  # (also for the device's answer to our close frame)
-        if rest:
+        if rest:  # (uvicorn hands the upgrade request on alone: in practice empty)
             self.data_received(rest)
 
     def _admit(
