@@ -31,7 +31,7 @@ class Cluster:
             **env,
         }
         self.nodes = [
-            ServerProcess(tmp / f"node{i}", tmp / f"node{i}.log", env) for i in range(size)
+            ServerProcess(tmp / f"node{i}", tmp / f"node{i}.log", dict(env)) for i in range(size)
         ]
         self.tmp = tmp
 
