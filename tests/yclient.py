@@ -155,8 +155,9 @@ class YClient:
         device's messages in order and answers once what came before is stored: afterwards
         every change sent before was kept or refused, and whatever the server sent this
         client before the answer has arrived."""
-        if self._sending:
-            await asyncio.gather(*self._sending, return_exceptions=True)
+        if self._sending:  # (shielded: a caller cancelled here must not cancel the sends,
+            # or a change this client holds would never reach the server)
+            await asyncio.gather(*map(asyncio.shield, self._sending), return_exceptions=True)
         answers = self._answers
         try:
             await self.ws.send(encode_sync_step1(self.doc.get_state()))
