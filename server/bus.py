@@ -52,6 +52,7 @@ from redis.exceptions import RedisError
 from starlette.responses import JSONResponse
 
 from . import closecodes
+from .config import Config
 from .writer import StorageError
 
 if TYPE_CHECKING:
@@ -64,7 +65,6 @@ log = logging.getLogger("netwerkbord.bus")
 SHARDS = 16
 THROTTLES = "nb:t"  # tokens spent by the throttles of server/limits.py, every node's
 THROTTLE_LEN = 1000  # entries kept (a few seconds' worth under a flood of wrong links)
-MAX_LEN = 10_000  # entries kept per shard (approximately; Config.redis_stream_length)
 BIG = 4096  # bytes: a bigger update goes without its bytes (the others read PostgreSQL)
 BLOCK_MS = 5_000  # a blocking read returns at least this often (to notice a lost Redis)
 PURGE_AFTER_SECONDS = 30.0
@@ -165,7 +165,7 @@ class RedisBus:
         self._storing: asyncio.Task[None] | None = None  # the writer of `nb:c` (one at a time)
         self._heart: asyncio.Task[None] | None = None
         self._catching_up: asyncio.Task[None] | None = None
-        self.max_len = MAX_LEN
+        self.max_len = Config.redis_stream_length  # entries kept per shard (approximately)
         self._purges: set[asyncio.Task[None]] = set()
         self._deleted: set[str] = set()  # meetings whose entries are still to be removed
 
@@ -631,6 +631,11 @@ def _entry_id(raw: bytes | str) -> tuple[int, int]:
     text = raw.decode() if isinstance(raw, bytes) else raw
     ms, _, seq = text.partition("-")
     return int(ms), int(seq or 0)
+
+
+async def elsewhere_of(rooms: "Rooms", meeting_id: str) -> list[dict[str, Any]]:
+    """The meeting's connections on the other nodes: RedisBus.elsewhere, none on one node."""
+    return await rooms.bus.elsewhere(meeting_id) if rooms.bus is not None else []
 
 
 def bus_of(scope: Any) -> "RedisBus | None":

@@ -16,6 +16,7 @@ from board.phases import is_valid_phase
 from board.roles import ROLES, Role, parse_role
 
 from .api import error, join_links, meetings_of, principal_of, read_json, state_json
+from .bus import elsewhere_of
 from .followon import follow_on_checked
 from .meetings import Meetings, Principal
 
@@ -190,14 +191,8 @@ async def set_spotlight(c: Control) -> Response:
     return JSONResponse({"spotlight": screens.spotlight_of(screen)})
 
 
-async def _elsewhere(c: Control) -> list[dict[str, Any]]:
-    """The meeting's connections on the other nodes (none with one node)."""
-    bus = c.meetings.rooms.bus
-    return await bus.elsewhere(c.principal.meeting_id) if bus is not None else []
-
-
 async def list_devices(c: Control) -> Response:
-    elsewhere = await _elsewhere(c)
+    elsewhere = await elsewhere_of(c.meetings.rooms, c.principal.meeting_id)
     return JSONResponse({"devices": c.meetings.connected(c.principal.meeting_id, elsewhere)})
 
 
@@ -207,7 +202,8 @@ async def remove_device(c: Control) -> Response:
         return error(400, "Onbekend apparaat")
     if device == c.principal.device:
         return error(409, "Je kunt je eigen apparaat niet verwijderen")
-    meeting_id, elsewhere = c.principal.meeting_id, await _elsewhere(c)
+    meeting_id = c.principal.meeting_id
+    elsewhere = await elsewhere_of(c.meetings.rooms, meeting_id)
     closed = c.meetings.remove_device(meeting_id, device)  # (the other nodes close theirs)
     closed += sum(1 for there in elsewhere if there.get("device") == device)
     c.meetings.store.add_audit(meeting_id, "apparaat verwijderd", *c.by)

@@ -24,7 +24,7 @@ from board.permissions import Access
 from board.roles import Role
 
 from . import closecodes
-from .bus import REDIS_LOST
+from .bus import REDIS_LOST, elsewhere_of
 from .config import Config
 from .connection import Connection
 from .devices import cookie_name, same_origin
@@ -142,11 +142,8 @@ async def others_there(state: Any, meeting_id: str) -> list[dict[str, Any]]:
     so that its limits per meeting count the whole service's (read, not reserved: devices
     joining on several nodes in the same milliseconds are counted without each other).
     Raises Refused when Redis cannot be reached (then admit() would refuse anyway)."""
-    bus = state.rooms.bus
-    if bus is None:
-        return []
     try:
-        return await bus.elsewhere(meeting_id)
+        return await elsewhere_of(state.rooms, meeting_id)
     except StorageError:
         raise Refused(closecodes.TRY_AGAIN, REDIS_LOST) from None
 
